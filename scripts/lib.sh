@@ -1,0 +1,35 @@
+# Shared by scripts/run and scripts/test: install what the build and the
+# embedded PostgreSQL need on Debian/Ubuntu, only when it is missing.
+set -euo pipefail
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=""
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}"
+  if [ -z "$apt_updated" ]; then
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# PostgreSQL server binaries for the embedded cluster, libpq for diesel.
+install_system_packages() {
+  apt_install postgresql libpq-dev pkg-config ca-certificates
+  # Debian's package starts a system cluster we do not use; leave it alone.
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    echo "Rust is not installed: see https://rustup.rs (cargo 1.88 or newer)" >&2
+    exit 1
+  fi
+}

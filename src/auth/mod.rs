@@ -1,0 +1,13 @@
+//! Sign-in and access: passwords, server-side sessions, CSRF, role
+//! extractors, throttling, safe redirects, one-time tokens, flash messages.
+
+pub mod csrf;
+pub mod extractors;
+pub mod flash;
+pub mod oauth;
+pub mod password;
+pub mod redirect;
+pub mod session;
+pub mod session_store;
+pub mod throttle;
+pub mod tokens;

@@ -1,0 +1,57 @@
+//! Sign-in throttling, kept in PostgreSQL so it holds across instances.
+//! Each attempt is counted before the password is checked, under a
+//! transaction-scoped advisory lock per subject, so parallel attempts cannot
+//! slip past the limit together.
+
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use crate::db::models::login_attempts::{self, AttemptScope};
+use crate::error::AppError;
+
+/// The window attempts are counted in.
+pub const WINDOW: Duration = Duration::minutes(15);
+/// Attempts per account (e-mail) in the window.
+pub const PER_ACCOUNT: i64 = 10;
+/// Attempts per client address in the window: higher, since one address
+/// may be a whole office behind NAT.
+pub const PER_ADDRESS: i64 = 100;
+
+fn lock(conn: &mut PgConnection, scope: AttemptScope, subject: &str) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked")
+        .bind::<Text, _>(format!("{}:{subject}", scope.as_str()))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records an attempt for the account and the address, or refuses with 429
+/// when either is at its limit (a refused attempt is not counted).
+pub fn admit(conn: &mut PgConnection, email: &str, address: &str) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let since = Utc::now() - WINDOW;
+        let checks = [
+            (AttemptScope::Account, email, PER_ACCOUNT),
+            (AttemptScope::Address, address, PER_ADDRESS),
+        ];
+        for (scope, subject, _) in checks {
+            lock(conn, scope, subject)?;
+        }
+        for (scope, subject, limit) in checks {
+            if login_attempts::count_since(conn, scope, subject, since)? >= limit {
+                return Err(AppError::TooManyRequests {
+                    retry_after_secs: WINDOW.num_seconds() as u64,
+                });
+            }
+        }
+        for (scope, subject, _) in checks {
+            login_attempts::insert(conn, scope, subject)?;
+        }
+        Ok(())
+    })
+}
+
+/// A successful sign-in clears the account's count (not the address's).
+pub fn forget_account(conn: &mut PgConnection, email: &str) -> QueryResult<()> {
+    login_attempts::delete_for_subject(conn, AttemptScope::Account, email).map(|_| ())
+}

@@ -1,0 +1,125 @@
+//! Settings from environment variables and command-line flags (each variable
+//! has an equal flag). They are parsed once in `main` and passed explicitly.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+/// Everything `serve` (and the other commands that touch the database) needs.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// PostgreSQL URL. Unset: a private cluster under the data dir is started
+    /// with the PostgreSQL server binaries installed on this machine.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_BIND",
+        default_value = "127.0.0.1:8080"
+    )]
+    pub bind: String,
+
+    /// Directory for the embedded cluster and generated secrets.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_DATA_DIR",
+        default_value = "./data"
+    )]
+    pub data_dir: PathBuf,
+
+    /// Public URL of the app (e.g. https://support.example.com); https turns on
+    /// secure cookies and HSTS. Default: http://<bind>.
+    #[arg(long, global = true, env = "SUPPORTDESK_BASE_URL")]
+    pub base_url: Option<String>,
+
+    /// Secret for signing cookies and tokens (at least 64 characters).
+    /// Unset: generated once and kept in the data dir.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_SECRET_KEY",
+        hide_env_values = true
+    )]
+    pub secret_key: Option<String>,
+
+    /// Directory with the PostgreSQL server binaries (initdb, pg_ctl) for the
+    /// embedded cluster. Default: `pg_config --bindir`, then the newest
+    /// /usr/lib/postgresql/<version>/bin.
+    #[arg(long, global = true, env = "SUPPORTDESK_PG_BINDIR")]
+    pub pg_bindir: Option<PathBuf>,
+
+    /// Database connections in the pool.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_DB_POOL_SIZE",
+        default_value_t = 10
+    )]
+    pub db_pool_size: u32,
+
+    /// How long a request waits for a database connection before answering 503.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_DB_CONNECT_TIMEOUT_MS",
+        default_value_t = 1500
+    )]
+    pub db_connect_timeout_ms: u64,
+
+    /// Longest time one SQL statement may run.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_DB_STATEMENT_TIMEOUT_MS",
+        default_value_t = 5000
+    )]
+    pub db_statement_timeout_ms: u64,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, global = true, env = "SUPPORTDESK_WORKERS")]
+    pub workers: Option<usize>,
+
+    /// Seed demo data into an empty database even when DATABASE_URL is set
+    /// (the embedded default always gets demo data when empty).
+    #[arg(long, global = true, env = "SUPPORTDESK_DEMO", default_value_t = false)]
+    pub demo: bool,
+}
+
+impl Settings {
+    /// Settings for a test or a tool: everything default except the database.
+    pub fn for_database(database_url: &str) -> Self {
+        Self {
+            database_url: Some(database_url.to_owned()),
+            bind: "127.0.0.1:0".into(),
+            data_dir: PathBuf::from("./data"),
+            base_url: None,
+            secret_key: Some("test-secret-".repeat(8)),
+            pg_bindir: None,
+            db_pool_size: 4,
+            db_connect_timeout_ms: 1500,
+            db_statement_timeout_ms: 5000,
+            workers: Some(1),
+            demo: false,
+        }
+    }
+
+    pub fn db_connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_connect_timeout_ms.max(100))
+    }
+
+    pub fn db_statement_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_statement_timeout_ms.max(100))
+    }
+
+    /// True when the public URL is https: cookies get `Secure`, responses HSTS.
+    pub fn is_https(&self) -> bool {
+        self.base_url
+            .as_deref()
+            .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+    }
+}

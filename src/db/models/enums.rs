@@ -1,0 +1,124 @@
+//! The database's enum types as Rust enums. Each knows its stored value
+//! (`as_str`, also used in URLs and forms) and a label for people.
+
+use diesel_derive_enum::DbEnum;
+use serde::{Deserialize, Serialize};
+
+/// Declares an enum mapped to a PostgreSQL enum type, with its values,
+/// labels and parsing, so every enum works the same way.
+macro_rules! db_enum {
+    ($name:ident, $sql:literal, { $($variant:ident = $value:literal / $label:literal),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DbEnum, Serialize, Deserialize)]
+        #[ExistingTypePath = $sql]
+        pub enum $name {
+            $(
+                #[db_rename = $value]
+                #[serde(rename = $value)]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored value, as used in forms and URLs.
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $value),+ }
+            }
+
+            /// The human label.
+            pub fn label(&self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(value: &str) -> Option<Self> {
+                match value { $($value => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+db_enum!(UserRole, "crate::db::schema::sql_types::UserRole", {
+    Admin = "admin" / "Admin",
+    Agent = "agent" / "Agent",
+    Customer = "customer" / "Customer",
+});
+
+db_enum!(EnvType, "crate::db::schema::sql_types::EnvType", {
+    Dev = "dev" / "Development",
+    Qa = "qa" / "QA",
+    Staging = "staging" / "Staging",
+    Production = "production" / "Production",
+});
+
+db_enum!(IssueStatus, "crate::db::schema::sql_types::IssueStatus", {
+    Open = "open" / "Open",
+    InProgress = "in_progress" / "In progress",
+    Resolved = "resolved" / "Resolved",
+    Closed = "closed" / "Closed",
+});
+
+db_enum!(IssuePriority, "crate::db::schema::sql_types::IssuePriority", {
+    Low = "low" / "Low",
+    Medium = "medium" / "Medium",
+    High = "high" / "High",
+});
+
+db_enum!(IssueCategory, "crate::db::schema::sql_types::IssueCategory", {
+    TechnicalIssue = "technical_issue" / "Technical issue",
+    Billing = "billing" / "Billing",
+    FeatureRequest = "feature_request" / "Feature request",
+    GeneralInquiry = "general_inquiry" / "General inquiry",
+});
+
+db_enum!(FieldType, "crate::db::schema::sql_types::FieldType", {
+    SingleSelect = "single_select" / "Single choice",
+    MultiSelect = "multi_select" / "Multiple choice",
+    Text = "text" / "Text",
+});
+
+db_enum!(DocType, "crate::db::schema::sql_types::DocType", {
+    HowTo = "how-to" / "How-to guide",
+    Explanation = "explanation" / "Explanation",
+    Reference = "reference" / "Reference",
+    Tutorial = "tutorial" / "Tutorial",
+});
+
+db_enum!(TokenPurpose, "crate::db::schema::sql_types::TokenPurpose", {
+    EmailVerification = "email_verification" / "E-mail verification",
+    Invitation = "invitation" / "Invitation",
+    PasswordReset = "password_reset" / "Password reset",
+});
+
+/// Lets queries that bind these enums in a WHERE clause be cached as
+/// prepared statements (diesel requires `QueryId` on the SQL type, and
+/// `diesel print-schema` does not derive it without `custom_type_derives`
+/// in diesel.toml). If diesel.toml ever gains
+/// `custom_type_derives = ["diesel::query_builder::QueryId"]`, delete this.
+macro_rules! static_query_id {
+    ($($sql_type:ident),+ $(,)?) => {
+        $(
+            impl diesel::query_builder::QueryId for crate::db::schema::sql_types::$sql_type {
+                type QueryId = Self;
+                const HAS_STATIC_QUERY_ID: bool = true;
+            }
+        )+
+    };
+}
+
+static_query_id!(
+    UserRole,
+    EnvType,
+    IssueStatus,
+    IssuePriority,
+    IssueCategory,
+    FieldType,
+    DocType,
+    TokenPurpose,
+);

@@ -1,0 +1,1 @@
+//! Read models spanning several tables (queue, analytics, search).

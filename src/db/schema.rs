@@ -1,0 +1,409 @@
+// @generated automatically by Diesel CLI.
+
+pub mod sql_types {
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "doc_type"))]
+    pub struct DocType;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "env_type"))]
+    pub struct EnvType;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "field_type"))]
+    pub struct FieldType;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "issue_category"))]
+    pub struct IssueCategory;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "issue_priority"))]
+    pub struct IssuePriority;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "issue_status"))]
+    pub struct IssueStatus;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "token_purpose"))]
+    pub struct TokenPurpose;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "user_role"))]
+    pub struct UserRole;
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        #[max_length = 50]
+        provider -> Varchar,
+        #[max_length = 255]
+        provider_account_id -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    comments (id) {
+        id -> Uuid,
+        issue_id -> Uuid,
+        author_id -> Uuid,
+        body -> Text,
+        is_internal -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
+    }
+}
+
+diesel::table! {
+    customer_domains (domain) {
+        #[max_length = 253]
+        domain -> Varchar,
+        customer_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Uuid,
+        #[max_length = 255]
+        name -> Varchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    doc_context_options (doc_id, plane_context_option_id) {
+        doc_id -> Uuid,
+        plane_context_option_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::DocType;
+
+    doc_feedback (id) {
+        id -> Uuid,
+        doc_id -> Nullable<Uuid>,
+        doc_url -> Text,
+        doc_type -> DocType,
+        marked_helpful -> Bool,
+        dismissed -> Bool,
+        issue_id -> Nullable<Uuid>,
+        user_id -> Nullable<Uuid>,
+        customer_id -> Nullable<Uuid>,
+        primary_plane_id -> Nullable<Uuid>,
+        form_session_id -> Nullable<Uuid>,
+        issue_context -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    doc_planes (doc_id, plane_id) {
+        doc_id -> Uuid,
+        plane_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::DocType;
+    use super::sql_types::Tsvector;
+
+    docs (id) {
+        id -> Uuid,
+        url -> Text,
+        #[max_length = 300]
+        title -> Varchar,
+        doc_type -> DocType,
+        summary -> Text,
+        is_active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::EnvType;
+
+    environments (id) {
+        id -> Uuid,
+        customer_id -> Uuid,
+        #[max_length = 255]
+        name -> Varchar,
+        env_type -> EnvType,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    issue_activities (id) {
+        id -> Uuid,
+        issue_id -> Uuid,
+        actor_id -> Nullable<Uuid>,
+        #[max_length = 50]
+        action -> Varchar,
+        #[max_length = 50]
+        field -> Nullable<Varchar>,
+        from_value -> Nullable<Text>,
+        to_value -> Nullable<Text>,
+        description -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    issue_plane_contexts (id) {
+        id -> Uuid,
+        issue_id -> Uuid,
+        plane_context_id -> Uuid,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    issue_planes (id) {
+        id -> Uuid,
+        issue_id -> Uuid,
+        plane_id -> Uuid,
+        is_primary -> Bool,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::IssueStatus;
+    use super::sql_types::IssuePriority;
+    use super::sql_types::IssueCategory;
+    use super::sql_types::Tsvector;
+
+    issues (id) {
+        id -> Uuid,
+        number -> Int8,
+        customer_id -> Uuid,
+        environment_id -> Uuid,
+        created_by_id -> Uuid,
+        assignee_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        submitter_handle -> Varchar,
+        primary_plane_id -> Uuid,
+        #[max_length = 500]
+        title -> Varchar,
+        description -> Text,
+        pipeline_url -> Nullable<Text>,
+        status -> IssueStatus,
+        priority -> IssuePriority,
+        category -> IssueCategory,
+        lock_version -> Int4,
+        resolved_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Int8,
+        #[max_length = 20]
+        scope -> Varchar,
+        #[max_length = 320]
+        subject -> Varchar,
+        attempted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    plane_context_options (id) {
+        id -> Uuid,
+        plane_context_id -> Uuid,
+        #[max_length = 255]
+        value -> Varchar,
+        #[max_length = 255]
+        label -> Varchar,
+        display_order -> Int4,
+        is_active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::FieldType;
+
+    plane_contexts (id) {
+        id -> Uuid,
+        plane_id -> Uuid,
+        #[max_length = 100]
+        context_key -> Varchar,
+        #[max_length = 255]
+        label -> Varchar,
+        field_type -> FieldType,
+        is_required -> Bool,
+        display_order -> Int4,
+        help_text -> Nullable<Text>,
+        is_active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    planes (id) {
+        id -> Uuid,
+        #[max_length = 100]
+        name -> Varchar,
+        #[max_length = 50]
+        slug -> Varchar,
+        description -> Nullable<Text>,
+        display_order -> Int4,
+        is_active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    resolutions (id) {
+        id -> Uuid,
+        issue_id -> Uuid,
+        resolved_by_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        resolved_by -> Varchar,
+        resolution_notes -> Text,
+        resolved_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
+    }
+}
+
+diesel::table! {
+    sessions (key_hash) {
+        key_hash -> Bytea,
+        user_id -> Nullable<Uuid>,
+        state -> Jsonb,
+        created_at -> Timestamptz,
+        idle_expires_at -> Timestamptz,
+        absolute_expires_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::UserRole;
+
+    users (id) {
+        id -> Uuid,
+        #[max_length = 320]
+        email -> Varchar,
+        #[max_length = 255]
+        name -> Varchar,
+        role -> UserRole,
+        customer_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        chat_handle -> Nullable<Varchar>,
+        password_hash -> Nullable<Text>,
+        email_verified_at -> Nullable<Timestamptz>,
+        image_url -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::TokenPurpose;
+    use super::sql_types::UserRole;
+
+    verification_tokens (id) {
+        id -> Uuid,
+        token_hash -> Bytea,
+        purpose -> TokenPurpose,
+        #[max_length = 320]
+        email -> Varchar,
+        user_id -> Nullable<Uuid>,
+        role -> Nullable<UserRole>,
+        customer_id -> Nullable<Uuid>,
+        created_by_id -> Nullable<Uuid>,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(accounts -> users (user_id));
+diesel::joinable!(comments -> issues (issue_id));
+diesel::joinable!(comments -> users (author_id));
+diesel::joinable!(customer_domains -> customers (customer_id));
+diesel::joinable!(doc_context_options -> docs (doc_id));
+diesel::joinable!(doc_context_options -> plane_context_options (plane_context_option_id));
+diesel::joinable!(doc_feedback -> customers (customer_id));
+diesel::joinable!(doc_feedback -> docs (doc_id));
+diesel::joinable!(doc_feedback -> issues (issue_id));
+diesel::joinable!(doc_feedback -> planes (primary_plane_id));
+diesel::joinable!(doc_feedback -> users (user_id));
+diesel::joinable!(doc_planes -> docs (doc_id));
+diesel::joinable!(doc_planes -> planes (plane_id));
+diesel::joinable!(environments -> customers (customer_id));
+diesel::joinable!(issue_activities -> issues (issue_id));
+diesel::joinable!(issue_activities -> users (actor_id));
+diesel::joinable!(issue_plane_contexts -> issues (issue_id));
+diesel::joinable!(issue_plane_contexts -> plane_contexts (plane_context_id));
+diesel::joinable!(issue_planes -> issues (issue_id));
+diesel::joinable!(issue_planes -> planes (plane_id));
+diesel::joinable!(issues -> customers (customer_id));
+diesel::joinable!(issues -> planes (primary_plane_id));
+diesel::joinable!(plane_context_options -> plane_contexts (plane_context_id));
+diesel::joinable!(plane_contexts -> planes (plane_id));
+diesel::joinable!(resolutions -> issues (issue_id));
+diesel::joinable!(resolutions -> users (resolved_by_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(users -> customers (customer_id));
+diesel::joinable!(verification_tokens -> customers (customer_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    comments,
+    customer_domains,
+    customers,
+    doc_context_options,
+    doc_feedback,
+    doc_planes,
+    docs,
+    environments,
+    issue_activities,
+    issue_plane_contexts,
+    issue_planes,
+    issues,
+    login_attempts,
+    plane_context_options,
+    plane_contexts,
+    planes,
+    resolutions,
+    sessions,
+    users,
+    verification_tokens,
+);

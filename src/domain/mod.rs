@@ -1,0 +1,1 @@
+//! Validated types parsed from raw input; no actix, no diesel.

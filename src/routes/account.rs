@@ -1,0 +1,182 @@
+//! The signed-in user's own account: profile, sign-in methods, password,
+//! and signing out everywhere.
+
+use actix_session::Session;
+use actix_web::http::Method;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::extractors::CurrentUser;
+use crate::auth::{password, session};
+use crate::db::models::accounts::{self, Account};
+use crate::db::models::{sessions, users};
+use crate::db::{self, PgPool};
+use crate::error::AppError;
+use crate::routes::add;
+use crate::views::{FlashKind, Layout, Page};
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+#[derive(Template)]
+#[template(path = "account/show.html")]
+struct AccountPage {
+    layout: Layout,
+    name: String,
+    email: String,
+    role: &'static str,
+    chat_handle: String,
+    has_password: bool,
+    linked: Vec<Account>,
+    errors: PasswordErrors,
+}
+
+#[derive(Default)]
+struct PasswordErrors {
+    current: Option<&'static str>,
+    new: Option<String>,
+    confirm: Option<&'static str>,
+}
+
+impl PasswordErrors {
+    fn any(&self) -> bool {
+        self.current.is_some() || self.new.is_some() || self.confirm.is_some()
+    }
+}
+
+async fn account_page(
+    page: &Page,
+    pool: &PgPool,
+    status: StatusCode,
+    errors: PasswordErrors,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user.clone().ok_or(AppError::Forbidden)?;
+    let linked = db::run(pool, move |conn| accounts::list_for_user(conn, user.id)).await?;
+    let user = page.user.as_ref().ok_or(AppError::Forbidden)?;
+    page.render_status(
+        status,
+        &AccountPage {
+            layout: page.layout("Your account"),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            role: user.role.label(),
+            chat_handle: user.chat_handle.clone().unwrap_or_default(),
+            has_password: user.password_hash.is_some(),
+            linked,
+            errors,
+        },
+    )
+}
+
+/// GET /account — any signed-in user.
+pub async fn show_account(
+    _user: CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, AppError> {
+    account_page(&page, &pool, StatusCode::OK, PasswordErrors::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+/// POST /account/password — any signed-in user. Ends every other session.
+pub async fn update_password(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    session: Session,
+    pool: web::Data<PgPool>,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = PasswordErrors::default();
+    let stored = user.password_hash.clone();
+    let current = form.current_password.clone();
+    let current_ok = match stored {
+        None => true, // OAuth-only users set a first password.
+        Some(hash) => web::block(move || password::verify_password(&current, &hash))
+            .await
+            .map_err(|e| AppError::Internal(format!("password check: {e}")))?,
+    };
+    if !current_ok {
+        errors.current = Some("Your current password is not correct.");
+    }
+    let chars = form.new_password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        errors.new = Some(format!(
+            "Use at least {MIN_PASSWORD_CHARS} characters (you typed {chars})."
+        ));
+    } else if chars > 1000 {
+        errors.new = Some("Use at most 1,000 characters.".into());
+    }
+    if form.new_password != form.confirm_password {
+        errors.confirm = Some("The two new passwords differ.");
+    }
+    if errors.any() {
+        return account_page(&page, &pool, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+    }
+    let new_password = form.new_password;
+    let hash = web::block(move || password::hash_password(&new_password))
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing: {e}")))??;
+    let user_id = user.id;
+    db::run(&pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            users::update(
+                conn,
+                user_id,
+                &users::UserChangeset {
+                    password_hash: Some(Some(&hash)),
+                    ..Default::default()
+                },
+            )?;
+            sessions::delete_for_user(conn, user_id)
+        })
+    })
+    .await?;
+    // This browser keeps a fresh session; every other one is signed out.
+    session::sign_in(&session, user_id).map_err(|e| AppError::Internal(format!("session: {e}")))?;
+    tracing::info!(%user_id, "password changed");
+    Ok(page.redirect_with(
+        "/account",
+        FlashKind::Success,
+        "Password changed. Other devices have been signed out.",
+    ))
+}
+
+/// POST /account/sign-out-everywhere — any signed-in user.
+pub async fn sign_out_everywhere(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    session: Session,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, AppError> {
+    let user_id = user.id;
+    db::run(&pool, move |conn| sessions::delete_for_user(conn, user_id)).await?;
+    session::sign_out(&session);
+    Ok(page.redirect_with(
+        "/login",
+        FlashKind::Info,
+        "You are signed out on every device.",
+    ))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::GET, "/account", show_account);
+    add(cfg, Method::POST, "/account/password", update_password);
+    add(
+        cfg,
+        Method::POST,
+        "/account/sign-out-everywhere",
+        sign_out_everywhere,
+    );
+}

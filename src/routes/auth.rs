@@ -1,0 +1,130 @@
+//! Password sign-in and sign-out.
+
+use actix_session::Session;
+use actix_web::http::Method;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::{password, redirect, session, throttle};
+use crate::db::models::users;
+use crate::db::{self, PgPool};
+use crate::error::AppError;
+use crate::routes::add;
+use crate::views::{FlashKind, Layout, Page};
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// The one message for every failed sign-in: it does not tell whether the
+/// account exists.
+const SIGN_IN_FAILED: &str = "That e-mail and password do not match an active account.";
+
+/// GET /login — anyone.
+pub async fn show_login(
+    page: Page,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = redirect::safe_next(query.next.as_deref());
+    if page.user.is_some() {
+        return Ok(crate::views::see_other(&next));
+    }
+    page.render(&LoginPage {
+        layout: page.layout("Sign in"),
+        email: String::new(),
+        next,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+/// The client's address for throttling: the peer, not a forwarded header
+/// anyone could set.
+fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// POST /login — anyone.
+pub async fn login(
+    page: Page,
+    session: Session,
+    pool: web::Data<PgPool>,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let email = form.email.trim().to_lowercase();
+    let next = redirect::safe_next(form.next.as_deref());
+    let address = client_address(page.request());
+
+    let (throttle_email, throttle_address) = (email.clone(), address);
+    db::run(&pool, move |conn| {
+        throttle::admit(conn, &throttle_email, &throttle_address)
+    })
+    .await?;
+
+    let lookup = email.clone();
+    let user = db::run(&pool, move |conn| users::find_by_email(conn, &lookup)).await?;
+    let candidate = form.password;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matches = web::block(move || {
+        // Unknown accounts take as long as known ones.
+        let hash = stored.unwrap_or_else(|| password::dummy_hash().to_owned());
+        password::verify_password(&candidate, &hash)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
+
+    match user {
+        Some(user) if matches && !user.is_disabled() => {
+            let forget = email.clone();
+            db::run(&pool, move |conn| throttle::forget_account(conn, &forget)).await?;
+            session::sign_in(&session, user.id)
+                .map_err(|e| AppError::Internal(format!("session: {e}")))?;
+            tracing::info!(user_id = %user.id, "signed in with password");
+            Ok(crate::views::see_other(&next))
+        }
+        _ => page.render_status(
+            StatusCode::UNAUTHORIZED,
+            &LoginPage {
+                layout: page.layout("Sign in"),
+                email,
+                next,
+                error: Some(SIGN_IN_FAILED),
+            },
+        ),
+    }
+}
+
+/// POST /logout — any signed-in user (and harmless for others).
+pub async fn logout(page: Page, session: Session) -> HttpResponse {
+    session::sign_out(&session);
+    page.redirect_with("/login", FlashKind::Info, "You are signed out.")
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::GET, "/login", show_login);
+    add(cfg, Method::POST, "/login", login);
+    add(cfg, Method::POST, "/logout", logout);
+}

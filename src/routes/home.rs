@@ -1,0 +1,39 @@
+//! The start page: signed-out visitors go to sign in; signed-in users see
+//! where to go next for their role.
+
+use actix_web::http::Method;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::db::models::enums::UserRole;
+use crate::error::AppError;
+use crate::routes::add;
+use crate::views::{Layout, Page};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    name: String,
+    role: UserRole,
+}
+
+/// GET / — anyone (signed-out visitors are sent to /login).
+pub async fn show_home(page: Page) -> Result<HttpResponse, AppError> {
+    let Some(user) = page.user.as_ref() else {
+        return Err(AppError::Unauthenticated { next: "/".into() });
+    };
+    page.render(&HomePage {
+        layout: page.layout("Home"),
+        name: if user.name.is_empty() {
+            user.email.clone()
+        } else {
+            user.name.clone()
+        },
+        role: user.role,
+    })
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::GET, "/", show_home);
+}

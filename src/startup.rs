@@ -1,0 +1,221 @@
+//! Builds the HTTP application: state, middleware, routes; binds the
+//! listener so tests can ask for port 0 and read the port back.
+
+use std::net::TcpListener;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpServer, web};
+use tracing::Instrument;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Key, SameSite};
+
+use crate::auth::session_store::{IDLE_TIMEOUT, PgSessionStore};
+use crate::config::Settings;
+use crate::db::{self, PgPool};
+use crate::error::AppError;
+use crate::routes;
+use crate::views::errors::render_error_page;
+
+/// A unique id per request: in the log, the `X-Request-Id` header and error pages.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// What handlers need besides the pool.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub https: bool,
+    pub base_url: String,
+    pub secret_key: Vec<u8>,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: PgPool,
+}
+
+impl Application {
+    /// Binds the listener and prepares the server; nothing runs until
+    /// [`run_until_stopped`](Self::run_until_stopped).
+    pub fn build(settings: &Settings, secret_key: Vec<u8>) -> Result<Self, AppError> {
+        Self::build_with_routes(settings, secret_key, |_| {})
+    }
+
+    /// As [`build`](Self::build), with extra routes mounted (tests add
+    /// routes that fail on purpose).
+    pub fn build_with_routes(
+        settings: &Settings,
+        secret_key: Vec<u8>,
+        extra_routes: fn(&mut web::ServiceConfig),
+    ) -> Result<Self, AppError> {
+        let database_url = settings
+            .database_url
+            .as_deref()
+            .ok_or_else(|| AppError::Internal("no database URL".into()))?;
+        let pool = db::build_pool(
+            database_url,
+            settings.db_pool_size,
+            settings.db_connect_timeout(),
+            settings.db_statement_timeout(),
+        );
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| AppError::Internal(format!("cannot listen on {}: {e}", settings.bind)))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| AppError::Internal(format!("listener address: {e}")))?;
+        let port = local.port();
+        // Without a public URL, the address actually bound (port 0 resolved).
+        let base_url = settings
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let config = AppConfig {
+            https: settings.is_https(),
+            base_url,
+            secret_key,
+        };
+        let server = serve(
+            listener,
+            pool.clone(),
+            config,
+            settings.workers,
+            extra_routes,
+        )?;
+        Ok(Self { port, server, pool })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> PgPool {
+        self.pool.clone()
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(
+    listener: TcpListener,
+    pool: PgPool,
+    config: AppConfig,
+    workers: Option<usize>,
+    extra_routes: fn(&mut web::ServiceConfig),
+) -> Result<Server, AppError> {
+    let https = config.https;
+    let store = PgSessionStore::new(pool.clone());
+    let cookie_key = crate::auth::csrf::cookie_key(&config);
+    let pool = web::Data::new(pool);
+    let config = web::Data::new(config);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(pool.clone())
+            .app_data(config.clone())
+            .app_data(web::FormConfig::default().limit(256 * 1024))
+            .app_data(web::PayloadConfig::default().limit(1024 * 1024))
+            .wrap(from_fn(crate::auth::csrf::protect))
+            .wrap(session_middleware(store.clone(), cookie_key.clone(), https))
+            .wrap(ErrorHandlers::new().default_handler(render_error_page))
+            .wrap(from_fn(request_context))
+            .wrap(security_headers(https))
+            .configure(routes::configure)
+            .configure(extra_routes)
+            .default_service(web::to(routes::not_found))
+    })
+    .shutdown_timeout(10)
+    .listen(listener)
+    .map_err(|e| AppError::Internal(format!("cannot serve: {e}")))?;
+    if let Some(workers) = workers {
+        server = server.workers(workers.max(1));
+    }
+    Ok(server.run())
+}
+
+/// Server-side sessions: the cookie holds only a random key (encrypted),
+/// `__Host-` prefixed and `Secure` under https.
+fn session_middleware(
+    store: PgSessionStore,
+    key: Key,
+    https: bool,
+) -> SessionMiddleware<PgSessionStore> {
+    let name = if https {
+        "__Host-sd_session"
+    } else {
+        "sd_session"
+    };
+    SessionMiddleware::builder(store, key)
+        .cookie_name(name.to_owned())
+        .cookie_secure(https)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_path("/".to_owned())
+        .cookie_content_security(CookieContentSecurity::Private)
+        .session_lifecycle(
+            BrowserSession::default()
+                .state_ttl(CookieDuration::seconds(IDLE_TIMEOUT.num_seconds())),
+        )
+        .build()
+}
+
+/// Headers on every response. The CSP allows no inline script or style.
+fn security_headers(https: bool) -> DefaultHeaders {
+    let mut headers = DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
+             object-src 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ));
+    if https {
+        headers = headers.add((
+            "Strict-Transport-Security",
+            "max-age=63072000; includeSubDomains",
+        ));
+    }
+    headers
+}
+
+/// Gives each request an id and a log span, logs its outcome and adds the
+/// id to the response.
+async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.path());
+    let started = Instant::now();
+    let mut res = next.call(req).instrument(span.clone()).await?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    span.in_scope(|| {
+        tracing::info!(
+            status = res.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "served"
+        )
+    });
+    Ok(res)
+}

@@ -1,0 +1,2 @@
+// supportdesk: small, optional enhancements. Every page works without this file.
+"use strict";

@@ -1,0 +1,145 @@
+//! The route × role matrix: every route the app registers, requested by a
+//! signed-out visitor and each role, answers exactly as DESIGN.md allows.
+//! A route added without an entry here fails the test.
+
+use crate::helpers::TestApp;
+
+/// What a role gets from a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Reaches the handler (2xx, a redirect elsewhere than sign-in, or a
+    /// form answer such as 401/422).
+    Served,
+    /// Sent to /login?next=….
+    SignIn,
+    Forbidden,
+    NotFound,
+}
+
+use Outcome::*;
+
+struct Entry {
+    method: &'static str,
+    pattern: &'static str,
+    /// A concrete path to request.
+    path: &'static str,
+    /// Signed out, customer, agent, admin.
+    expect: [Outcome; 4],
+}
+
+const fn e(
+    method: &'static str,
+    pattern: &'static str,
+    path: &'static str,
+    expect: [Outcome; 4],
+) -> Entry {
+    Entry {
+        method,
+        pattern,
+        path,
+        expect,
+    }
+}
+
+const MATRIX: &[Entry] = &[
+    e("GET", "/", "/", [SignIn, Served, Served, Served]),
+    e("GET", "/healthz", "/healthz", [Served; 4]),
+    e("GET", "/readyz", "/readyz", [Served; 4]),
+    e(
+        "GET",
+        "/static/{path:.*}",
+        "/static/css/app.css",
+        [Served; 4],
+    ),
+    e("GET", "/login", "/login", [Served; 4]),
+    e("POST", "/login", "/login", [Served; 4]),
+    e("POST", "/logout", "/logout", [Served; 4]),
+    e(
+        "GET",
+        "/account",
+        "/account",
+        [SignIn, Served, Served, Served],
+    ),
+    e(
+        "POST",
+        "/account/password",
+        "/account/password",
+        [SignIn, Served, Served, Served],
+    ),
+    e(
+        "POST",
+        "/account/sign-out-everywhere",
+        "/account/sign-out-everywhere",
+        [SignIn, Served, Served, Served],
+    ),
+];
+
+const ROLES: [Option<&str>; 4] = [
+    None,
+    Some("customer1@example.com"),
+    Some("agent1@example.com"),
+    Some("admin@example.com"),
+];
+
+fn classify(status: u16, location: Option<&str>) -> Outcome {
+    match status {
+        403 => Forbidden,
+        404 => NotFound,
+        303 | 302 if location.is_some_and(|l| l.starts_with("/login?next=")) => SignIn,
+        _ => Served,
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_designed() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+
+    // Completeness: each registered route has an entry, and no entry is stale.
+    let registered = supportdesk::routes::registered();
+    for (method, pattern) in &registered {
+        assert!(
+            MATRIX
+                .iter()
+                .any(|m| m.method == *method && m.pattern == *pattern),
+            "route {method} {pattern} has no entry in the access matrix"
+        );
+    }
+    for m in MATRIX {
+        assert!(
+            registered.contains(&(m.method, m.pattern)),
+            "matrix entry {} {} is not a route",
+            m.method,
+            m.pattern
+        );
+    }
+
+    for (i, role) in ROLES.iter().enumerate() {
+        for m in MATRIX {
+            // A fresh browser per request: some routes sign out.
+            let browser = app.other_browser();
+            if let Some(email) = role {
+                browser.sign_in(email).await;
+            }
+            let token = browser
+                .form_token(if role.is_some() { "/account" } else { "/login" })
+                .await;
+            let res = match m.method {
+                "GET" => browser.get(m.path).await,
+                _ => browser.post_form(m.path, &[("csrf_token", &token)]).await,
+            };
+            let location = res.headers().get("location").and_then(|l| l.to_str().ok());
+            let got = classify(res.status().as_u16(), location);
+            assert_eq!(
+                got,
+                m.expect[i],
+                "{} {} as {:?}: status {} location {:?}",
+                m.method,
+                m.path,
+                role,
+                res.status(),
+                location
+            );
+        }
+    }
+}

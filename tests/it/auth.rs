@@ -1,0 +1,366 @@
+//! Sign-in and access: sessions, CSRF, redirects, throttling.
+
+use crate::helpers::{DEMO_PASSWORD, TestApp, html};
+use diesel::prelude::*;
+
+fn cookie_value(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.cookies()
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+#[tokio::test]
+async fn each_demo_role_signs_in_and_out() {
+    let app = TestApp::spawn().await;
+    for (email, role) in [
+        ("admin@example.com", "Admin"),
+        ("agent1@example.com", "Agent"),
+        ("customer1@example.com", "Customer"),
+    ] {
+        app.sign_in(email).await;
+        let doc = html::parse(&app.get("/account").await.text().await.unwrap());
+        assert_eq!(html::text(&doc, ".user-menu .role-badge"), role);
+        assert!(html::texts(&doc, ".ticket-meta dd").contains(&email.to_owned()));
+        let token = html::attrs(
+            &doc,
+            "form[action='/logout'] input[name=csrf_token]",
+            "value",
+        )
+        .remove(0);
+        let res = app.post_form("/logout", &[("csrf_token", &token)]).await;
+        assert_eq!(res.status(), 303);
+        let res = app.get("/account").await;
+        assert_eq!(res.status(), 303, "signed out: /account redirects");
+        assert_eq!(res.headers()["location"], "/login?next=/account");
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_account_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let wrong = app
+        .try_sign_in("customer1@example.com", "nope-nope-nope")
+        .await;
+    assert_eq!(wrong.status(), 401);
+    let wrong = html::text(&html::parse(&wrong.text().await.unwrap()), ".error-summary");
+    let unknown = app
+        .try_sign_in("nobody@example.com", "nope-nope-nope")
+        .await;
+    assert_eq!(unknown.status(), 401);
+    let unknown_doc = html::parse(&unknown.text().await.unwrap());
+    assert_eq!(html::text(&unknown_doc, ".error-summary"), wrong);
+    assert_eq!(
+        html::attrs(&unknown_doc, "input[name=email]", "value"),
+        vec!["nobody@example.com"]
+    );
+}
+
+#[tokio::test]
+async fn disabled_users_cannot_sign_in_and_lose_their_sessions() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer2@example.com").await;
+    assert_eq!(app.get("/account").await.status(), 200);
+    let mut conn = app.db.conn();
+    diesel::sql_query("UPDATE users SET disabled_at = now() WHERE email = 'customer2@example.com'")
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(
+        app.get("/account").await.status(),
+        303,
+        "disabled: session no longer counts"
+    );
+    let res = app
+        .try_sign_in("customer2@example.com", DEMO_PASSWORD)
+        .await;
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn the_session_key_changes_at_sign_in_and_dies_at_sign_out() {
+    let app = TestApp::spawn().await;
+    // A session that exists before sign-in (an attacker could have planted it).
+    let before = app.get("/login").await;
+    let _ = before;
+    let res = app.try_sign_in("agent1@example.com", DEMO_PASSWORD).await;
+    let signed_in_key = cookie_value(&res, "sd_session").expect("session cookie set at sign-in");
+
+    // Replaying the signed-in cookie from another client works until sign-out.
+    let thief = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let replay = |key: String| {
+        thief
+            .get(app.url("/account"))
+            .header("cookie", format!("sd_session={key}"))
+            .send()
+    };
+    assert_eq!(replay(signed_in_key.clone()).await.unwrap().status(), 200);
+
+    let token = app.form_token("/account").await;
+    app.post_form("/logout", &[("csrf_token", &token)]).await;
+    assert_eq!(
+        replay(signed_in_key).await.unwrap().status(),
+        303,
+        "the old cookie is anonymous after sign-out"
+    );
+    let rows: i64 = {
+        use supportdesk::db::schema::sessions::dsl::*;
+        sessions.count().get_result(&mut app.db.conn()).unwrap()
+    };
+    assert_eq!(rows, 0, "sign-out deletes the session row");
+}
+
+#[tokio::test]
+async fn a_session_cookie_from_before_sign_in_is_not_the_one_after() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let first = app.client.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    // Signing in again (same browser) issues a fresh key.
+    let token = app.form_token("/account").await;
+    let _ = app.post_form("/logout", &[("csrf_token", &token)]).await;
+    let res = app
+        .try_sign_in("customer1@example.com", DEMO_PASSWORD)
+        .await;
+    let key_a = cookie_value(&res, "sd_session").unwrap();
+    let token = app.form_token("/account").await;
+    let _ = app.post_form("/logout", &[("csrf_token", &token)]).await;
+    let res = app
+        .try_sign_in("customer1@example.com", DEMO_PASSWORD)
+        .await;
+    let key_b = cookie_value(&res, "sd_session").unwrap();
+    assert_ne!(key_a, key_b);
+}
+
+#[tokio::test]
+async fn csrf_failures_answer_403_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let good = app.form_token("/account").await;
+    let hash_before: String = {
+        use supportdesk::db::schema::users::dsl::*;
+        users
+            .filter(email.eq("customer1@example.com"))
+            .select(password_hash)
+            .first::<Option<String>>(&mut app.db.conn())
+            .unwrap()
+            .unwrap()
+    };
+    let change = |token: Option<String>| {
+        let mut fields = vec![
+            ("current_password", DEMO_PASSWORD.to_owned()),
+            ("new_password", "a-brand-new-password".to_owned()),
+            ("confirm_password", "a-brand-new-password".to_owned()),
+        ];
+        if let Some(t) = token {
+            fields.push(("csrf_token", t));
+        }
+        app.client
+            .post(app.url("/account/password"))
+            .form(&fields)
+            .send()
+    };
+    // Missing token.
+    let res = change(None).await.unwrap();
+    assert_eq!(res.status(), 403);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, "main").contains("nothing was saved"));
+    // Another session's token.
+    let other = app.other_browser();
+    other.sign_in("customer2@example.com").await;
+    let foreign = other.form_token("/account").await;
+    assert_ne!(foreign, good);
+    assert_eq!(change(Some(foreign)).await.unwrap().status(), 403);
+    // A token from before sign-in.
+    let fresh = app.other_browser();
+    let pre_login = fresh.form_token("/login").await;
+    fresh.sign_in("customer3@example.com").await;
+    let res = fresh
+        .post_form(
+            "/account/sign-out-everywhere",
+            &[("csrf_token", &pre_login)],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(fresh.get("/account").await.status(), 200, "still signed in");
+    // A cross-site origin, even with the right token.
+    let res = app
+        .client
+        .post(app.url("/account/password"))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("csrf_token", good.as_str()),
+            ("current_password", DEMO_PASSWORD),
+            ("new_password", "a-brand-new-password"),
+            ("confirm_password", "a-brand-new-password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = app
+        .client
+        .post(app.url("/account/sign-out-everywhere"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf_token", good.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+
+    let hash_after: String = {
+        use supportdesk::db::schema::users::dsl::*;
+        users
+            .filter(email.eq("customer1@example.com"))
+            .select(password_hash)
+            .first::<Option<String>>(&mut app.db.conn())
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(hash_before, hash_after, "nothing stored");
+    assert_eq!(app.get("/account").await.status(), 200, "still signed in");
+}
+
+#[tokio::test]
+async fn next_only_accepts_local_paths() {
+    let app = TestApp::spawn().await;
+    for (next, expected) in [
+        ("/account", "/account"),
+        ("//evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("https:%2F%2Fevil.example", "/"),
+    ] {
+        let browser = app.other_browser();
+        let token = browser.form_token("/login").await;
+        let res = browser
+            .post_form(
+                "/login",
+                &[
+                    ("email", "customer1@example.com"),
+                    ("password", DEMO_PASSWORD),
+                    ("csrf_token", &token),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], expected, "next={next}");
+    }
+}
+
+#[tokio::test]
+async fn password_change_checks_and_signs_out_other_devices() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let laptop = app.other_browser();
+    laptop.sign_in("customer1@example.com").await;
+
+    let token = app.form_token("/account").await;
+    let res = app
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current_password", "wrong-password-1"),
+                ("new_password", "short"),
+                ("confirm_password", "different"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert_eq!(html::texts(&doc, ".field-error").len(), 3);
+
+    let res = app
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current_password", DEMO_PASSWORD),
+                ("new_password", "a-much-better-password"),
+                ("confirm_password", "a-much-better-password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.get("/account").await.status(),
+        200,
+        "this device stays signed in"
+    );
+    assert_eq!(
+        laptop.get("/account").await.status(),
+        303,
+        "the other device is signed out"
+    );
+    let fresh = app.other_browser();
+    assert_eq!(
+        fresh
+            .try_sign_in("customer1@example.com", DEMO_PASSWORD)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        fresh
+            .try_sign_in("customer1@example.com", "a-much-better-password")
+            .await
+            .status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_are_held_to_the_limit() {
+    let app = TestApp::spawn().await;
+    let token = app.form_token("/login").await;
+    let mut attempts = Vec::new();
+    for _ in 0..50 {
+        let client = app.client.clone();
+        let url = app.url("/login");
+        let token = token.clone();
+        attempts.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&[
+                    ("email", "agent2@example.com"),
+                    ("password", "wrong-wrong-wrong"),
+                    ("csrf_token", token.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.unwrap());
+    }
+    let refused = statuses.iter().filter(|s| **s == 401).count();
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(
+        refused as i64,
+        supportdesk::auth::throttle::PER_ACCOUNT,
+        "{statuses:?}"
+    );
+    assert_eq!(refused + limited, 50);
+    // Even the right password waits now; Retry-After says how long.
+    let res = app.try_sign_in("agent2@example.com", DEMO_PASSWORD).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    // Another account from the same address still gets in.
+    let other = app.other_browser();
+    assert_eq!(
+        other
+            .try_sign_in("agent1@example.com", DEMO_PASSWORD)
+            .await
+            .status(),
+        303
+    );
+}

@@ -1,0 +1,11 @@
+//! The one integration-test binary: every test drives the real app over HTTP
+//! against its own PostgreSQL database cloned from a migrated, seeded template.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod access;
+mod auth;
+mod database;
+mod shell;

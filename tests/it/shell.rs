@@ -1,0 +1,194 @@
+//! The app shell: health endpoints, error pages, static files, headers, and
+//! behaviour while the database is away.
+
+use std::time::{Duration, Instant};
+
+use crate::helpers::{TestApp, TestDb, html, logs};
+use supportdesk::config::Settings;
+use supportdesk::db::cluster::{ClusterOptions, EmbeddedCluster};
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "ok");
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "ready");
+}
+
+#[tokio::test]
+async fn unknown_path_renders_the_404_page_with_a_request_id() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/no/such/page").await;
+    assert_eq!(res.status(), 404);
+    let request_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let doc = html::parse(&res.text().await.unwrap());
+    assert_eq!(html::text(&doc, "h1"), "Page not found");
+    assert_eq!(html::text(&doc, ".request-id code"), request_id);
+    assert_eq!(html::attrs(&doc, "a.skip-link", "href"), vec!["#main"]);
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_the_500_page_and_logs_the_cause() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/__test/panic").await;
+    assert_eq!(res.status(), 500);
+    let body = res.text().await.unwrap();
+    let doc = html::parse(&body);
+    assert_eq!(html::text(&doc, "h1"), "Something went wrong");
+    assert!(
+        !body.contains("7d1c"),
+        "the panic message must not reach the page"
+    );
+    assert!(logs::captured().contains("deliberate test panic 7d1c"));
+    // The worker survives: the next request is served.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_database_error_answers_the_500_page_without_details() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/__test/db-error").await;
+    assert_eq!(res.status(), 500);
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("table_that_does_not_exist_5e2a"));
+    assert_eq!(
+        html::text(&html::parse(&body), "h1"),
+        "Something went wrong"
+    );
+    assert!(logs::captured().contains("table_that_does_not_exist_5e2a"));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/login", "/healthz", "/no/such/page", "/__test/panic"] {
+        let res = app.get(path).await;
+        let h = res.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert!(
+            h.get("strict-transport-security").is_none(),
+            "no HSTS over plain http"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_the_base_url_is_https() {
+    let db = TestDb::new();
+    let mut settings = Settings::for_database(&db.url);
+    settings.base_url = Some("https://support.example.com".into());
+    let app = TestApp::spawn_with(db, settings).await;
+    let res = app.get("/healthz").await;
+    assert!(
+        res.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
+}
+
+#[tokio::test]
+async fn static_files_are_served_with_long_caching_and_etags() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/login").await.text().await.unwrap();
+    let doc = html::parse(&page);
+    let css = html::attrs(&doc, "link[rel=stylesheet]", "href").remove(0);
+    assert!(css.starts_with("/static/css/app.css?v="), "{css}");
+    let res = app.get(&css).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let etag = res.headers()["etag"].clone();
+    let again = app
+        .client
+        .get(app.url(&css))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(app.get("/static/nope.css").await.status(), 404);
+}
+
+/// PostgreSQL stops under a running app: answers turn to a quick 503 page,
+/// and the app recovers by itself when the database is back.
+#[tokio::test]
+async fn database_outage_answers_503_quickly_and_recovers() {
+    let root = tempdir("outage");
+    let options = ClusterOptions {
+        bindir: None,
+        ephemeral: true,
+    };
+    let mut cluster = EmbeddedCluster::start(&root, &options).unwrap();
+    let url = cluster.url("supportdesk");
+    {
+        use diesel::Connection;
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        supportdesk::db::migrate(&mut conn).unwrap();
+    }
+    let mut settings = Settings::for_database(&url);
+    settings.db_connect_timeout_ms = 1000;
+    let app = TestApp::spawn_with(TestDb::new(), settings).await;
+    assert_eq!(app.get("/readyz").await.status(), 200);
+
+    cluster.stop_now().unwrap();
+    for path in ["/readyz", "/__test/db-error"] {
+        let started = Instant::now();
+        let res = app
+            .client
+            .get(app.url(path))
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await
+            .unwrap();
+        let waited = started.elapsed();
+        assert_eq!(res.status(), 503, "{path}");
+        assert!(waited < Duration::from_secs(2), "{path} took {waited:?}");
+        assert!(res.headers().contains_key("retry-after"));
+        let doc = html::parse(&res.text().await.unwrap());
+        assert_eq!(html::text(&doc, "h1"), "Temporarily unavailable");
+    }
+
+    cluster.restart(true).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let status = app.get("/readyz").await.status();
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no recovery, still {status}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    cluster.stop_now().unwrap();
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    // Short: the Unix socket path inside must stay under ~100 bytes.
+    let dir = std::env::temp_dir().join(format!("sd-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
