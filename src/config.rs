@@ -84,6 +84,20 @@ pub struct Settings {
     #[arg(long, global = true, env = "SUPPORTDESK_WORKERS")]
     pub workers: Option<usize>,
 
+    /// OAuth/OpenID Connect providers, separated by `;`, each a comma-separated
+    /// list of key=value: `name=google,client_id=…,client_secret=…` (presets:
+    /// google, github, microsoft; `preset=oidc` with auth_url, token_url,
+    /// userinfo_url, jwks_url and issuer for any other OpenID provider;
+    /// display_name and scopes are optional).
+    #[arg(
+        long = "oauth",
+        global = true,
+        env = "SUPPORTDESK_OAUTH",
+        value_delimiter = ';',
+        hide_env_values = true
+    )]
+    pub oauth: Vec<String>,
+
     /// Seed demo data into an empty database even when DATABASE_URL is set
     /// (the embedded default always gets demo data when empty).
     #[arg(long, global = true, env = "SUPPORTDESK_DEMO", default_value_t = false)]
@@ -104,6 +118,7 @@ impl Settings {
             db_connect_timeout_ms: 1500,
             db_statement_timeout_ms: 5000,
             workers: Some(1),
+            oauth: Vec::new(),
             demo: false,
         }
     }

@@ -16,6 +16,7 @@ use actix_session::config::{BrowserSession, CookieContentSecurity};
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 
+use crate::auth::oauth;
 use crate::auth::session_store::{IDLE_TIMEOUT, PgSessionStore};
 use crate::config::Settings;
 use crate::db::{self, PgPool};
@@ -83,10 +84,20 @@ impl Application {
             base_url,
             secret_key,
         };
+        let provider_configs = settings
+            .oauth
+            .iter()
+            .filter(|spec| !spec.trim().is_empty())
+            .map(|spec| oauth::parse_provider(spec))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(AppError::Internal)?;
+        let providers = oauth::Providers::build(&provider_configs, &config.base_url)
+            .map_err(AppError::Internal)?;
         let server = serve(
             listener,
             pool.clone(),
             config,
+            providers,
             settings.workers,
             extra_routes,
         )?;
@@ -111,6 +122,7 @@ fn serve(
     listener: TcpListener,
     pool: PgPool,
     config: AppConfig,
+    providers: oauth::Providers,
     workers: Option<usize>,
     extra_routes: fn(&mut web::ServiceConfig),
 ) -> Result<Server, AppError> {
@@ -119,10 +131,12 @@ fn serve(
     let cookie_key = crate::auth::csrf::cookie_key(&config);
     let pool = web::Data::new(pool);
     let config = web::Data::new(config);
+    let providers = web::Data::new(providers);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
             .app_data(config.clone())
+            .app_data(providers.clone())
             .app_data(web::FormConfig::default().limit(256 * 1024))
             .app_data(web::PayloadConfig::default().limit(1024 * 1024))
             .wrap(from_fn(crate::auth::csrf::protect))

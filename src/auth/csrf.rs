@@ -36,15 +36,6 @@ pub fn cookie_key(config: &AppConfig) -> Key {
     Key::derive_from(&config.secret_key)
 }
 
-/// Compares in time independent of where the strings differ.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 /// True when the browser says the request comes from another site.
 fn cross_site(req: &HttpRequest, config: &AppConfig) -> bool {
     let headers = req.headers();
@@ -119,7 +110,7 @@ pub async fn protect(
             },
         };
         match provided {
-            Some(token) if same(&token, &expected) => {}
+            Some(token) if tokens::constant_eq(&token, &expected) => {}
             _ => return Ok(req.error_response(AppError::Csrf("missing or wrong token"))),
         }
     }

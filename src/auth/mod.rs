@@ -4,6 +4,7 @@
 pub mod csrf;
 pub mod extractors;
 pub mod flash;
+pub mod identity;
 pub mod oauth;
 pub mod password;
 pub mod redirect;

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::oauth::Providers;
 use crate::auth::{password, redirect, session, throttle};
 use crate::db::models::users;
 use crate::db::{self, PgPool};
@@ -20,7 +21,34 @@ struct LoginPage {
     layout: Layout,
     email: String,
     next: String,
-    error: Option<&'static str>,
+    error: Option<String>,
+    /// (name, display name) of each configured OAuth provider.
+    providers: Vec<(String, String)>,
+}
+
+/// The sign-in page, also used to explain a refused OAuth sign-in.
+pub fn login_page(
+    page: &Page,
+    providers: &Providers,
+    email: String,
+    next: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    page.render_status(
+        status,
+        &LoginPage {
+            layout: page.layout("Sign in"),
+            email,
+            next,
+            error,
+            providers: providers
+                .0
+                .iter()
+                .map(|p| (p.config.name.clone(), p.config.display_name.clone()))
+                .collect(),
+        },
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -35,18 +63,14 @@ const SIGN_IN_FAILED: &str = "That e-mail and password do not match an active ac
 /// GET /login — anyone.
 pub async fn show_login(
     page: Page,
+    providers: web::Data<Providers>,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, AppError> {
     let next = redirect::safe_next(query.next.as_deref());
     if page.user.is_some() {
         return Ok(crate::views::see_other(&next));
     }
-    page.render(&LoginPage {
-        layout: page.layout("Sign in"),
-        email: String::new(),
-        next,
-        error: None,
-    })
+    login_page(&page, &providers, String::new(), next, None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -71,6 +95,7 @@ pub async fn login(
     page: Page,
     session: Session,
     pool: web::Data<PgPool>,
+    providers: web::Data<Providers>,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -105,14 +130,13 @@ pub async fn login(
             tracing::info!(user_id = %user.id, "signed in with password");
             Ok(crate::views::see_other(&next))
         }
-        _ => page.render_status(
+        _ => login_page(
+            &page,
+            &providers,
+            email,
+            next,
+            Some(SIGN_IN_FAILED.to_owned()),
             StatusCode::UNAUTHORIZED,
-            &LoginPage {
-                layout: page.layout("Sign in"),
-                email,
-                next,
-                error: Some(SIGN_IN_FAILED),
-            },
         ),
     }
 }

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod health;
 pub mod home;
+pub mod oauth;
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -89,6 +90,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(assets::configure)
         .configure(home::configure)
         .configure(auth::configure)
+        .configure(oauth::configure)
         .configure(account::configure);
 }
 

@@ -54,6 +54,19 @@ const MATRIX: &[Entry] = &[
     e("GET", "/login", "/login", [Served; 4]),
     e("POST", "/login", "/login", [Served; 4]),
     e("POST", "/logout", "/logout", [Served; 4]),
+    // No provider is configured here: an unknown provider is not found.
+    e(
+        "GET",
+        "/auth/{provider}/start",
+        "/auth/nope/start",
+        [NotFound; 4],
+    ),
+    e(
+        "GET",
+        "/auth/{provider}/callback",
+        "/auth/nope/callback",
+        [NotFound; 4],
+    ),
     e(
         "GET",
         "/account",

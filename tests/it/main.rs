@@ -8,4 +8,5 @@ mod helpers;
 mod access;
 mod auth;
 mod database;
+mod oauth;
 mod shell;

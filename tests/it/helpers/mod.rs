@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod logs;
+pub mod oauth_provider;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

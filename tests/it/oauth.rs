@@ -1,0 +1,228 @@
+//! OAuth / OpenID Connect sign-in against a real provider on localhost.
+
+use diesel::prelude::*;
+
+use crate::helpers::oauth_provider::{FakeIdentity, FakeProvider};
+use crate::helpers::{TestApp, TestDb, html};
+use supportdesk::config::Settings;
+
+async fn app_with_provider() -> (TestApp, FakeProvider) {
+    let provider = FakeProvider::start().await;
+    let db = TestDb::new();
+    let mut settings = Settings::for_database(&db.url);
+    settings.oauth = vec![provider.setting()];
+    (TestApp::spawn_with(db, settings).await, provider)
+}
+
+fn identity(sub: &str, email: &str, verified: bool) -> FakeIdentity {
+    FakeIdentity {
+        sub: sub.into(),
+        email: email.into(),
+        email_verified: verified,
+        name: "Pat Example".into(),
+    }
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Starts at the app, visits the provider, and returns the callback URL
+/// the provider sends the browser back to.
+async fn start(app: &TestApp, next: &str) -> String {
+    let res = app.get(&format!("/auth/testid/start?next={next}")).await;
+    assert_eq!(res.status(), 303);
+    let authorize = location(&res);
+    let res = app.client.get(&authorize).send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    location(&res)
+}
+
+async fn finish(app: &TestApp, callback: &str) -> reqwest::Response {
+    app.client.get(callback).send().await.unwrap()
+}
+
+fn count(app: &TestApp, sql: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(sql)
+        .get_result::<N>(&mut app.db.conn())
+        .unwrap()
+        .n
+}
+
+#[tokio::test]
+async fn the_sign_in_page_offers_each_provider() {
+    let (app, _provider) = app_with_provider().await;
+    let doc = html::parse(&app.get("/login").await.text().await.unwrap());
+    assert_eq!(
+        html::texts(&doc, ".oauth-buttons a"),
+        vec!["Sign in with Test ID"]
+    );
+}
+
+#[tokio::test]
+async fn a_verified_email_at_a_customer_domain_signs_up_as_that_customer() {
+    let (app, provider) = app_with_provider().await;
+    provider.set_identity(identity("sub-new-1", "pat@acme.example", true));
+    let callback = start(&app, "/account").await;
+    let res = finish(&app, &callback).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/account");
+    assert_eq!(
+        provider.verified_exchanges(),
+        1,
+        "the provider checked the PKCE verifier"
+    );
+    let doc = html::parse(&app.get("/account").await.text().await.unwrap());
+    assert_eq!(html::text(&doc, ".user-menu .role-badge"), "Customer");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM users u JOIN customers c ON c.id = u.customer_id \
+             JOIN accounts a ON a.user_id = u.id WHERE u.email = 'pat@acme.example' \
+             AND c.name = 'Acme Payments' AND a.provider = 'testid' AND a.provider_account_id = 'sub-new-1'"
+        ),
+        1
+    );
+    // Next time the linked identity signs the same user in.
+    let again = app.other_browser();
+    let callback = start(&again, "/").await;
+    assert_eq!(finish(&again, &callback).await.status(), 303);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM users WHERE email = 'pat@acme.example'"
+        ),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_verified_email_links_to_the_existing_user() {
+    let (app, provider) = app_with_provider().await;
+    provider.set_identity(identity("sub-agent", "agent1@example.com", true));
+    let callback = start(&app, "/").await;
+    assert_eq!(finish(&app, &callback).await.status(), 303);
+    let doc = html::parse(&app.get("/account").await.text().await.unwrap());
+    assert_eq!(html::text(&doc, ".user-menu .role-badge"), "Agent");
+    assert!(html::texts(&doc, "aside li").contains(&"testid".to_owned()));
+}
+
+#[tokio::test]
+async fn an_unverified_email_is_not_linked_to_an_existing_agent() {
+    let (app, provider) = app_with_provider().await;
+    provider.set_identity(identity("sub-attacker", "agent1@example.com", false));
+    let callback = start(&app, "/").await;
+    let res = finish(&app, &callback).await;
+    assert_eq!(res.status(), 403);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, ".error-summary").contains("not verified"));
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM accounts"), 0);
+    assert_eq!(app.get("/account").await.status(), 303, "not signed in");
+}
+
+#[tokio::test]
+async fn an_unknown_domain_is_refused() {
+    let (app, provider) = app_with_provider().await;
+    provider.set_identity(identity("sub-x", "someone@elsewhere.example", true));
+    let callback = start(&app, "/").await;
+    let res = finish(&app, &callback).await;
+    assert_eq!(res.status(), 403);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, ".error-summary").contains("belongs to no customer"));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM users WHERE email = 'someone@elsewhere.example'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM sessions"),
+        0,
+        "no session is left"
+    );
+}
+
+#[tokio::test]
+async fn bad_state_is_refused_and_leaves_no_session() {
+    let (app, provider) = app_with_provider().await;
+    provider.set_identity(identity("sub-s", "customer1@example.com", true));
+
+    // Missing state.
+    let callback = start(&app, "/").await;
+    let without_state = callback.split("&state=").next().unwrap().to_owned();
+    assert_eq!(finish(&app, &without_state).await.status(), 403);
+
+    // Wrong state.
+    let callback = start(&app, "/").await;
+    let wrong = format!("{}&state=forged", callback.split("&state=").next().unwrap());
+    assert_eq!(finish(&app, &wrong).await.status(), 403);
+
+    // Replayed: the right callback, used a second time.
+    let callback = start(&app, "/").await;
+    assert_eq!(finish(&app, &callback).await.status(), 303);
+    let token = app.form_token("/account").await;
+    app.post_form("/logout", &[("csrf_token", &token)]).await;
+    assert_eq!(finish(&app, &callback).await.status(), 403);
+
+    // Another browser's state.
+    let victim = app.other_browser();
+    let callback = start(&app, "/").await;
+    let res = finish(&victim, &callback).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        victim.get("/account").await.status(),
+        303,
+        "victim not signed in"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM sessions WHERE user_id IS NOT NULL"
+        ),
+        0,
+        "no signed-in session from refused attempts"
+    );
+}
+
+#[tokio::test]
+async fn a_tampered_pkce_challenge_fails_the_exchange() {
+    let (app, provider) = app_with_provider().await;
+    provider.set_identity(identity("sub-p", "customer1@example.com", true));
+    let res = app.get("/auth/testid/start").await;
+    let authorize = location(&res);
+    assert!(authorize.contains("code_challenge="));
+    // An attacker who swaps the challenge cannot complete the exchange.
+    let tampered = authorize.replace("code_challenge=", "code_challenge=x");
+    let res = app.client.get(&tampered).send().await.unwrap();
+    let res = finish(&app, &location(&res)).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(provider.refused_exchanges(), 1);
+    assert_eq!(app.get("/account").await.status(), 303);
+}
+
+#[tokio::test]
+async fn an_id_token_with_another_nonce_is_refused() {
+    let (app, provider) = app_with_provider().await;
+    provider.set_identity(identity("sub-n", "customer1@example.com", true));
+    provider.force_nonce("not-the-one-we-sent");
+    let callback = start(&app, "/").await;
+    assert_eq!(finish(&app, &callback).await.status(), 403);
+    assert_eq!(app.get("/account").await.status(), 303);
+}
+
+#[tokio::test]
+async fn disabled_users_cannot_sign_in_with_oauth() {
+    let (app, provider) = app_with_provider().await;
+    diesel::sql_query("UPDATE users SET disabled_at = now() WHERE email = 'customer1@example.com'")
+        .execute(&mut app.db.conn())
+        .unwrap();
+    provider.set_identity(identity("sub-d", "customer1@example.com", true));
+    let callback = start(&app, "/").await;
+    assert_eq!(finish(&app, &callback).await.status(), 403);
+}
