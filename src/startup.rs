@@ -114,7 +114,10 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let sweeper = tokio::spawn(crate::auth::sweeper::sweep_forever(self.pool.clone()));
+        let outcome = self.server.await;
+        sweeper.abort();
+        outcome
     }
 }
 

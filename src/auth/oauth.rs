@@ -447,3 +447,28 @@ impl Provider {
         Ok(claims.sub)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_provider;
+
+    #[test]
+    fn presets_fill_in_the_provider_urls() {
+        let google = parse_provider("name=google,client_id=a,client_secret=b").unwrap();
+        assert!(google.is_oidc());
+        assert_eq!(
+            google.issuer.as_deref(),
+            Some("https://accounts.google.com")
+        );
+        let github = parse_provider("name=github,client_id=a,client_secret=b").unwrap();
+        assert!(!github.is_oidc());
+        assert!(github.emails_url.is_some());
+        let ms = parse_provider("preset=microsoft,name=work,client_id=a,client_secret=b").unwrap();
+        assert_eq!(ms.name, "work");
+        assert!(ms.is_oidc() && ms.issuer.is_none());
+        let err = parse_provider("preset=oidc,name=corp,client_id=a,client_secret=b").unwrap_err();
+        assert!(err.contains("auth_url"), "{err}");
+        assert!(parse_provider("name=Bad Name,client_id=a,client_secret=b").is_err());
+        assert!(parse_provider("name=google,client_id").is_err());
+    }
+}

@@ -33,6 +33,28 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default())
 }
 
+/// Shortest password accepted.
+pub const MIN_CHARS: usize = 12;
+/// Longest password accepted (argon2 time grows with length).
+pub const MAX_CHARS: usize = 1000;
+
+/// Checks a new password and its confirmation; returns the messages for
+/// the two fields (both `None` when fine).
+pub fn check_new(password: &str, confirm: &str) -> (Option<String>, Option<&'static str>) {
+    let chars = password.chars().count();
+    let new = if chars < MIN_CHARS {
+        Some(format!(
+            "Use at least {MIN_CHARS} characters (you typed {chars})."
+        ))
+    } else if chars > MAX_CHARS {
+        Some(format!("Use at most {MAX_CHARS} characters."))
+    } else {
+        None
+    };
+    let confirm = (password != confirm).then_some("The two passwords differ.");
+    (new, confirm)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

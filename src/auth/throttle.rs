@@ -51,7 +51,10 @@ pub fn admit(conn: &mut PgConnection, email: &str, address: &str) -> Result<(), 
     })
 }
 
-/// A successful sign-in clears the account's count (not the address's).
-pub fn forget_account(conn: &mut PgConnection, email: &str) -> QueryResult<()> {
-    login_attempts::delete_for_subject(conn, AttemptScope::Account, email).map(|_| ())
+/// A successful sign-in clears the account's count and takes its own
+/// attempt off the address's count: the address limit counts failures, so
+/// an office of colleagues signing in is not throttled.
+pub fn forget_success(conn: &mut PgConnection, email: &str, address: &str) -> QueryResult<()> {
+    login_attempts::delete_for_subject(conn, AttemptScope::Account, email)?;
+    login_attempts::delete_latest(conn, AttemptScope::Address, address).map(|_| ())
 }

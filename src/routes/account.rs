@@ -17,9 +17,6 @@ use crate::error::AppError;
 use crate::routes::add;
 use crate::views::{FlashKind, Layout, Page};
 
-/// Shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 12;
-
 #[derive(Template)]
 #[template(path = "account/show.html")]
 struct AccountPage {
@@ -110,17 +107,7 @@ pub async fn update_password(
     if !current_ok {
         errors.current = Some("Your current password is not correct.");
     }
-    let chars = form.new_password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        errors.new = Some(format!(
-            "Use at least {MIN_PASSWORD_CHARS} characters (you typed {chars})."
-        ));
-    } else if chars > 1000 {
-        errors.new = Some("Use at most 1,000 characters.".into());
-    }
-    if form.new_password != form.confirm_password {
-        errors.confirm = Some("The two new passwords differ.");
-    }
+    (errors.new, errors.confirm) = password::check_new(&form.new_password, &form.confirm_password);
     if errors.any() {
         return account_page(&page, &pool, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
     }

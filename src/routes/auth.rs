@@ -103,7 +103,7 @@ pub async fn login(
     let next = redirect::safe_next(form.next.as_deref());
     let address = client_address(page.request());
 
-    let (throttle_email, throttle_address) = (email.clone(), address);
+    let (throttle_email, throttle_address) = (email.clone(), address.clone());
     db::run(&pool, move |conn| {
         throttle::admit(conn, &throttle_email, &throttle_address)
     })
@@ -124,7 +124,10 @@ pub async fn login(
     match user {
         Some(user) if matches && !user.is_disabled() => {
             let forget = email.clone();
-            db::run(&pool, move |conn| throttle::forget_account(conn, &forget)).await?;
+            db::run(&pool, move |conn| {
+                throttle::forget_success(conn, &forget, &address)
+            })
+            .await?;
             session::sign_in(&session, user.id)
                 .map_err(|e| AppError::Internal(format!("session: {e}")))?;
             tracing::info!(user_id = %user.id, "signed in with password");

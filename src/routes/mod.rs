@@ -1,10 +1,12 @@
 //! HTTP handlers by area; each area registers its routes in `configure`.
 
 pub mod account;
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod health;
 pub mod home;
+pub mod links;
 pub mod oauth;
 
 use std::collections::BTreeSet;
@@ -91,7 +93,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(home::configure)
         .configure(auth::configure)
         .configure(oauth::configure)
-        .configure(account::configure);
+        .configure(account::configure)
+        .configure(links::configure)
+        .configure(admin::configure);
 }
 
 /// Any path no route claims: the 404 page.

@@ -96,7 +96,10 @@ fn navigation(role: Option<UserRole>, path: &str) -> Vec<NavLink> {
         None => &[("/login", "Sign in")],
         Some(UserRole::Customer) => &[("/account", "Account")],
         Some(UserRole::Agent) => &[("/account", "Account")],
-        Some(UserRole::Admin) => &[("/account", "Account")],
+        Some(UserRole::Admin) => &[
+            ("/admin/invitations", "Invite people"),
+            ("/account", "Account"),
+        ],
     };
     links
         .iter()

@@ -85,6 +85,49 @@ const MATRIX: &[Entry] = &[
         "/account/sign-out-everywhere",
         [SignIn, Served, Served, Served],
     ),
+    e(
+        "GET",
+        "/admin/invitations",
+        "/admin/invitations",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "POST",
+        "/admin/invitations",
+        "/admin/invitations",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "POST",
+        "/admin/password-resets",
+        "/admin/password-resets",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    // A link that is not (or no longer) valid answers 404 to everyone.
+    e(
+        "GET",
+        "/invitations/{token}",
+        "/invitations/bogus",
+        [NotFound; 4],
+    ),
+    e(
+        "POST",
+        "/invitations/{token}",
+        "/invitations/bogus",
+        [NotFound; 4],
+    ),
+    e(
+        "GET",
+        "/password-reset/{token}",
+        "/password-reset/bogus",
+        [NotFound; 4],
+    ),
+    e(
+        "POST",
+        "/password-reset/{token}",
+        "/password-reset/bogus",
+        [NotFound; 4],
+    ),
 ];
 
 const ROLES: [Option<&str>; 4] = [

@@ -364,3 +364,26 @@ async fn parallel_wrong_passwords_are_held_to_the_limit() {
         303
     );
 }
+
+#[tokio::test]
+async fn cookies_are_host_prefixed_and_secure_under_https() {
+    let db = crate::helpers::TestDb::new();
+    let mut settings = supportdesk::config::Settings::for_database(&db.url);
+    settings.base_url = Some("https://support.example.com".into());
+    let app = TestApp::spawn_with(db, settings).await;
+    let res = app.get("/login").await;
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-sd_csrf="))
+        .expect("__Host- prefixed cookie");
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert!(
+        !cookie.contains("Domain="),
+        "__Host- cookies carry no Domain"
+    );
+}

@@ -8,5 +8,6 @@ mod helpers;
 mod access;
 mod auth;
 mod database;
+mod links;
 mod oauth;
 mod shell;

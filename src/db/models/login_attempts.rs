@@ -81,6 +81,25 @@ pub fn delete_for_subject(
 }
 
 /// The periodic sweep.
+/// Removes the most recent attempt of a subject.
+pub fn delete_latest(
+    conn: &mut PgConnection,
+    scope: AttemptScope,
+    subject: &str,
+) -> QueryResult<usize> {
+    let latest: Option<i64> = login_attempts::table
+        .filter(login_attempts::scope.eq(scope.as_str()))
+        .filter(login_attempts::subject.eq(subject))
+        .order(login_attempts::id.desc())
+        .select(login_attempts::id)
+        .first(conn)
+        .optional()?;
+    match latest {
+        Some(id) => diesel::delete(login_attempts::table.find(id)).execute(conn),
+        None => Ok(0),
+    }
+}
+
 pub fn delete_older_than(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryResult<usize> {
     diesel::delete(login_attempts::table.filter(login_attempts::attempted_at.lt(before)))
         .execute(conn)

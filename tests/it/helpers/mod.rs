@@ -241,6 +241,24 @@ impl TestApp {
         .await
     }
 
+    /// Another instance of the app on the same database (as behind a load
+    /// balancer, or after a restart), with its own browser.
+    pub async fn another_instance(&self) -> Self {
+        let settings = Settings::for_database(&self.db.url);
+        let key = settings.secret_key.clone().unwrap_or_default().into_bytes();
+        let app =
+            Application::build_with_routes(&settings, key, failing_routes).expect("build app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let pool = app.pool();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            address,
+            client: client(),
+            pool,
+            db: self.db.clone(),
+        }
+    }
+
     /// A second, independent browser on the same app.
     pub fn other_browser(&self) -> Self {
         Self {

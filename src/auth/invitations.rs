@@ -1,0 +1,170 @@
+//! Invitations and password resets: one-time links backed by
+//! `verification_tokens` (only the token's hash is stored). Until e-mail
+//! delivery exists, the admin who creates a link is shown it to pass on.
+
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::auth::tokens;
+use crate::db::models::enums::{TokenPurpose, UserRole};
+use crate::db::models::verification_tokens::{self, NewVerificationToken, VerificationToken};
+use crate::db::models::{sessions, users};
+use crate::error::AppError;
+
+pub const INVITATION_LIFETIME: Duration = Duration::days(7);
+pub const RESET_LIFETIME: Duration = Duration::hours(2);
+
+/// Why a link cannot be used, in words for the page.
+pub const LINK_INVALID: &str =
+    "This link has expired or has already been used. Ask your administrator for a new one.";
+
+/// Creates an invitation for an e-mail with a role (and customer, for
+/// customer users); returns the token for the link. Refuses e-mails that
+/// already have an account and roles that do not match the customer.
+pub fn invite(
+    conn: &mut PgConnection,
+    created_by: Uuid,
+    email: &str,
+    role: UserRole,
+    customer_id: Option<Uuid>,
+) -> Result<Result<String, &'static str>, AppError> {
+    let email = email.trim().to_lowercase();
+    if (role == UserRole::Customer) != customer_id.is_some() {
+        return Ok(Err(
+            "Customer users need a customer; agents and admins have none.",
+        ));
+    }
+    if users::find_by_email(conn, &email)?.is_some() {
+        return Ok(Err("There is already an account with this e-mail."));
+    }
+    let token = tokens::random_token(32);
+    verification_tokens::insert(
+        conn,
+        &NewVerificationToken {
+            token_hash: &tokens::hash_token(&token),
+            purpose: TokenPurpose::Invitation,
+            email: &email,
+            user_id: None,
+            role: Some(role),
+            customer_id,
+            created_by_id: Some(created_by),
+            expires_at: Utc::now() + INVITATION_LIFETIME,
+        },
+    )?;
+    Ok(Ok(token))
+}
+
+/// Creates a password-reset link for a user; returns the token.
+pub fn reset_link(
+    conn: &mut PgConnection,
+    created_by: Option<Uuid>,
+    user: &users::User,
+) -> Result<String, AppError> {
+    let token = tokens::random_token(32);
+    verification_tokens::insert(
+        conn,
+        &NewVerificationToken {
+            token_hash: &tokens::hash_token(&token),
+            purpose: TokenPurpose::PasswordReset,
+            email: &user.email,
+            user_id: Some(user.id),
+            role: None,
+            customer_id: None,
+            created_by_id: created_by,
+            expires_at: Utc::now() + RESET_LIFETIME,
+        },
+    )?;
+    Ok(token)
+}
+
+/// The unused, unexpired token behind a link, if any.
+pub fn find(
+    conn: &mut PgConnection,
+    token: &str,
+    purpose: TokenPurpose,
+) -> Result<Option<VerificationToken>, AppError> {
+    Ok(verification_tokens::find_valid_by_hash(
+        conn,
+        &tokens::hash_token(token),
+        purpose,
+    )?)
+}
+
+/// Accepts an invitation: creates the user with a password, in one
+/// transaction with using up the token. `None` when the link is no good.
+pub fn accept(
+    conn: &mut PgConnection,
+    token: &str,
+    name: &str,
+    password_hash: &str,
+) -> Result<Option<users::User>, AppError> {
+    conn.transaction(|conn| {
+        let Some(invite) = find(conn, token, TokenPurpose::Invitation)? else {
+            return Ok(None);
+        };
+        if !verification_tokens::mark_used(conn, invite.id)? {
+            return Ok(None);
+        }
+        let role = invite.role.unwrap_or(UserRole::Customer);
+        let user = users::insert(
+            conn,
+            &users::NewUser {
+                email: &invite.email,
+                name,
+                role,
+                customer_id: invite.customer_id,
+                chat_handle: None,
+                password_hash: Some(password_hash),
+                email_verified_at: Some(Utc::now()),
+                image_url: None,
+            },
+        )?;
+        Ok(Some(user))
+    })
+}
+
+/// Sets a new password through a reset link and ends the user's sessions.
+pub fn reset(
+    conn: &mut PgConnection,
+    token: &str,
+    password_hash: &str,
+) -> Result<Option<users::User>, AppError> {
+    conn.transaction(|conn| {
+        let Some(link) = find(conn, token, TokenPurpose::PasswordReset)? else {
+            return Ok(None);
+        };
+        let Some(user_id) = link.user_id else {
+            return Ok(None);
+        };
+        if !verification_tokens::mark_used(conn, link.id)? {
+            return Ok(None);
+        }
+        let user = users::update(
+            conn,
+            user_id,
+            &users::UserChangeset {
+                password_hash: Some(Some(password_hash)),
+                ..Default::default()
+            },
+        )?;
+        sessions::delete_for_user(conn, user_id)?;
+        Ok(Some(user))
+    })
+}
+
+/// Disables a user and ends all their sessions, in one transaction.
+pub fn disable_user(conn: &mut PgConnection, user_id: Uuid) -> Result<users::User, AppError> {
+    conn.transaction(|conn| {
+        let user = users::update(
+            conn,
+            user_id,
+            &users::UserChangeset {
+                disabled_at: Some(Some(Utc::now())),
+                ..Default::default()
+            },
+        )?;
+        sessions::delete_for_user(conn, user_id)?;
+        Ok(user)
+    })
+}

@@ -1,0 +1,228 @@
+//! Admins invite people and create password-reset links. Until e-mail
+//! delivery exists, the link is shown here for the admin to pass on.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::extractors::RequireAdmin;
+use crate::auth::invitations;
+use crate::db::models::customers::{self, Customer};
+use crate::db::models::enums::UserRole;
+use crate::db::models::users;
+use crate::db::{self, PgPool};
+use crate::error::AppError;
+use crate::routes::add;
+use crate::startup::AppConfig;
+use crate::views::{Layout, Page};
+
+#[derive(Template)]
+#[template(path = "admin/invitations.html")]
+struct InvitationsPage {
+    layout: Layout,
+    customers: Vec<Customer>,
+    roles: &'static [UserRole],
+    form: InviteForm,
+    error: Option<String>,
+    reset_email: String,
+    reset_error: Option<String>,
+    /// The link just created, with what it is for.
+    created: Option<(String, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    customer_id: String,
+}
+
+struct Outcome {
+    status: StatusCode,
+    form: InviteForm,
+    error: Option<String>,
+    reset_email: String,
+    reset_error: Option<String>,
+    created: Option<(String, String)>,
+}
+
+impl Outcome {
+    fn blank() -> Self {
+        Self {
+            status: StatusCode::OK,
+            form: InviteForm::default(),
+            error: None,
+            reset_email: String::new(),
+            reset_error: None,
+            created: None,
+        }
+    }
+}
+
+async fn render(page: &Page, pool: &PgPool, outcome: Outcome) -> Result<HttpResponse, AppError> {
+    let customers = db::run(pool, customers::list).await?;
+    page.render_status(
+        outcome.status,
+        &InvitationsPage {
+            layout: page.layout("Invite people"),
+            customers,
+            roles: UserRole::ALL,
+            form: outcome.form,
+            error: outcome.error,
+            reset_email: outcome.reset_email,
+            reset_error: outcome.reset_error,
+            created: outcome.created,
+        },
+    )
+}
+
+/// GET /admin/invitations — admin.
+pub async fn show_invitations(
+    _admin: RequireAdmin,
+    page: Page,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, AppError> {
+    render(&page, &pool, Outcome::blank()).await
+}
+
+/// POST /admin/invitations — admin.
+pub async fn create_invitation(
+    RequireAdmin(admin): RequireAdmin,
+    page: Page,
+    pool: web::Data<PgPool>,
+    config: web::Data<AppConfig>,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let invalid = |form, error: &str| Outcome {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        form,
+        error: Some(error.to_owned()),
+        ..Outcome::blank()
+    };
+    let email = form.email.trim().to_lowercase();
+    if email.len() > 320
+        || !email.contains('@')
+        || email.starts_with('@')
+        || email.contains(char::is_whitespace)
+    {
+        return render(
+            &page,
+            &pool,
+            invalid(form, "Enter an e-mail address like name@example.com."),
+        )
+        .await;
+    }
+    let Some(role) = UserRole::parse(&form.role) else {
+        return render(&page, &pool, invalid(form, "Choose a role.")).await;
+    };
+    let customer_id = match form.customer_id.as_str() {
+        "" => None,
+        id => match Uuid::parse_str(id) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                return render(
+                    &page,
+                    &pool,
+                    invalid(form, "Choose a customer from the list."),
+                )
+                .await;
+            }
+        },
+    };
+    let admin_id = admin.id;
+    let invite_email = email.clone();
+    let created = db::run(&pool, move |conn| {
+        if let Some(id) = customer_id {
+            customers::find(conn, id)?;
+        }
+        invitations::invite(conn, admin_id, &invite_email, role, customer_id)
+    })
+    .await;
+    let created = match created {
+        Err(AppError::NotFound) => {
+            return render(
+                &page,
+                &pool,
+                invalid(form, "Choose a customer from the list."),
+            )
+            .await;
+        }
+        other => other?,
+    };
+    match created {
+        Err(why) => render(&page, &pool, invalid(form, why)).await,
+        Ok(token) => {
+            tracing::info!(admin_id = %admin.id, role = %role, "invitation created");
+            let link = format!("{}/invitations/{token}", config.base_url);
+            let created = Some((format!("Invitation for {email} ({})", role.label()), link));
+            render(
+                &page,
+                &pool,
+                Outcome {
+                    created,
+                    ..Outcome::blank()
+                },
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// POST /admin/password-resets — admin.
+pub async fn create_reset_link(
+    RequireAdmin(admin): RequireAdmin,
+    page: Page,
+    pool: web::Data<PgPool>,
+    config: web::Data<AppConfig>,
+    form: web::Form<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let email = form.email.trim().to_lowercase();
+    let lookup = email.clone();
+    let admin_id = admin.id;
+    let token = db::run(&pool, move |conn| {
+        match users::find_by_email(conn, &lookup)? {
+            Some(user) => invitations::reset_link(conn, Some(admin_id), &user).map(Some),
+            None => Ok(None),
+        }
+    })
+    .await?;
+    let outcome = match token {
+        None => Outcome {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            reset_error: Some("There is no account with this e-mail.".into()),
+            reset_email: email,
+            ..Outcome::blank()
+        },
+        Some(token) => Outcome {
+            created: Some((
+                format!("Password reset for {email}"),
+                format!("{}/password-reset/{token}", config.base_url),
+            )),
+            ..Outcome::blank()
+        },
+    };
+    render(&page, &pool, outcome).await
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::GET, "/admin/invitations", show_invitations);
+    add(cfg, Method::POST, "/admin/invitations", create_invitation);
+    add(
+        cfg,
+        Method::POST,
+        "/admin/password-resets",
+        create_reset_link,
+    );
+}

@@ -1,0 +1,210 @@
+//! The pages behind one-time links: accepting an invitation (choose a name
+//! and password, then signed in) and resetting a password.
+
+use actix_session::Session;
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::invitations::{self, LINK_INVALID};
+use crate::auth::{password, session};
+use crate::db::models::enums::TokenPurpose;
+use crate::db::{self, PgPool};
+use crate::error::AppError;
+use crate::routes::add;
+use crate::views::{self, FlashKind, Layout, Page};
+
+#[derive(Template)]
+#[template(path = "auth/set_password.html")]
+struct SetPasswordPage {
+    layout: Layout,
+    heading: &'static str,
+    action: String,
+    /// Invitations also ask for a name.
+    ask_name: bool,
+    email: String,
+    name: String,
+    name_error: Option<&'static str>,
+    password_error: Option<String>,
+    confirm_error: Option<&'static str>,
+    link_error: Option<&'static str>,
+}
+
+impl SetPasswordPage {
+    fn has_errors(&self) -> bool {
+        self.name_error.is_some() || self.password_error.is_some() || self.confirm_error.is_some()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SetPasswordForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+fn blank(page: &Page, purpose: TokenPurpose, token: &str, email: String) -> SetPasswordPage {
+    let (heading, action, ask_name) = match purpose {
+        TokenPurpose::Invitation => (
+            "Accept your invitation",
+            format!("/invitations/{token}"),
+            true,
+        ),
+        _ => (
+            "Choose a new password",
+            format!("/password-reset/{token}"),
+            false,
+        ),
+    };
+    SetPasswordPage {
+        layout: page.layout(heading),
+        heading,
+        action,
+        ask_name,
+        email,
+        name: String::new(),
+        name_error: None,
+        password_error: None,
+        confirm_error: None,
+        link_error: None,
+    }
+}
+
+async fn show(
+    page: Page,
+    pool: &PgPool,
+    token: String,
+    purpose: TokenPurpose,
+) -> Result<HttpResponse, AppError> {
+    let lookup = token.clone();
+    let found = db::run(pool, move |conn| invitations::find(conn, &lookup, purpose)).await?;
+    match found {
+        Some(link) => page.render(&blank(&page, purpose, &token, link.email)),
+        None => {
+            let mut view = blank(&page, purpose, &token, String::new());
+            view.link_error = Some(LINK_INVALID);
+            page.render_status(StatusCode::NOT_FOUND, &view)
+        }
+    }
+}
+
+/// GET /invitations/{token} — anyone holding the link.
+pub async fn show_invitation(
+    page: Page,
+    pool: web::Data<PgPool>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(page, &pool, token.into_inner(), TokenPurpose::Invitation).await
+}
+
+/// GET /password-reset/{token} — anyone holding the link.
+pub async fn show_reset(
+    page: Page,
+    pool: web::Data<PgPool>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(page, &pool, token.into_inner(), TokenPurpose::PasswordReset).await
+}
+
+async fn redeem(
+    page: Page,
+    session: Session,
+    pool: &PgPool,
+    token: String,
+    purpose: TokenPurpose,
+    form: SetPasswordForm,
+) -> Result<HttpResponse, AppError> {
+    let lookup = token.clone();
+    let Some(link) = db::run(pool, move |conn| invitations::find(conn, &lookup, purpose)).await?
+    else {
+        let mut view = blank(&page, purpose, &token, String::new());
+        view.link_error = Some(LINK_INVALID);
+        return page.render_status(StatusCode::NOT_FOUND, &view);
+    };
+    let mut view = blank(&page, purpose, &token, link.email);
+    let name = form.name.trim().to_owned();
+    if purpose == TokenPurpose::Invitation && (name.is_empty() || name.chars().count() > 255) {
+        view.name_error = Some("Enter your name (at most 255 characters).");
+    }
+    (view.password_error, view.confirm_error) =
+        password::check_new(&form.password, &form.confirm_password);
+    view.name = name.clone();
+    if view.has_errors() {
+        return page.render_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    }
+    let new_password = form.password;
+    let hash = web::block(move || password::hash_password(&new_password))
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing: {e}")))??;
+    let user = db::run(pool, move |conn| match purpose {
+        TokenPurpose::Invitation => invitations::accept(conn, &token, &name, &hash),
+        _ => invitations::reset(conn, &token, &hash),
+    })
+    .await?;
+    let Some(user) = user else {
+        view.link_error = Some(LINK_INVALID);
+        return page.render_status(StatusCode::NOT_FOUND, &view);
+    };
+    if purpose == TokenPurpose::Invitation {
+        session::sign_in(&session, user.id)
+            .map_err(|e| AppError::Internal(format!("session: {e}")))?;
+        tracing::info!(user_id = %user.id, "invitation accepted");
+        Ok(views::see_other("/"))
+    } else {
+        tracing::info!(user_id = %user.id, "password reset");
+        Ok(page.redirect_with(
+            "/login",
+            FlashKind::Success,
+            "Your password is set. Sign in with it now.",
+        ))
+    }
+}
+
+/// POST /invitations/{token} — anyone holding the link.
+pub async fn accept_invitation(
+    page: Page,
+    session: Session,
+    pool: web::Data<PgPool>,
+    token: web::Path<String>,
+    form: web::Form<SetPasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    redeem(
+        page,
+        session,
+        &pool,
+        token.into_inner(),
+        TokenPurpose::Invitation,
+        form.into_inner(),
+    )
+    .await
+}
+
+/// POST /password-reset/{token} — anyone holding the link.
+pub async fn reset_password(
+    page: Page,
+    session: Session,
+    pool: web::Data<PgPool>,
+    token: web::Path<String>,
+    form: web::Form<SetPasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    redeem(
+        page,
+        session,
+        &pool,
+        token.into_inner(),
+        TokenPurpose::PasswordReset,
+        form.into_inner(),
+    )
+    .await
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::GET, "/invitations/{token}", show_invitation);
+    add(cfg, Method::POST, "/invitations/{token}", accept_invitation);
+    add(cfg, Method::GET, "/password-reset/{token}", show_reset);
+    add(cfg, Method::POST, "/password-reset/{token}", reset_password);
+}

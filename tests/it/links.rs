@@ -1,0 +1,315 @@
+//! Invitations and password resets through one-time links, session expiry,
+//! sessions shared by instances, and disabling users.
+
+use diesel::prelude::*;
+
+use crate::helpers::{DEMO_PASSWORD, TestApp, html};
+
+/// As the admin, posts a form on the invitations page; returns the page.
+async fn admin_post(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let token = app.form_token("/admin/invitations").await;
+    let mut all = fields.to_vec();
+    all.push(("csrf_token", &token));
+    app.post_form(path, &all).await
+}
+
+fn created_link(body: &str) -> String {
+    let doc = html::parse(body);
+    html::attrs(&doc, "#created-link", "value").remove(0)
+}
+
+fn acme_id(app: &TestApp) -> String {
+    use supportdesk::db::schema::customers::dsl::*;
+    customers
+        .filter(name.eq("Acme Payments"))
+        .select(id)
+        .first::<uuid::Uuid>(&mut app.db.conn())
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_invitation_link_makes_an_account_once() {
+    let app = TestApp::spawn().await;
+    app.sign_in("admin@example.com").await;
+    let acme = acme_id(&app);
+    let res = admin_post(
+        &app,
+        "/admin/invitations",
+        &[
+            ("email", "New.Person@Acme.example"),
+            ("role", "customer"),
+            ("customer_id", &acme),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let link = created_link(&res.text().await.unwrap());
+    let path = link
+        .strip_prefix(&app.address)
+        .expect("link on this site")
+        .to_owned();
+    assert!(path.starts_with("/invitations/"));
+
+    let invitee = app.other_browser();
+    let doc = html::parse(&invitee.get(&path).await.text().await.unwrap());
+    assert!(html::text(&doc, "main").contains("new.person@acme.example"));
+
+    // A bad form keeps the name and says what is wrong.
+    let token = invitee.form_token(&path).await;
+    let res = invitee
+        .post_form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("name", "New Person"),
+                ("password", "short"),
+                ("confirm_password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert_eq!(html::attrs(&doc, "#name", "value"), vec!["New Person"]);
+    assert!(html::text(&doc, "#password-error").contains("at least 12"));
+
+    let res = invitee
+        .post_form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("name", "New Person"),
+                ("password", "a-good-long-password"),
+                ("confirm_password", "a-good-long-password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let doc = html::parse(&invitee.get("/account").await.text().await.unwrap());
+    assert_eq!(html::text(&doc, ".user-menu .role-badge"), "Customer");
+    let customer_of_new_user: String = {
+        use supportdesk::db::schema::users::dsl::*;
+        users
+            .filter(email.eq("new.person@acme.example"))
+            .select(customer_id)
+            .first::<Option<uuid::Uuid>>(&mut app.db.conn())
+            .unwrap()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(customer_of_new_user, acme);
+
+    // The link is used up.
+    let again = app.other_browser();
+    assert_eq!(again.get(&path).await.status(), 404);
+}
+
+#[tokio::test]
+async fn invitations_are_checked() {
+    let app = TestApp::spawn().await;
+    app.sign_in("admin@example.com").await;
+    let acme = acme_id(&app);
+    for (fields, message) in [
+        (
+            vec![
+                ("email", "x@acme.example"),
+                ("role", "customer"),
+                ("customer_id", ""),
+            ],
+            "need a customer",
+        ),
+        (
+            vec![
+                ("email", "x@acme.example"),
+                ("role", "agent"),
+                ("customer_id", acme.as_str()),
+            ],
+            "have none",
+        ),
+        (
+            vec![
+                ("email", "customer1@example.com"),
+                ("role", "customer"),
+                ("customer_id", acme.as_str()),
+            ],
+            "already an account",
+        ),
+        (
+            vec![
+                ("email", "not-an-email"),
+                ("role", "agent"),
+                ("customer_id", ""),
+            ],
+            "e-mail address",
+        ),
+        (
+            vec![
+                ("email", "x@acme.example"),
+                ("role", "superuser"),
+                ("customer_id", ""),
+            ],
+            "Choose a role",
+        ),
+        (
+            vec![
+                ("email", "x@acme.example"),
+                ("role", "customer"),
+                ("customer_id", "not-a-uuid"),
+            ],
+            "Choose a customer",
+        ),
+        (
+            vec![
+                ("email", "x@acme.example"),
+                ("role", "customer"),
+                ("customer_id", "00000000-0000-0000-0000-000000000000"),
+            ],
+            "Choose a customer",
+        ),
+    ] {
+        let res = admin_post(&app, "/admin/invitations", &fields).await;
+        assert_eq!(res.status(), 422, "{fields:?}");
+        let doc = html::parse(&res.text().await.unwrap());
+        assert!(
+            html::text(&doc, ".error-summary").contains(message),
+            "{fields:?}"
+        );
+    }
+    let count: i64 = {
+        use supportdesk::db::schema::verification_tokens::dsl::*;
+        verification_tokens
+            .count()
+            .get_result(&mut app.db.conn())
+            .unwrap()
+    };
+    assert_eq!(count, 0, "nothing stored");
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_and_ends_sessions() {
+    let app = TestApp::spawn().await;
+    let victim = app.other_browser();
+    victim.sign_in("customer2@example.com").await;
+    app.sign_in("admin@example.com").await;
+    let res = admin_post(
+        &app,
+        "/admin/password-resets",
+        &[("email", "customer2@example.com")],
+    )
+    .await;
+    let link = created_link(&res.text().await.unwrap());
+    let path = link.strip_prefix(&app.address).unwrap().to_owned();
+
+    let owner = app.other_browser();
+    let token = owner.form_token(&path).await;
+    let res = owner
+        .post_form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("password", "fresh-password-123"),
+                ("confirm_password", "fresh-password-123"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login");
+    assert_eq!(
+        victim.get("/account").await.status(),
+        303,
+        "old sessions ended"
+    );
+    assert_eq!(
+        owner
+            .try_sign_in("customer2@example.com", DEMO_PASSWORD)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        owner
+            .try_sign_in("customer2@example.com", "fresh-password-123")
+            .await
+            .status(),
+        303
+    );
+    // Used once only.
+    assert_eq!(app.other_browser().get(&path).await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_reset_for_an_unknown_email_says_so() {
+    let app = TestApp::spawn().await;
+    app.sign_in("admin@example.com").await;
+    let res = admin_post(
+        &app,
+        "/admin/password-resets",
+        &[("email", "ghost@example.com")],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+}
+
+#[tokio::test]
+async fn idle_and_absolute_timeouts_end_sessions() {
+    let app = TestApp::spawn().await;
+    app.sign_in("agent1@example.com").await;
+    assert_eq!(app.get("/account").await.status(), 200);
+    diesel::sql_query("UPDATE sessions SET idle_expires_at = now() - interval '1 second'")
+        .execute(&mut app.db.conn())
+        .unwrap();
+    assert_eq!(app.get("/account").await.status(), 303, "idle timeout");
+
+    app.sign_in("agent1@example.com").await;
+    diesel::sql_query("UPDATE sessions SET absolute_expires_at = now() - interval '1 second'")
+        .execute(&mut app.db.conn())
+        .unwrap();
+    assert_eq!(app.get("/account").await.status(), 303, "absolute timeout");
+
+    let (expired, _) = supportdesk::auth::sweeper::sweep(&app.pool).await.unwrap();
+    assert!(expired >= 1);
+}
+
+#[tokio::test]
+async fn sessions_work_across_instances_sharing_the_database() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .try_sign_in("customer3@example.com", DEMO_PASSWORD)
+        .await;
+    let cookie = res
+        .cookies()
+        .find(|c| c.name() == "sd_session")
+        .unwrap()
+        .value()
+        .to_owned();
+    let other = app.another_instance().await;
+    let res = other
+        .client
+        .get(other.url("/account"))
+        .header("cookie", format!("sd_session={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn disabling_a_user_ends_their_sessions() {
+    let app = TestApp::spawn().await;
+    app.sign_in("agent2@example.com").await;
+    let mut conn = app.db.conn();
+    let user = supportdesk::db::models::users::find_by_email(&mut conn, "agent2@example.com")
+        .unwrap()
+        .unwrap();
+    supportdesk::auth::invitations::disable_user(&mut conn, user.id).unwrap();
+    let left: i64 = {
+        use supportdesk::db::schema::sessions::dsl::*;
+        sessions
+            .filter(user_id.eq(user.id))
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(left, 0);
+    assert_eq!(app.get("/account").await.status(), 303);
+}
