@@ -27,6 +27,12 @@ install_system_packages() {
   # Debian's package starts a system cluster we do not use; leave it alone.
 }
 
+# Headless Chromium and its WebDriver server for the browser tests
+# (tests/it/browser.rs); only scripts/test needs them.
+install_browser_packages() {
+  apt_install chromium chromium-driver
+}
+
 ensure_rust() {
   if ! command -v cargo >/dev/null 2>&1; then
     echo "Rust is not installed: see https://rustup.rs (cargo 1.88 or newer)" >&2

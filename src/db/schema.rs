@@ -218,6 +218,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         search -> Nullable<Tsvector>,
+        submit_token -> Nullable<Uuid>,
     }
 }
 

@@ -1635,6 +1635,7 @@ fn seed_issue(conn: &mut PgConnection, world: &World, spec: &IssueSpec) -> Resul
             priority: filed_priority,
             category: spec.category,
             created_at: Some(filed_at),
+            submit_token: None,
         },
     )?;
 

@@ -1,1 +1,5 @@
-//! Validated types parsed from raw input; no actix, no diesel.
+//! Validated types parsed from raw input; no actix, no database calls.
+
+pub mod form_pairs;
+pub mod issue_form;
+pub mod lifecycle;

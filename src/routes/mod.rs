@@ -8,6 +8,7 @@ pub mod health;
 pub mod home;
 pub mod links;
 pub mod oauth;
+pub mod portal;
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -95,6 +96,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(oauth::configure)
         .configure(account::configure)
         .configure(links::configure)
+        .configure(portal::configure)
         .configure(admin::configure);
 }
 

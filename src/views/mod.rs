@@ -101,12 +101,19 @@ fn navigation(role: Option<UserRole>, path: &str) -> Vec<NavLink> {
             ("/account", "Account"),
         ],
     };
+    // The current link is the longest one the path falls under.
+    let under = |href: &str| path == href || path.starts_with(&format!("{href}/"));
+    let best = links
+        .iter()
+        .filter(|(href, _)| under(href))
+        .map(|(href, _)| href.len())
+        .max();
     links
         .iter()
         .map(|&(href, label)| NavLink {
             href,
             label,
-            current: path == href || (href != "/" && path.starts_with(&format!("{href}/"))),
+            current: Some(href.len()) == best && under(href),
         })
         .collect()
 }

@@ -128,6 +128,61 @@ const MATRIX: &[Entry] = &[
         "/password-reset/bogus",
         [NotFound; 4],
     ),
+    e(
+        "GET",
+        "/issues/new",
+        "/issues/new",
+        [SignIn, Served, Served, Served],
+    ),
+    e(
+        "POST",
+        "/issues/new/fields",
+        "/issues/new/fields",
+        [SignIn, Served, Served, Served],
+    ),
+    e(
+        "POST",
+        "/issues/new/feedback",
+        "/issues/new/feedback",
+        [SignIn, Served, Served, Served],
+    ),
+    e(
+        "POST",
+        "/issues",
+        "/issues",
+        [SignIn, Served, Served, Served],
+    ),
+    e(
+        "GET",
+        "/issues",
+        "/issues",
+        [SignIn, Served, Served, Served],
+    ),
+    // A number nobody has: the same 404 as another customer's issue.
+    e(
+        "GET",
+        "/issues/{number}",
+        "/issues/999999",
+        [SignIn, NotFound, NotFound, NotFound],
+    ),
+    e(
+        "POST",
+        "/issues/{number}/comments",
+        "/issues/999999/comments",
+        [SignIn, NotFound, NotFound, NotFound],
+    ),
+    e(
+        "POST",
+        "/issues/{number}/close",
+        "/issues/999999/close",
+        [SignIn, NotFound, NotFound, NotFound],
+    ),
+    e(
+        "POST",
+        "/issues/{number}/reopen",
+        "/issues/999999/reopen",
+        [SignIn, NotFound, NotFound, NotFound],
+    ),
 ];
 
 const ROLES: [Option<&str>; 4] = [

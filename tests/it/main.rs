@@ -7,7 +7,9 @@ mod helpers;
 
 mod access;
 mod auth;
+mod browser;
 mod database;
 mod links;
 mod oauth;
+mod portal;
 mod shell;

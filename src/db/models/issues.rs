@@ -52,6 +52,8 @@ pub struct NewIssue<'a> {
     pub priority: IssuePriority,
     pub category: IssueCategory,
     pub created_at: Option<DateTime<Utc>>,
+    /// The one-time token of the form it was filed from (idempotent submit).
+    pub submit_token: Option<Uuid>,
 }
 
 /// `None` leaves a column alone; `Some(None)` clears a nullable one.

@@ -1,1 +1,2 @@
 //! Read models spanning several tables (queue, analytics, search).
+pub mod portal;

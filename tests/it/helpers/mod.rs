@@ -2,6 +2,7 @@
 //! cluster code), a template database migrated and seeded once, one cloned
 //! database per test, and the real app spawned on port 0.
 
+pub mod browser;
 pub mod html;
 pub mod logs;
 pub mod oauth_provider;

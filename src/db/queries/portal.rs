@@ -1,0 +1,572 @@
+//! Reads and writes behind the customer portal: what the issue form may
+//! contain, doc and resolved-issue suggestions, filing an issue, and the
+//! scoped list and detail of issues. Every read of an issue is scoped to
+//! the viewer: a customer sees only their own customer's issues.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Float8, Text, Uuid as SqlUuid};
+use uuid::Uuid;
+
+use crate::db::models::comments::Comment;
+use crate::db::models::doc_feedback::{self, NewDocFeedback};
+use crate::db::models::enums::{DocType, EnvType, IssuePriority, IssueStatus, UserRole};
+use crate::db::models::environments::{self, Environment};
+use crate::db::models::issue_activities::{self, IssueActivity, NewIssueActivity, actions};
+use crate::db::models::issues::{self, Issue, NewIssue, NewIssuePlane, NewIssuePlaneContext};
+use crate::db::models::planes::{self, Plane};
+use crate::db::models::users::User;
+use crate::db::schema::{
+    comments as comments_t, issue_plane_contexts, issues as issues_t, plane_contexts,
+    planes as planes_t, users,
+};
+use crate::domain::issue_form::{Definitions, ValidIssue};
+use crate::error::AppError;
+
+/// Who is looking: customers are confined to their customer.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    pub user_id: Uuid,
+    /// `None` for agents and admins, who see every customer's issues.
+    pub customer_id: Option<Uuid>,
+}
+
+impl Viewer {
+    pub fn of(user: &User) -> Self {
+        Self {
+            user_id: user.id,
+            customer_id: if user.is_staff() {
+                None
+            } else {
+                user.customer_id
+            },
+        }
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.customer_id.is_none()
+    }
+}
+
+/// Environments, active planes, and the contexts and options of the
+/// chosen planes (four queries, whatever the number of planes).
+pub fn definitions(
+    conn: &mut PgConnection,
+    customer_id: Uuid,
+    chosen: &[String],
+) -> QueryResult<Definitions> {
+    let environments = environments::list_for_customer(conn, customer_id)?;
+    let planes = planes::list_active(conn)?;
+    let plane_ids: Vec<Uuid> = planes
+        .iter()
+        .filter(|p| chosen.contains(&p.slug))
+        .map(|p| p.id)
+        .collect();
+    let contexts = planes::contexts_for_planes(conn, &plane_ids)?;
+    let context_ids: Vec<Uuid> = contexts.iter().map(|c| c.id).collect();
+    let options = planes::options_for_contexts(conn, &context_ids)?;
+    Ok(Definitions {
+        environments,
+        planes,
+        contexts,
+        options,
+    })
+}
+
+/// Words of the typed text as an OR-query for `to_tsquery` (letters and
+/// digits only, so nothing typed can be query syntax).
+pub fn or_query(text: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+    {
+        if !words.contains(&word) {
+            words.push(word);
+        }
+        if words.len() == 24 {
+            break;
+        }
+    }
+    words.join(" | ")
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct DocSuggestion {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub url: String,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = crate::db::schema::sql_types::DocType)]
+    pub doc_type: DocType,
+    #[diesel(sql_type = Text)]
+    pub summary: String,
+    #[diesel(sql_type = Float8)]
+    pub score: f64,
+}
+
+/// Docs for the chosen planes and context values first, the typed text
+/// second (full-text rank).
+pub fn suggest_docs(
+    conn: &mut PgConnection,
+    plane_ids: &[Uuid],
+    context_values: &[(Uuid, String)],
+    text_query: &str,
+    limit: i64,
+) -> QueryResult<Vec<DocSuggestion>> {
+    let (context_ids, values): (Vec<Uuid>, Vec<String>) = context_values.iter().cloned().unzip();
+    diesel::sql_query(
+        "SELECT d.id, d.url, d.title, d.doc_type, d.summary,
+           (SELECT count(*) FROM doc_context_options dco
+              JOIN plane_context_options o ON o.id = dco.plane_context_option_id
+              JOIN unnest($2::uuid[], $3::text[]) AS c(context_id, value)
+                ON c.context_id = o.plane_context_id AND c.value = o.value
+             WHERE dco.doc_id = d.id)::float8 * 3.0
+           + CASE WHEN EXISTS (SELECT 1 FROM doc_planes dp WHERE dp.doc_id = d.id AND dp.plane_id = ANY($1))
+                  THEN 2.0 ELSE 0.0 END
+           + CASE WHEN $4 = '' THEN 0.0
+                  ELSE ts_rank(d.search, to_tsquery('english', $4))::float8 * 10.0 END AS score
+         FROM docs d
+         WHERE d.is_active
+           AND (EXISTS (SELECT 1 FROM doc_planes dp WHERE dp.doc_id = d.id AND dp.plane_id = ANY($1))
+                OR ($4 <> '' AND d.search @@ to_tsquery('english', $4)))
+         ORDER BY score DESC, d.title
+         LIMIT $5",
+    )
+    .bind::<Array<SqlUuid>, _>(plane_ids)
+    .bind::<Array<SqlUuid>, _>(context_ids)
+    .bind::<Array<Text>, _>(values)
+    .bind::<Text, _>(text_query)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ResolvedSuggestion {
+    #[diesel(sql_type = BigInt)]
+    pub number: i64,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub resolution_notes: String,
+}
+
+/// Resolved or closed issues of the same customer and planes, with their
+/// latest resolution notes, best text match first.
+pub fn suggest_resolved(
+    conn: &mut PgConnection,
+    customer_id: Uuid,
+    plane_ids: &[Uuid],
+    text_query: &str,
+) -> QueryResult<Vec<ResolvedSuggestion>> {
+    diesel::sql_query(
+        "SELECT i.number, i.title, r.resolution_notes
+         FROM issues i
+         JOIN LATERAL (SELECT resolution_notes, search FROM resolutions
+                        WHERE issue_id = i.id ORDER BY resolved_at DESC LIMIT 1) r ON true
+         WHERE i.customer_id = $1 AND i.status IN ('resolved', 'closed')
+           AND EXISTS (SELECT 1 FROM issue_planes ip WHERE ip.issue_id = i.id AND ip.plane_id = ANY($2))
+           AND ($3 = '' OR i.search @@ to_tsquery('english', $3) OR r.search @@ to_tsquery('english', $3))
+         ORDER BY CASE WHEN $3 = '' THEN 0.0
+                       ELSE ts_rank(i.search, to_tsquery('english', $3)) + ts_rank(r.search, to_tsquery('english', $3))
+                  END DESC,
+                  i.resolved_at DESC NULLS LAST
+         LIMIT 3",
+    )
+    .bind::<SqlUuid, _>(customer_id)
+    .bind::<Array<SqlUuid>, _>(plane_ids)
+    .bind::<Text, _>(text_query)
+    .load(conn)
+}
+
+/// One click on "This solved my problem" / "Not relevant".
+#[derive(Debug, Clone)]
+pub struct Feedback {
+    pub customer_id: Uuid,
+    pub doc_id: Uuid,
+    pub helpful: bool,
+    pub primary_plane_id: Option<Uuid>,
+    pub form_session_id: Uuid,
+    /// What the form said at the time.
+    pub snapshot: serde_json::Value,
+}
+
+/// Records feedback on a suggested (active) doc.
+pub fn record_feedback(
+    conn: &mut PgConnection,
+    viewer: Viewer,
+    feedback: &Feedback,
+) -> Result<(), AppError> {
+    let doc = crate::db::models::docs::find(conn, feedback.doc_id)?;
+    if !doc.is_active {
+        return Err(AppError::NotFound);
+    }
+    doc_feedback::insert(
+        conn,
+        &NewDocFeedback {
+            doc_id: Some(doc.id),
+            doc_url: &doc.url,
+            doc_type: doc.doc_type,
+            marked_helpful: feedback.helpful,
+            dismissed: !feedback.helpful,
+            issue_id: None,
+            user_id: Some(viewer.user_id),
+            customer_id: Some(feedback.customer_id),
+            primary_plane_id: feedback.primary_plane_id,
+            form_session_id: Some(feedback.form_session_id),
+            issue_context: Some(&feedback.snapshot),
+            created_at: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// Doc ids this form session already answered, with the answer.
+pub fn feedback_of_session(
+    conn: &mut PgConnection,
+    form_session_id: Uuid,
+) -> QueryResult<Vec<(Uuid, bool)>> {
+    use crate::db::schema::doc_feedback::dsl as f;
+    f::doc_feedback
+        .filter(f::form_session_id.eq(form_session_id))
+        .filter(f::doc_id.is_not_null())
+        .order(f::created_at.asc())
+        .select((f::doc_id.assume_not_null(), f::marked_helpful))
+        .load(conn)
+}
+
+/// Files the issue: the issue, its planes and context values, the
+/// "created" activity and the form session's doc feedback, in one
+/// transaction. A form already filed (same submit token) returns the
+/// issue it made instead of a second one.
+pub fn file_issue(
+    conn: &mut PgConnection,
+    creator: &User,
+    customer_id: Uuid,
+    issue: &ValidIssue,
+) -> QueryResult<Issue> {
+    conn.transaction(|conn| {
+        if let Some(token) = issue.submit_token
+            && let Some(existing) = issues_t::table
+                .filter(issues_t::submit_token.eq(token))
+                .filter(issues_t::customer_id.eq(customer_id))
+                .select(Issue::as_select())
+                .first(conn)
+                .optional()?
+        {
+            return Ok(existing);
+        }
+        let row = issues::insert(
+            conn,
+            &NewIssue {
+                customer_id,
+                environment_id: issue.environment_id,
+                created_by_id: creator.id,
+                assignee_id: None,
+                submitter_handle: &issue.submitter_handle,
+                primary_plane_id: issue.primary_plane_id,
+                title: &issue.title,
+                description: &issue.description,
+                pipeline_url: issue.pipeline_url.as_deref(),
+                status: IssueStatus::Open,
+                priority: IssuePriority::Medium,
+                category: issue.category,
+                created_at: None,
+                submit_token: issue.submit_token,
+            },
+        )?;
+        let mut plane_rows = vec![NewIssuePlane {
+            issue_id: row.id,
+            plane_id: issue.primary_plane_id,
+            is_primary: true,
+        }];
+        plane_rows.extend(
+            issue
+                .secondary_plane_ids
+                .iter()
+                .map(|&plane_id| NewIssuePlane {
+                    issue_id: row.id,
+                    plane_id,
+                    is_primary: false,
+                }),
+        );
+        issues::insert_planes(conn, &plane_rows)?;
+        let context_rows: Vec<NewIssuePlaneContext> = issue
+            .contexts
+            .iter()
+            .map(|(plane_context_id, value)| NewIssuePlaneContext {
+                issue_id: row.id,
+                plane_context_id: *plane_context_id,
+                value,
+            })
+            .collect();
+        issues::insert_contexts(conn, &context_rows)?;
+        issue_activities::insert(
+            conn,
+            &NewIssueActivity {
+                issue_id: row.id,
+                actor_id: Some(creator.id),
+                action: actions::CREATED,
+                field: None,
+                from_value: None,
+                to_value: None,
+                description: &format!("{} filed the issue", display_name(creator)),
+                created_at: None,
+            },
+        )?;
+        if let Some(session) = issue.form_session_id {
+            doc_feedback::attach_to_issue(conn, session, row.id)?;
+        }
+        Ok(row)
+    })
+}
+
+pub fn display_name(user: &User) -> String {
+    if user.name.is_empty() {
+        user.email.clone()
+    } else {
+        user.name.clone()
+    }
+}
+
+/// Loads an issue by number if the viewer may see it; otherwise NotFound,
+/// exactly as for a number that does not exist.
+pub fn find_visible(conn: &mut PgConnection, viewer: Viewer, number: i64) -> QueryResult<Issue> {
+    let mut query = issues_t::table
+        .filter(issues_t::number.eq(number))
+        .select(Issue::as_select())
+        .into_boxed();
+    if let Some(customer_id) = viewer.customer_id {
+        query = query.filter(issues_t::customer_id.eq(customer_id));
+    }
+    query.first(conn)
+}
+
+/// Filters of the issue list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<IssueStatus>,
+    pub search: Option<String>,
+    /// Keyset cursor: issues older than this (created_at, id).
+    pub before: Option<(DateTime<Utc>, Uuid)>,
+}
+
+/// One row of the issue list, with what it shows beside the title.
+#[derive(Debug, Clone)]
+pub struct ListRow {
+    pub issue: Issue,
+    pub plane_name: String,
+    pub environment_name: String,
+    pub environment_type: EnvType,
+}
+
+/// A page of the viewer's issues, newest first; `per_page + 1` rows are
+/// read to know whether another page follows.
+pub fn list_issues(
+    conn: &mut PgConnection,
+    viewer: Viewer,
+    filter: &ListFilter,
+    per_page: i64,
+) -> QueryResult<(Vec<ListRow>, bool)> {
+    let mut query = issues_t::table.select(Issue::as_select()).into_boxed();
+    if let Some(customer_id) = viewer.customer_id {
+        query = query.filter(issues_t::customer_id.eq(customer_id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(issues_t::status.eq(status));
+    }
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        query = query.filter(
+            diesel::dsl::sql::<Bool>("issues.search @@ websearch_to_tsquery('english', ")
+                .bind::<Text, _>(search.to_owned())
+                .sql(")"),
+        );
+    }
+    if let Some((created_at, id)) = filter.before {
+        query = query.filter(
+            issues_t::created_at
+                .lt(created_at)
+                .or(issues_t::created_at.eq(created_at).and(issues_t::id.lt(id))),
+        );
+    }
+    let mut rows: Vec<Issue> = query
+        .order((issues_t::created_at.desc(), issues_t::id.desc()))
+        .limit(per_page + 1)
+        .load(conn)?;
+    let more = rows.len() as i64 > per_page;
+    rows.truncate(per_page as usize);
+
+    // Names for the page's rows in two queries, not one per row.
+    let plane_ids: Vec<Uuid> = rows.iter().map(|i| i.primary_plane_id).collect();
+    let env_ids: Vec<Uuid> = rows.iter().map(|i| i.environment_id).collect();
+    let plane_names: Vec<(Uuid, String)> = planes_t::table
+        .filter(planes_t::id.eq_any(&plane_ids))
+        .select((planes_t::id, planes_t::name))
+        .load(conn)?;
+    let envs: Vec<Environment> = crate::db::schema::environments::table
+        .filter(crate::db::schema::environments::id.eq_any(&env_ids))
+        .select(Environment::as_select())
+        .load(conn)?;
+    let rows = rows
+        .into_iter()
+        .map(|issue| {
+            let plane_name = plane_names
+                .iter()
+                .find(|(id, _)| *id == issue.primary_plane_id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default();
+            let env = envs.iter().find(|e| e.id == issue.environment_id);
+            ListRow {
+                plane_name,
+                environment_name: env.map(|e| e.name.clone()).unwrap_or_default(),
+                environment_type: env.map(|e| e.env_type).unwrap_or(EnvType::Dev),
+                issue,
+            }
+        })
+        .collect();
+    Ok((rows, more))
+}
+
+/// A context value of an issue with its labels.
+#[derive(Debug, Clone, Queryable)]
+pub struct ContextValue {
+    pub plane_name: String,
+    pub label: String,
+    pub value: String,
+    pub option_label: Option<String>,
+}
+
+/// A comment with its author's name and role.
+#[derive(Debug, Clone)]
+pub struct CommentView {
+    pub comment: Comment,
+    pub author: String,
+    pub author_is_staff: bool,
+}
+
+/// An activity row with its actor's name.
+#[derive(Debug, Clone)]
+pub struct ActivityView {
+    pub activity: IssueActivity,
+    pub actor: String,
+}
+
+/// Everything the detail page shows, loaded in a fixed number of queries.
+#[derive(Debug, Clone)]
+pub struct IssueDetail {
+    pub issue: Issue,
+    pub environment: Environment,
+    pub planes: Vec<(Plane, bool)>,
+    pub contexts: Vec<ContextValue>,
+    pub comments: Vec<CommentView>,
+    pub activity: Vec<ActivityView>,
+    pub resolution: Option<crate::db::models::resolutions::Resolution>,
+}
+
+/// Activities a customer may see: not those about internal notes.
+fn visible_to_customers(activity: &IssueActivity) -> bool {
+    activity.action != actions::INTERNAL_NOTE
+}
+
+pub fn issue_detail(
+    conn: &mut PgConnection,
+    viewer: Viewer,
+    number: i64,
+) -> QueryResult<IssueDetail> {
+    let issue = find_visible(conn, viewer, number)?;
+    let environment = environments::find(conn, issue.environment_id)?;
+    let plane_rows: Vec<(Plane, bool)> = crate::db::schema::issue_planes::table
+        .inner_join(planes_t::table)
+        .filter(crate::db::schema::issue_planes::issue_id.eq(issue.id))
+        .order((
+            crate::db::schema::issue_planes::is_primary.desc(),
+            planes_t::display_order.asc(),
+        ))
+        .select((
+            Plane::as_select(),
+            crate::db::schema::issue_planes::is_primary,
+        ))
+        .load(conn)?;
+    let contexts: Vec<(String, String, String, Option<String>)> = issue_plane_contexts::table
+        .inner_join(plane_contexts::table.inner_join(planes_t::table))
+        .left_join(
+            crate::db::schema::plane_context_options::table.on(
+                crate::db::schema::plane_context_options::plane_context_id
+                    .eq(plane_contexts::id)
+                    .and(
+                        crate::db::schema::plane_context_options::value
+                            .eq(issue_plane_contexts::value),
+                    ),
+            ),
+        )
+        .filter(issue_plane_contexts::issue_id.eq(issue.id))
+        .order((
+            planes_t::display_order,
+            plane_contexts::display_order,
+            issue_plane_contexts::value,
+        ))
+        .select((
+            planes_t::name,
+            plane_contexts::label,
+            issue_plane_contexts::value,
+            crate::db::schema::plane_context_options::label.nullable(),
+        ))
+        .load(conn)?;
+    let contexts = contexts
+        .into_iter()
+        .map(|(plane_name, label, value, option_label)| ContextValue {
+            plane_name,
+            label,
+            value,
+            option_label,
+        })
+        .collect();
+    let mut comment_query = comments_t::table
+        .inner_join(users::table)
+        .filter(comments_t::issue_id.eq(issue.id))
+        .into_boxed();
+    if !viewer.is_staff() {
+        // Internal notes never reach customers.
+        comment_query = comment_query.filter(comments_t::is_internal.eq(false));
+    }
+    let comment_rows: Vec<(Comment, String, String, UserRole)> = comment_query
+        .order(comments_t::created_at.asc())
+        .select((Comment::as_select(), users::name, users::email, users::role))
+        .load(conn)?;
+    let comments = comment_rows
+        .into_iter()
+        .map(|(comment, name, email, role)| CommentView {
+            comment,
+            author: if name.is_empty() { email } else { name },
+            author_is_staff: role != UserRole::Customer,
+        })
+        .collect();
+    let activity_rows: Vec<(IssueActivity, Option<String>)> =
+        crate::db::schema::issue_activities::table
+            .left_join(users::table)
+            .filter(crate::db::schema::issue_activities::issue_id.eq(issue.id))
+            .order(crate::db::schema::issue_activities::created_at.asc())
+            .select((IssueActivity::as_select(), users::name.nullable()))
+            .load(conn)?;
+    let activity = activity_rows
+        .into_iter()
+        .filter(|(a, _)| viewer.is_staff() || visible_to_customers(a))
+        .map(|(activity, actor)| ActivityView {
+            activity,
+            actor: actor.unwrap_or_else(|| "A former user".into()),
+        })
+        .collect();
+    let resolution = crate::db::models::resolutions::latest_for_issue(conn, issue.id)?;
+    Ok(IssueDetail {
+        issue,
+        environment,
+        planes: plane_rows,
+        contexts,
+        comments,
+        activity,
+        resolution,
+    })
+}

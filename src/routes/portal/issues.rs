@@ -1,0 +1,475 @@
+//! `/issues`: the viewer's issues (a customer sees their customer's only),
+//! an issue's page with its public conversation, replies, and closing or
+//! reopening.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::extractors::CurrentUser;
+use crate::db::models::comments::{self, NewComment};
+use crate::db::models::enums::IssueStatus;
+use crate::db::models::issue_activities::{self, NewIssueActivity, actions};
+use crate::db::models::issues::{self, IssueChangeset};
+use crate::db::models::users::User;
+use crate::db::queries::portal::{self, IssueDetail, ListFilter, ListRow, Viewer, display_name};
+use crate::db::{self, PgPool};
+use crate::domain::lifecycle::{self, Actor};
+use crate::error::AppError;
+use crate::routes::add;
+use crate::views::{FlashKind, Layout, Page, urlencode};
+
+const PER_PAGE: i64 = 25;
+pub const COMMENT_MAX: usize = 20_000;
+
+#[derive(Template)]
+#[template(path = "portal/issues.html")]
+struct IssuesPage {
+    layout: Layout,
+    rows: Vec<ListRow>,
+    statuses: &'static [IssueStatus],
+    status: String,
+    q: String,
+    next_page: Option<String>,
+    notice: Option<&'static str>,
+    is_staff: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    q: Option<String>,
+    before: Option<String>,
+}
+
+/// `<microseconds>_<uuid>`: the last row of a page.
+fn encode_cursor(created_at: DateTime<Utc>, id: Uuid) -> String {
+    format!("{}_{id}", created_at.timestamp_micros())
+}
+
+fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, Uuid)> {
+    let (micros, id) = cursor.split_once('_')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+    Some((at, Uuid::parse_str(id).ok()?))
+}
+
+/// GET /issues — signed-in users: customers their customer's issues, staff all.
+pub async fn list_issues(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut notice = None;
+    let status_text = query.status.clone().unwrap_or_default();
+    let status = match status_text.as_str() {
+        "" => None,
+        s => IssueStatus::parse(s).or_else(|| {
+            notice = Some("That status filter is unknown, so all statuses are shown.");
+            None
+        }),
+    };
+    let before = match query.before.as_deref() {
+        None | Some("") => None,
+        Some(c) => decode_cursor(c).or_else(|| {
+            notice = Some("That page link is damaged, so the first page is shown.");
+            None
+        }),
+    };
+    let q = query
+        .q
+        .clone()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let filter = ListFilter {
+        status,
+        search: Some(q.clone()).filter(|s| !s.trim().is_empty()),
+        before,
+    };
+    let viewer = Viewer::of(&user);
+    let (rows, more) = db::run(&pool, move |conn| {
+        portal::list_issues(conn, viewer, &filter, PER_PAGE)
+    })
+    .await?;
+    let next_page = match rows.last() {
+        Some(last) if more => Some(format!(
+            "/issues?status={}&q={}&before={}",
+            status.map(|s| s.as_str()).unwrap_or(""),
+            urlencode(&q),
+            encode_cursor(last.issue.created_at, last.issue.id)
+        )),
+        _ => None,
+    };
+    page.render(&IssuesPage {
+        layout: page.layout("Issues"),
+        rows,
+        statuses: IssueStatus::ALL,
+        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        q,
+        next_page,
+        notice,
+        is_staff: user.is_staff(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "portal/issue.html")]
+struct IssuePage {
+    layout: Layout,
+    detail: IssueDetail,
+    is_staff: bool,
+    can_close: bool,
+    can_reopen: bool,
+    comment_body: String,
+    comment_error: Option<String>,
+    reopen_reason: String,
+    reopen_error: Option<String>,
+}
+
+fn parse_number(raw: &str) -> Result<i64, AppError> {
+    raw.trim_start_matches('#')
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)
+}
+
+struct FormState {
+    status: StatusCode,
+    comment_body: String,
+    comment_error: Option<String>,
+    reopen_reason: String,
+    reopen_error: Option<String>,
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        Self {
+            status: StatusCode::OK,
+            comment_body: String::new(),
+            comment_error: None,
+            reopen_reason: String::new(),
+            reopen_error: None,
+        }
+    }
+}
+
+async fn issue_page(
+    page: &Page,
+    pool: &PgPool,
+    user: &User,
+    number: i64,
+    state: FormState,
+) -> Result<HttpResponse, AppError> {
+    let viewer = Viewer::of(user);
+    let detail = db::run(pool, move |conn| portal::issue_detail(conn, viewer, number)).await?;
+    let actor = if user.is_staff() {
+        Actor::Staff
+    } else {
+        Actor::Customer
+    };
+    let status = detail.issue.status;
+    let title = format!("#{} {}", detail.issue.number, detail.issue.title);
+    page.render_status(
+        state.status,
+        &IssuePage {
+            layout: page.layout(title),
+            can_close: lifecycle::transition(status, IssueStatus::Closed, actor).is_ok(),
+            can_reopen: lifecycle::transition(status, IssueStatus::Open, actor)
+                .is_ok_and(|e| e.reopens),
+            is_staff: user.is_staff(),
+            detail,
+            comment_body: state.comment_body,
+            comment_error: state.comment_error,
+            reopen_reason: state.reopen_reason,
+            reopen_error: state.reopen_error,
+        },
+    )
+}
+
+/// GET /issues/{number} — the issue's customer and staff; 404 for anyone else.
+pub async fn show_issue(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    number: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let number = parse_number(&number)?;
+    issue_page(&page, &pool, &user, number, FormState::default()).await
+}
+
+/// Checks free text from a form: present, within the limit, no control
+/// characters other than line breaks and tabs.
+fn check_text(value: &str, what: &str, max: usize) -> Result<String, String> {
+    let value = value.trim();
+    let chars = value.chars().count();
+    if value.is_empty() {
+        Err(format!("Write {what} first."))
+    } else if chars > max {
+        Err(format!("Use at most {max} characters (this has {chars})."))
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Err("Remove the control characters (such as NUL) from the text.".into())
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    body: String,
+    /// Staff only: "true" makes an internal note.
+    #[serde(default)]
+    internal: String,
+}
+
+/// POST /issues/{number}/comments — the issue's customer and staff.
+pub async fn create_comment(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    number: web::Path<String>,
+    form: web::Form<CommentForm>,
+) -> Result<HttpResponse, AppError> {
+    let number = parse_number(&number)?;
+    let form = form.into_inner();
+    if !user.is_staff() && !form.internal.is_empty() {
+        return Err(AppError::BadRequest(
+            "Customers cannot write internal notes.".into(),
+        ));
+    }
+    let body = match check_text(&form.body, "a reply", COMMENT_MAX) {
+        Ok(body) => body,
+        Err(message) => {
+            let state = FormState {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                comment_body: form.body,
+                comment_error: Some(message),
+                ..FormState::default()
+            };
+            return issue_page(&page, &pool, &user, number, state).await;
+        }
+    };
+    let internal = user.is_staff() && form.internal == "true";
+    let viewer = Viewer::of(&user);
+    let author = user.clone();
+    db::run(&pool, move |conn| {
+        conn.transaction(|conn| {
+            let issue = portal::find_visible(conn, viewer, number)?;
+            comments::insert(
+                conn,
+                &NewComment {
+                    issue_id: issue.id,
+                    author_id: author.id,
+                    body: &body,
+                    is_internal: internal,
+                    created_at: None,
+                },
+            )?;
+            let (action, what) = if internal {
+                (actions::INTERNAL_NOTE, "added an internal note")
+            } else {
+                (actions::COMMENTED, "replied")
+            };
+            issue_activities::insert(
+                conn,
+                &NewIssueActivity {
+                    issue_id: issue.id,
+                    actor_id: Some(author.id),
+                    action,
+                    field: None,
+                    from_value: None,
+                    to_value: None,
+                    description: &format!("{} {what}", display_name(&author)),
+                    created_at: None,
+                },
+            )?;
+            // Touch the issue so "recently updated" sorts see the reply.
+            diesel::update(crate::db::schema::issues::table.find(issue.id))
+                .set(crate::db::schema::issues::updated_at.eq(diesel::dsl::now))
+                .execute(conn)?;
+            Ok::<_, AppError>(())
+        })
+    })
+    .await?;
+    let message = if internal {
+        "Internal note added."
+    } else {
+        "Reply sent."
+    };
+    Ok(page.redirect_with(&format!("/issues/{number}"), FlashKind::Success, message))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    /// The `lock_version` the page was loaded at.
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Moves an issue to `to` for the viewer, with its activity row (and the
+/// reopening reason as a reply) in one transaction; a stale form is a 409.
+async fn change_status(
+    user: &User,
+    pool: &PgPool,
+    number: i64,
+    to: IssueStatus,
+    version: &str,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    let version: Option<i32> = version.parse().ok();
+    let viewer = Viewer::of(user);
+    let actor = if user.is_staff() {
+        Actor::Staff
+    } else {
+        Actor::Customer
+    };
+    let who = user.clone();
+    db::run(pool, move |conn| {
+        conn.transaction(|conn| {
+            let issue = portal::find_visible(conn, viewer, number)?;
+            let version =
+                version.ok_or_else(|| AppError::BadRequest("The form is damaged; reload the page.".into()))?;
+            if issue.lock_version != version {
+                return Err(AppError::Conflict(
+                    "This issue changed after you opened it. Reload the page to see the change, then try again."
+                        .into(),
+                ));
+            }
+            let effects = lifecycle::transition(issue.status, to, actor)
+                .map_err(|why| AppError::Conflict(why.to_owned()))?;
+            let now = Utc::now();
+            let changes = IssueChangeset {
+                status: Some(to),
+                closed_at: if effects.closes {
+                    Some(Some(now))
+                } else if effects.reopens {
+                    Some(None)
+                } else {
+                    None
+                },
+                resolved_at: if effects.reopens { Some(None) } else { None },
+                ..Default::default()
+            };
+            let updated = issues::update(conn, issue.id, issue.lock_version, &changes)?
+                .ok_or_else(|| AppError::Conflict("This issue changed meanwhile. Reload and try again.".into()))?;
+            let name = display_name(&who);
+            let description = match (&reason, effects.reopens) {
+                (Some(reason), true) => format!("{name} reopened the issue: {reason}"),
+                _ => format!("{name} changed the status to {}", to.label()),
+            };
+            issue_activities::insert(
+                conn,
+                &NewIssueActivity {
+                    issue_id: updated.id,
+                    actor_id: Some(who.id),
+                    action: actions::STATUS_CHANGED,
+                    field: Some("status"),
+                    from_value: Some(issue.status.as_str()),
+                    to_value: Some(to.as_str()),
+                    description: &description,
+                    created_at: None,
+                },
+            )?;
+            if let Some(reason) = &reason {
+                comments::insert(
+                    conn,
+                    &NewComment {
+                        issue_id: updated.id,
+                        author_id: who.id,
+                        body: &format!("Reopened: {reason}"),
+                        is_internal: false,
+                        created_at: None,
+                    },
+                )?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// POST /issues/{number}/close — the issue's customer and staff.
+pub async fn close_issue(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    number: web::Path<String>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    let number = parse_number(&number)?;
+    change_status(
+        &user,
+        &pool,
+        number,
+        IssueStatus::Closed,
+        &form.version,
+        None,
+    )
+    .await?;
+    Ok(page.redirect_with(
+        &format!("/issues/{number}"),
+        FlashKind::Success,
+        "Issue closed.",
+    ))
+}
+
+/// POST /issues/{number}/reopen — the issue's customer and staff; a reason is required.
+pub async fn reopen_issue(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    number: web::Path<String>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    let number = parse_number(&number)?;
+    let form = form.into_inner();
+    let reason = match check_text(&form.reason, "why the issue is not solved", 2_000) {
+        Ok(reason) => reason,
+        Err(message) => {
+            let state = FormState {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                reopen_reason: form.reason,
+                reopen_error: Some(message),
+                ..FormState::default()
+            };
+            return issue_page(&page, &pool, &user, number, state).await;
+        }
+    };
+    change_status(
+        &user,
+        &pool,
+        number,
+        IssueStatus::Open,
+        &form.version,
+        Some(reason),
+    )
+    .await?;
+    Ok(page.redirect_with(
+        &format!("/issues/{number}"),
+        FlashKind::Success,
+        "Issue reopened.",
+    ))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::GET, "/issues", list_issues);
+    add(cfg, Method::GET, "/issues/{number}", show_issue);
+    add(
+        cfg,
+        Method::POST,
+        "/issues/{number}/comments",
+        create_comment,
+    );
+    add(cfg, Method::POST, "/issues/{number}/close", close_issue);
+    add(cfg, Method::POST, "/issues/{number}/reopen", reopen_issue);
+}

@@ -1,0 +1,574 @@
+//! The issue form: `/issues/new` (pre-filled from the query), "Update
+//! fields" and doc feedback (full page without JavaScript, fragments with
+//! it), and `POST /issues` that files the issue.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use uuid::Uuid;
+
+use crate::auth::extractors::CurrentUser;
+use crate::db::models::customers::{self, Customer};
+use crate::db::models::enums::{EnvType, FieldType, IssueCategory};
+use crate::db::models::users::User;
+use crate::db::queries::portal::{self, DocSuggestion, ResolvedSuggestion, Viewer};
+use crate::db::{self, PgPool};
+use crate::domain::form_pairs;
+use crate::domain::issue_form::{self, Definitions, Draft, Errors};
+use crate::error::AppError;
+use crate::routes::add;
+use crate::views::{FlashKind, Layout, Page};
+
+/// One option of a select or checkbox list.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvGroup {
+    pub label: &'static str,
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContextField {
+    pub name: String,
+    pub id: String,
+    pub label: String,
+    pub kind: FieldType,
+    pub required: bool,
+    pub help: Option<String>,
+    pub choices: Vec<Choice>,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlaneFields {
+    pub name: String,
+    pub fields: Vec<ContextField>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SuggestionView {
+    pub doc: DocSuggestion,
+    /// Some(true): "solved it"; Some(false): "not relevant".
+    pub verdict: Option<bool>,
+}
+
+/// Everything the form and its fragments show.
+pub struct FormView {
+    pub csrf_token: String,
+    /// Staff filing on a customer's behalf: (id, name).
+    pub on_behalf: Option<(Uuid, String)>,
+    pub env_groups: Vec<EnvGroup>,
+    pub primary_choices: Vec<Choice>,
+    pub secondary_choices: Vec<Choice>,
+    pub plane_fields: Vec<PlaneFields>,
+    pub categories: Vec<Choice>,
+    pub draft: Draft,
+    pub errors: Errors,
+    pub suggestions: Vec<SuggestionView>,
+    pub resolved: Vec<ResolvedSuggestion>,
+    /// A doc was marked as solving the problem: offer to leave.
+    pub solved: bool,
+}
+
+impl FormView {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    /// The error summary's entries: (anchor id, message), in form order.
+    pub fn summary(&self) -> Vec<(String, String)> {
+        self.errors
+            .0
+            .iter()
+            .map(|(field, message)| (field_id(field), message.clone()))
+            .collect()
+    }
+}
+
+/// The id of a field's input: context names have dots, ids use dashes.
+pub fn field_id(name: &str) -> String {
+    match name {
+        "form" => "issue-form".into(),
+        "planes" => "planes-fieldset".into(),
+        other => other.replace('.', "-"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/new_issue.html")]
+struct NewIssuePage {
+    layout: Layout,
+    form: FormView,
+}
+
+#[derive(Template)]
+#[template(path = "portal/new_issue_fragment.html")]
+struct NewIssueFragment {
+    form: FormView,
+}
+
+#[derive(Template)]
+#[template(path = "portal/choose_customer.html")]
+struct ChooseCustomerPage {
+    layout: Layout,
+    customers: Vec<Customer>,
+}
+
+fn env_groups(defs: &Definitions, chosen: &str) -> Vec<EnvGroup> {
+    EnvType::ALL
+        .iter()
+        .filter_map(|env_type| {
+            let choices: Vec<Choice> = defs
+                .environments
+                .iter()
+                .filter(|e| e.env_type == *env_type)
+                .map(|e| Choice {
+                    value: e.id.to_string(),
+                    label: e.name.clone(),
+                    selected: e.id.to_string() == chosen,
+                })
+                .collect();
+            (!choices.is_empty()).then_some(EnvGroup {
+                label: env_type.label(),
+                choices,
+            })
+        })
+        .collect()
+}
+
+fn plane_fields(defs: &Definitions, draft: &Draft, errors: &Errors) -> Vec<PlaneFields> {
+    draft
+        .chosen_planes()
+        .iter()
+        .filter_map(|slug| {
+            let plane = defs.plane(slug)?;
+            let fields = defs
+                .contexts_of(plane.id)
+                .map(|c| {
+                    let name = format!("ctx.{slug}.{}", c.context_key);
+                    let values = draft.values(slug, &c.context_key);
+                    ContextField {
+                        id: field_id(&name),
+                        error: errors.get(&name).map(str::to_owned),
+                        label: c.label.clone(),
+                        kind: c.field_type,
+                        required: c.is_required,
+                        help: c.help_text.clone(),
+                        choices: defs
+                            .options_of(c.id)
+                            .map(|o| Choice {
+                                value: o.value.clone(),
+                                label: o.label.clone(),
+                                selected: values.contains(&o.value),
+                            })
+                            .collect(),
+                        text: values.first().cloned().unwrap_or_default(),
+                        name,
+                    }
+                })
+                .collect();
+            Some(PlaneFields {
+                name: plane.name.clone(),
+                fields,
+            })
+        })
+        .collect()
+}
+
+/// Context values in the draft that are real options or text, for ranking.
+fn chosen_values(defs: &Definitions, draft: &Draft) -> Vec<(Uuid, String)> {
+    let mut out = Vec::new();
+    for slug in draft.chosen_planes() {
+        let Some(plane) = defs.plane(&slug) else {
+            continue;
+        };
+        for context in defs.contexts_of(plane.id) {
+            for value in draft.values(&slug, &context.context_key) {
+                out.push((context.id, value.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The snapshot kept with doc feedback: what the form said at the time.
+fn snapshot(defs: &Definitions, draft: &Draft) -> serde_json::Value {
+    let environment_type = uuid::Uuid::parse_str(&draft.environment_id)
+        .ok()
+        .and_then(|id| defs.environments.iter().find(|e| e.id == id))
+        .map(|e| e.env_type.as_str());
+    let mut contexts = serde_json::Map::new();
+    for (key, values) in &draft.contexts {
+        let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+        let value = match values.as_slice() {
+            [] => continue,
+            [one] => serde_json::json!(one),
+            many => serde_json::json!(many),
+        };
+        contexts.insert(key.clone(), value);
+    }
+    serde_json::json!({
+        "environment_type": environment_type,
+        "planes": draft.chosen_planes(),
+        "contexts": contexts,
+        "title": draft.title.chars().take(200).collect::<String>(),
+        "form_session_id": draft.form_session_id,
+    })
+}
+
+/// Whose issue this is: a customer's own customer, or for staff the
+/// customer they chose (checked to exist).
+async fn customer_for(
+    pool: &PgPool,
+    user: &User,
+    draft: &Draft,
+) -> Result<Option<Customer>, AppError> {
+    let id = if user.is_staff() {
+        match Uuid::parse_str(draft.customer_id.trim()) {
+            Ok(id) => id,
+            Err(_) => return Ok(None),
+        }
+    } else {
+        user.customer_id.ok_or(AppError::Forbidden)?
+    };
+    let found = db::run(pool, move |conn| customers::find(conn, id)).await;
+    match found {
+        Ok(customer) => Ok(Some(customer)),
+        Err(AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Loads the definitions and suggestions and assembles the view.
+async fn form_view(
+    pool: &PgPool,
+    page: &Page,
+    user: &User,
+    customer: &Customer,
+    draft: Draft,
+    errors: Errors,
+) -> Result<FormView, AppError> {
+    let customer_id = customer.id;
+    let chosen = draft.chosen_planes();
+    let title_and_text = format!("{} {}", draft.title, draft.description);
+    let session_id = Uuid::parse_str(&draft.form_session_id).ok();
+    let draft_for_query = draft.clone();
+    let (defs, suggestions, resolved, answered) = db::run(pool, move |conn| {
+        let defs = portal::definitions(conn, customer_id, &chosen)?;
+        let plane_ids: Vec<Uuid> = chosen
+            .iter()
+            .filter_map(|s| defs.plane(s))
+            .map(|p| p.id)
+            .collect();
+        let query = portal::or_query(&title_and_text);
+        let values = chosen_values(&defs, &draft_for_query);
+        let docs = portal::suggest_docs(conn, &plane_ids, &values, &query, 5)?;
+        let resolved = if plane_ids.is_empty() {
+            Vec::new()
+        } else {
+            portal::suggest_resolved(conn, customer_id, &plane_ids, &query)?
+        };
+        let answered = match session_id {
+            Some(id) => portal::feedback_of_session(conn, id)?,
+            None => Vec::new(),
+        };
+        Ok::<_, AppError>((defs, docs, resolved, answered))
+    })
+    .await?;
+    let verdict = |doc_id: Uuid| {
+        answered
+            .iter()
+            .rev()
+            .find(|(id, _)| *id == doc_id)
+            .map(|(_, h)| *h)
+    };
+    let suggestions: Vec<SuggestionView> = suggestions
+        .into_iter()
+        .map(|doc| SuggestionView {
+            verdict: verdict(doc.id),
+            doc,
+        })
+        .collect();
+    let solved = suggestions.iter().any(|s| s.verdict == Some(true));
+    let primary_choices = defs
+        .planes
+        .iter()
+        .map(|p| Choice {
+            value: p.slug.clone(),
+            label: p.name.clone(),
+            selected: p.slug == draft.primary_plane,
+        })
+        .collect();
+    let secondary_choices = defs
+        .planes
+        .iter()
+        .map(|p| Choice {
+            value: p.slug.clone(),
+            label: p.name.clone(),
+            selected: draft.planes.contains(&p.slug),
+        })
+        .collect();
+    let categories = IssueCategory::ALL
+        .iter()
+        .map(|c| Choice {
+            value: c.as_str().into(),
+            label: c.label().into(),
+            selected: c.as_str() == draft.category
+                || (draft.category.is_empty() && *c == IssueCategory::TechnicalIssue),
+        })
+        .collect();
+    Ok(FormView {
+        csrf_token: page.csrf_token.clone(),
+        on_behalf: user
+            .is_staff()
+            .then(|| (customer.id, customer.name.clone())),
+        env_groups: env_groups(&defs, &draft.environment_id),
+        plane_fields: plane_fields(&defs, &draft, &errors),
+        primary_choices,
+        secondary_choices,
+        categories,
+        draft,
+        errors,
+        suggestions,
+        resolved,
+        solved,
+    })
+}
+
+fn fresh_ids(draft: &mut Draft) {
+    if Uuid::parse_str(&draft.form_session_id).is_err() {
+        draft.form_session_id = Uuid::new_v4().to_string();
+    }
+    if Uuid::parse_str(&draft.submit_token).is_err() {
+        draft.submit_token = Uuid::new_v4().to_string();
+    }
+}
+
+/// Reads a posted form body into a draft (refusing unknown fields and
+/// invalid text) and works out whose issue it is.
+fn read_body(body: &[u8], user: &User, extra: &[&str]) -> (Draft, Errors, Vec<(String, String)>) {
+    let mut errors = Errors::default();
+    let (pairs, invalid) = form_pairs::decode(body);
+    for name in invalid {
+        errors.add(
+            name,
+            "This field contains bytes that are not valid text (UTF-8).",
+        );
+    }
+    let mut draft = issue_form::parse(&pairs, extra, &mut errors);
+    if !user.is_staff() && !draft.customer_id.is_empty() {
+        errors.add("form", "The form cannot set these fields: customer_id.");
+        draft.customer_id.clear();
+    }
+    (draft, errors, pairs)
+}
+
+fn wants_fragment(req: &HttpRequest) -> bool {
+    req.headers()
+        .get("x-requested-with")
+        .is_some_and(|v| v.as_bytes() == b"fetch")
+}
+
+async fn respond(
+    page: &Page,
+    pool: &PgPool,
+    user: &User,
+    customer: &Customer,
+    draft: Draft,
+    errors: Errors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let form = form_view(pool, page, user, customer, draft, errors).await?;
+    if wants_fragment(page.request()) {
+        return page.render_status(status, &NewIssueFragment { form });
+    }
+    page.render_status(
+        status,
+        &NewIssuePage {
+            layout: page.layout("New issue"),
+            form,
+        },
+    )
+}
+
+async fn choose_customer(page: &Page, pool: &PgPool) -> Result<HttpResponse, AppError> {
+    let customers = db::run(pool, customers::list).await?;
+    page.render(&ChooseCustomerPage {
+        layout: page.layout("New issue: choose the customer"),
+        customers,
+    })
+}
+
+/// GET /issues/new — customers (and staff on a customer's behalf). Query
+/// parameters named like the fields pre-fill the form.
+pub async fn new_issue_form(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let (mut draft, _, _) = read_body(req.query_string().as_bytes(), &user, &[]);
+    let Some(customer) = customer_for(&pool, &user, &draft).await? else {
+        return choose_customer(&page, &pool).await;
+    };
+    fresh_ids(&mut draft);
+    // A fresh form from a link: unknown or wrong pre-fill values are simply
+    // not applied, and nothing is flagged until the customer submits.
+    if draft.submitter_handle.is_empty() && !user.is_staff() {
+        draft.submitter_handle = user.chat_handle.clone().unwrap_or_default();
+    }
+    respond(
+        &page,
+        &pool,
+        &user,
+        &customer,
+        draft,
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST /issues/new/fields — the "Update fields" button, and the fragment
+/// JavaScript asks for when planes change or text is typed.
+pub async fn update_issue_form(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (mut draft, errors, _) = read_body(&body, &user, &[]);
+    let Some(customer) = customer_for(&pool, &user, &draft).await? else {
+        return choose_customer(&page, &pool).await;
+    };
+    fresh_ids(&mut draft);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    respond(&page, &pool, &user, &customer, draft, errors, status).await
+}
+
+/// POST /issues/new/feedback — "This solved my problem" / "Not relevant"
+/// on a suggested doc; the form comes back as it was.
+pub async fn record_doc_feedback(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (mut draft, errors, pairs) = read_body(&body, &user, &["feedback"]);
+    let Some(customer) = customer_for(&pool, &user, &draft).await? else {
+        return choose_customer(&page, &pool).await;
+    };
+    fresh_ids(&mut draft);
+    let feedback = pairs
+        .iter()
+        .find(|(k, _)| k == "feedback")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let (verdict, doc) = feedback.split_once(':').unwrap_or_default();
+    let helpful = match verdict {
+        "helpful" => true,
+        "dismissed" => false,
+        _ => return Err(AppError::BadRequest("Unknown feedback.".into())),
+    };
+    let doc_id =
+        Uuid::parse_str(doc).map_err(|_| AppError::BadRequest("Unknown document.".into()))?;
+    let session_id = Uuid::parse_str(&draft.form_session_id)
+        .map_err(|_| AppError::BadRequest("The form is damaged; reload it.".into()))?;
+    let viewer = Viewer::of(&user);
+    let customer_id = customer.id;
+    let snapshot_draft = draft.clone();
+    db::run(&pool, move |conn| {
+        let defs = portal::definitions(conn, customer_id, &snapshot_draft.chosen_planes())?;
+        let primary = defs.plane(&snapshot_draft.primary_plane).map(|p| p.id);
+        let feedback = portal::Feedback {
+            customer_id,
+            doc_id,
+            helpful,
+            primary_plane_id: primary,
+            form_session_id: session_id,
+            snapshot: snapshot(&defs, &snapshot_draft),
+        };
+        portal::record_feedback(conn, viewer, &feedback)
+    })
+    .await?;
+    respond(
+        &page,
+        &pool,
+        &user,
+        &customer,
+        draft,
+        errors,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// POST /issues — files the issue, or shows the form again with what is wrong.
+pub async fn create_issue(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (mut draft, mut errors, _) = read_body(&body, &user, &[]);
+    let Some(customer) = customer_for(&pool, &user, &draft).await? else {
+        if user.is_staff() {
+            return choose_customer(&page, &pool).await;
+        }
+        return Err(AppError::Forbidden);
+    };
+    let customer_id = customer.id;
+    let chosen = draft.chosen_planes();
+    let defs = db::run(&pool, move |conn| {
+        portal::definitions(conn, customer_id, &chosen)
+    })
+    .await?;
+    let valid = issue_form::validate(&draft, &defs, &mut errors);
+    let Some(valid) = valid.filter(|_| errors.is_empty()) else {
+        fresh_ids(&mut draft);
+        return respond(
+            &page,
+            &pool,
+            &user,
+            &customer,
+            draft,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let creator = user.clone();
+    let issue = db::run(&pool, move |conn| {
+        portal::file_issue(conn, &creator, customer_id, &valid)
+    })
+    .await?;
+    tracing::info!(number = issue.number, "issue filed");
+    Ok(page.redirect_with(
+        &format!("/issues/{}", issue.number),
+        FlashKind::Success,
+        &format!("Issue #{} filed. We will reply here.", issue.number),
+    ))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::GET, "/issues/new", new_issue_form);
+    add(cfg, Method::POST, "/issues/new/fields", update_issue_form);
+    add(
+        cfg,
+        Method::POST,
+        "/issues/new/feedback",
+        record_doc_feedback,
+    );
+    add(cfg, Method::POST, "/issues", create_issue);
+}

@@ -1,0 +1,796 @@
+//! The customer portal over plain HTTP (no JavaScript): the issue form
+//! with plane-driven fields, doc feedback, filing, bad input, scoping,
+//! escaping, and the customer's issue pages.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use crate::helpers::{TestApp, html};
+
+#[derive(QueryableByName)]
+struct N {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct S {
+    #[diesel(sql_type = Text)]
+    s: String,
+}
+
+fn count(app: &TestApp, sql: &str) -> i64 {
+    diesel::sql_query(sql)
+        .get_result::<N>(&mut app.db.conn())
+        .unwrap()
+        .n
+}
+
+fn text(app: &TestApp, sql: &str) -> String {
+    diesel::sql_query(sql)
+        .get_result::<S>(&mut app.db.conn())
+        .unwrap()
+        .s
+}
+
+/// Row counts that a refused form must leave as they were.
+fn counts(app: &TestApp) -> [i64; 4] {
+    [
+        count(app, "SELECT count(*) AS n FROM issues"),
+        count(app, "SELECT count(*) AS n FROM issue_planes"),
+        count(app, "SELECT count(*) AS n FROM issue_plane_contexts"),
+        count(app, "SELECT count(*) AS n FROM issue_activities"),
+    ]
+}
+
+type Fields = Vec<(String, String)>;
+
+fn set(fields: &mut Fields, name: &str, value: &str) {
+    fields.retain(|(k, _)| k != name);
+    fields.push((name.into(), value.into()));
+}
+
+/// The hidden fields of a fresh form and the customer's production environment.
+async fn fresh_form(app: &TestApp) -> Fields {
+    let doc = html::parse(&app.get("/issues/new").await.text().await.unwrap());
+    let hidden = |name: &str| {
+        html::attrs(&doc, &format!("#issue-form input[name={name}]"), "value")
+            .pop()
+            .unwrap_or_default()
+    };
+    let env = html::attrs(&doc, "#environment_id option", "value")
+        .into_iter()
+        .zip(html::texts(&doc, "#environment_id option"))
+        .find(|(_, label)| label.contains("prod"))
+        .map(|(v, _)| v)
+        .expect("a production environment");
+    vec![
+        ("csrf_token".into(), hidden("csrf_token")),
+        ("form_session_id".into(), hidden("form_session_id")),
+        ("submit_token".into(), hidden("submit_token")),
+        ("environment_id".into(), env),
+    ]
+}
+
+/// A complete, valid EKS issue.
+async fn valid_form(app: &TestApp) -> Fields {
+    let mut f = fresh_form(app).await;
+    for (k, v) in [
+        ("primary_plane", "eks"),
+        ("title", "Pods stuck in Pending after node group change"),
+        (
+            "description",
+            "Since this morning pods stay Pending.\nKarpenter logs show errors.",
+        ),
+        ("pipeline_url", "https://ci.example.com/acme/p/1"),
+        ("submitter_handle", "@casey"),
+        ("category", "technical_issue"),
+        ("ctx.eks.cluster_version", "1.31"),
+        ("ctx.eks.node_group", "spot"),
+        ("ctx.eks.namespace", "payments"),
+    ] {
+        f.push((k.into(), v.into()));
+    }
+    f.push(("ctx.eks.addons".into(), "karpenter".into()));
+    f.push(("ctx.eks.addons".into(), "cluster-autoscaler".into()));
+    f
+}
+
+async fn post(app: &TestApp, path: &str, fields: &Fields) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_no_javascript_journey_files_an_issue_with_contexts_and_feedback() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let mut fields = fresh_form(&app).await;
+    set(&mut fields, "primary_plane", "eks");
+    set(&mut fields, "title", "Pods pending after scale down");
+    set(
+        &mut fields,
+        "description",
+        "Pods stay Pending; karpenter does not add nodes",
+    );
+
+    // "Update fields": the EKS fields appear and what was typed stays.
+    let res = post(&app, "/issues/new/fields", &fields).await;
+    assert_eq!(res.status(), 200);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert_eq!(html::text(&doc, "#plane-fields legend"), "EKS details");
+    assert!(html::text(&doc, "label[for=ctx-eks-cluster_version]").contains("(required)"));
+    assert_eq!(
+        html::attrs(&doc, "#title", "value"),
+        vec!["Pods pending after scale down"]
+    );
+    let helpful: Vec<String> = html::attrs(&doc, "button[name=feedback]", "value")
+        .into_iter()
+        .filter(|v| v.starts_with("helpful:"))
+        .collect();
+    assert!(!helpful.is_empty(), "EKS docs are suggested");
+    let suggested_title = html::texts(&doc, ".suggestion h3").remove(0);
+
+    // "This solved my problem" keeps the form and offers to leave.
+    let mut with_feedback = fields.clone();
+    with_feedback.push(("feedback".into(), helpful[0].clone()));
+    set(&mut with_feedback, "ctx.eks.cluster_version", "1.31");
+    let res = post(&app, "/issues/new/feedback", &with_feedback).await;
+    assert_eq!(res.status(), 200);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, "#suggestions").contains("Leave without filing"));
+    assert_eq!(
+        html::attrs(&doc, "#title", "value"),
+        vec!["Pods pending after scale down"]
+    );
+    assert_eq!(
+        html::attrs(&doc, "#ctx-eks-cluster_version option[selected]", "value"),
+        vec!["1.31"]
+    );
+
+    // File it anyway.
+    set(&mut fields, "submitter_handle", "@casey");
+    set(&mut fields, "ctx.eks.cluster_version", "1.31");
+    fields.push(("ctx.eks.addons".into(), "karpenter".into()));
+    let res = post(&app, "/issues", &fields).await;
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/issues/"));
+    let doc = html::parse(&app.get(&location).await.text().await.unwrap());
+    assert!(html::text(&doc, ".flash").contains("filed"));
+    let details = html::text(&doc, ".ticket-meta");
+    assert!(
+        details.contains("Kubernetes version") && details.contains("1.31"),
+        "{details}"
+    );
+    assert!(details.contains("Karpenter"), "{details}");
+
+    let number: i64 = location.trim_start_matches("/issues/").parse().unwrap();
+    let feedback_issue = count(
+        &app,
+        &format!(
+            "SELECT count(*) AS n FROM doc_feedback f JOIN issues i ON i.id = f.issue_id \
+             WHERE i.number = {number} AND f.marked_helpful AND f.issue_context->'planes' = '[\"eks\"]' \
+             AND f.issue_context->'contexts'->>'eks.cluster_version' = '1.31' \
+             AND f.issue_context->>'environment_type' = 'production'"
+        ),
+    );
+    assert_eq!(
+        feedback_issue, 1,
+        "the feedback row carries the issue id and the snapshot"
+    );
+    let doc_title = text(
+        &app,
+        &format!(
+            "SELECT d.title AS s FROM doc_feedback f JOIN docs d ON d.id = f.doc_id \
+             JOIN issues i ON i.id = f.issue_id WHERE i.number = {number}"
+        ),
+    );
+    assert_eq!(doc_title, suggested_title);
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) AS n FROM issue_activities a JOIN issues i ON i.id = a.issue_id WHERE i.number = {number} AND a.action = 'created'"
+            )
+        ),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_double_submit_makes_one_issue() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let fields = valid_form(&app).await;
+    let before = counts(&app);
+    let first = post(&app, "/issues", &fields).await;
+    let second = post(&app, "/issues", &fields).await;
+    assert_eq!(first.status(), 303);
+    assert_eq!(second.status(), 303);
+    assert_eq!(first.headers()["location"], second.headers()["location"]);
+    assert_eq!(counts(&app)[0], before[0] + 1);
+}
+
+#[tokio::test]
+async fn query_parameters_prefill_the_form() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let res = app
+        .get("/issues/new?primary_plane=app-cicd&title=Build%20fails&ctx.app-cicd.pipeline_stage=deploy&pipeline_url=https%3A%2F%2Fci.example.com%2F1")
+        .await;
+    assert_eq!(res.status(), 200);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert_eq!(html::attrs(&doc, "#title", "value"), vec!["Build fails"]);
+    assert_eq!(
+        html::attrs(&doc, "#pipeline_url", "value"),
+        vec!["https://ci.example.com/1"]
+    );
+    assert_eq!(
+        html::attrs(&doc, "#primary_plane option[selected]", "value"),
+        vec!["app-cicd"]
+    );
+    assert_eq!(
+        html::attrs(
+            &doc,
+            "#ctx-app-cicd-pipeline_stage option[selected]",
+            "value"
+        ),
+        vec!["deploy"]
+    );
+    assert_eq!(html::attrs(&doc, "#submitter_handle", "value").len(), 1);
+}
+
+/// Posts a broken variant of a valid form: 422, the message beside the
+/// field, the typed title kept, nothing stored.
+async fn refused(app: &TestApp, fields: &Fields, field_id: &str, message: &str) {
+    let before = counts(app);
+    let res = post(app, "/issues", fields).await;
+    assert_eq!(res.status(), 422, "{field_id}");
+    let doc = html::parse(&res.text().await.unwrap());
+    let shown = html::text(&doc, &format!("#{field_id}-error"));
+    let summary = html::text(&doc, "#error-summary");
+    assert!(
+        shown.contains(message) || summary.contains(message),
+        "{field_id}: wanted {message:?}, field says {shown:?}, summary {summary:?}"
+    );
+    let typed_title = fields
+        .iter()
+        .find(|(k, _)| k == "title")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    if typed_title.chars().count() <= 200 && !typed_title.contains('\0') {
+        assert_eq!(
+            html::attrs(&doc, "#title", "value"),
+            vec![typed_title],
+            "{field_id}: title kept"
+        );
+    }
+    assert_eq!(counts(app), before, "{field_id}: nothing stored");
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_beside_its_field_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let valid = valid_form(&app).await;
+
+    let mut f = valid.clone();
+    f.retain(|(k, _)| k != "ctx.eks.cluster_version");
+    refused(&app, &f, "ctx-eks-cluster_version", "required").await;
+
+    let mut f = valid.clone();
+    set(&mut f, "ctx.eks.node_group", "self-hosted"); // an App CI/CD runner type
+    refused(&app, &f, "ctx-eks-node_group", "from its list").await;
+
+    let mut f = valid.clone();
+    set(&mut f, "ctx.eks.cluster_version", "1.99");
+    refused(&app, &f, "ctx-eks-cluster_version", "from its list").await;
+
+    let mut f = valid.clone();
+    f.push(("ctx.eks.addons".into(), "karpenter".into()));
+    refused(&app, &f, "ctx-eks-addons", "more than once").await;
+
+    let mut f = valid.clone();
+    for _ in 0..1000 {
+        f.push(("ctx.eks.addons".into(), "karpenter".into()));
+    }
+    refused(&app, &f, "issue-form", "more than 400 values").await;
+
+    let mut f = valid.clone();
+    f.push(("ctx.eks.cluster_version".into(), "1.30".into()));
+    refused(&app, &f, "ctx-eks-cluster_version", "one option").await;
+
+    let mut f = valid.clone();
+    f.push(("title".into(), "a second title".into()));
+    refused(&app, &f, "title", "more than once").await;
+
+    let globex_env = text(
+        &app,
+        "SELECT e.id::text AS s FROM environments e JOIN customers c ON c.id = e.customer_id \
+         WHERE c.name = 'Globex Logistics' LIMIT 1",
+    );
+    let mut f = valid.clone();
+    set(&mut f, "environment_id", &globex_env);
+    refused(&app, &f, "environment_id", "your environments").await;
+
+    let mut f = valid.clone();
+    set(&mut f, "environment_id", "not-a-uuid");
+    refused(&app, &f, "environment_id", "your environments").await;
+
+    for (url, message) in [
+        ("javascript:alert(1)", "Only http"),
+        ("data:text/html,<b>x</b>", "Only http"),
+        (
+            "https://user:secret@ci.example.com/",
+            "user name or password",
+        ),
+    ] {
+        let mut f = valid.clone();
+        set(&mut f, "pipeline_url", url);
+        refused(&app, &f, "pipeline_url", message).await;
+    }
+    let mut f = valid.clone();
+    set(
+        &mut f,
+        "pipeline_url",
+        &format!("https://ci.example.com/{}", "a".repeat(4000)),
+    );
+    refused(&app, &f, "pipeline_url", "at most 2000").await;
+
+    let mut f = valid.clone();
+    set(&mut f, "title", &"t".repeat(10_000));
+    refused(&app, &f, "title", "at most 200 characters").await;
+
+    let mut f = valid.clone();
+    set(&mut f, "title", "nul\0byte");
+    refused(&app, &f, "title", "control characters").await;
+
+    for forbidden in ["status", "priority", "assignee_id", "customer_id"] {
+        let mut f = valid.clone();
+        f.push((forbidden.into(), "x".into()));
+        refused(&app, &f, "issue-form", forbidden).await;
+    }
+}
+
+#[tokio::test]
+async fn invalid_utf8_and_huge_bodies_are_refused() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let valid = valid_form(&app).await;
+    let before = counts(&app);
+    let mut body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(valid.iter().filter(|(k, _)| k != "description"))
+        .finish()
+        .into_bytes();
+    body.extend_from_slice(b"&description=bad%FF%FEbytes");
+    let res = app
+        .client
+        .post(app.url("/issues"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, "#description-error").contains("UTF-8"));
+    assert_eq!(counts(&app), before);
+
+    let token = valid
+        .iter()
+        .find(|(k, _)| k == "csrf_token")
+        .unwrap()
+        .1
+        .clone();
+    let huge = format!(
+        "csrf_token={token}&description={}",
+        "a".repeat(5 * 1024 * 1024)
+    );
+    let res = app
+        .client
+        .post(app.url("/issues"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert_eq!(html::text(&doc, "h1"), "Too large");
+    assert_eq!(counts(&app), before);
+}
+
+#[tokio::test]
+async fn a_customer_never_sees_another_customers_issue() {
+    let app = TestApp::spawn().await;
+    let acme_number = count(
+        &app,
+        "SELECT min(i.number) AS n FROM issues i JOIN customers c ON c.id = i.customer_id \
+         WHERE c.name = 'Acme Payments' AND i.status IN ('resolved', 'closed')",
+    );
+    let acme_title = text(
+        &app,
+        &format!("SELECT title AS s FROM issues WHERE number = {acme_number}"),
+    );
+    app.sign_in("customer3@example.com").await;
+
+    let foreign = app.get(&format!("/issues/{acme_number}")).await;
+    let missing = app.get("/issues/987654").await;
+    assert_eq!(foreign.status(), 404);
+    assert_eq!(missing.status(), 404);
+    let foreign = html::parse(&foreign.text().await.unwrap());
+    let missing = html::parse(&missing.text().await.unwrap());
+    assert_eq!(
+        html::text(&foreign, "main h1"),
+        html::text(&missing, "main h1")
+    );
+    assert_eq!(
+        html::text(&foreign, "main p"),
+        html::text(&missing, "main p")
+    );
+
+    for path in [
+        "/issues".to_owned(),
+        format!("/issues?q={}", acme_title.replace(' ', "+")),
+    ] {
+        let doc = html::parse(&app.get(&path).await.text().await.unwrap());
+        assert!(
+            !html::texts(&doc, "td a").contains(&format!("#{acme_number}")),
+            "{path}"
+        );
+    }
+    // Nor in the resolved-issue suggestions, even with its exact words.
+    let mut f = fresh_form(&app).await;
+    let acme_plane = text(
+        &app,
+        &format!(
+            "SELECT p.slug AS s FROM issues i JOIN planes p ON p.id = i.primary_plane_id WHERE i.number = {acme_number}"
+        ),
+    );
+    set(&mut f, "primary_plane", &acme_plane);
+    set(&mut f, "title", &acme_title);
+    let doc = html::parse(
+        &post(&app, "/issues/new/fields", &f)
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(!html::text(&doc, "#suggestions").contains(&format!("#{acme_number}")));
+
+    // Replies and status changes to it are 404 as well, and change nothing.
+    let token = f[0].1.clone();
+    let before = count(&app, "SELECT count(*) AS n FROM comments");
+    let res = app
+        .post_form(
+            &format!("/issues/{acme_number}/comments"),
+            &[("csrf_token", &token), ("body", "hi")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    let res = app
+        .post_form(
+            &format!("/issues/{acme_number}/close"),
+            &[("csrf_token", &token), ("version", "0")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM comments"), before);
+}
+
+#[tokio::test]
+async fn markup_is_shown_as_text_everywhere_it_is_echoed() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let evil = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    let mut f = valid_form(&app).await;
+    set(&mut f, "title", "<b>bold</b> title");
+    set(&mut f, "description", evil);
+    set(&mut f, "ctx.eks.namespace", "<i>ns</i>");
+    // Echoed on a refused form too.
+    let mut broken = f.clone();
+    broken.retain(|(k, _)| k != "ctx.eks.cluster_version");
+    let body = post(&app, "/issues", &broken).await.text().await.unwrap();
+    assert!(!body.contains("<script>alert"), "refused form escapes");
+    let doc = html::parse(&body);
+    assert!(
+        html::text(&doc, "#description").contains("<script>alert"),
+        "shown as typed text"
+    );
+
+    let res = post(&app, "/issues", &f).await;
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let token = f[0].1.clone();
+    app.post_form(
+        &format!("{location}/comments"),
+        &[("csrf_token", &token), ("body", evil)],
+    )
+    .await;
+    for path in [location.as_str(), "/issues"] {
+        let body = app.get(path).await.text().await.unwrap();
+        assert!(!body.contains("<script>alert"), "{path}");
+        assert!(!body.contains("<img src=x"), "{path}");
+        assert!(!body.contains("<b>bold</b>"), "{path}");
+        assert!(!body.contains("<i>ns</i>"), "{path}");
+    }
+    let doc = html::parse(&app.get(&location).await.text().await.unwrap());
+    assert!(html::text(&doc, "h1").contains("<b>bold</b> title"));
+    assert!(
+        html::texts(&doc, ".comment-body")
+            .iter()
+            .any(|t| t.contains("<script>"))
+    );
+}
+
+#[tokio::test]
+async fn customers_reply_close_and_reopen_with_a_reason() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let f = valid_form(&app).await;
+    let location = post(&app, "/issues", &f).await.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let token = f[0].1.clone();
+
+    let res = app
+        .post_form(
+            &format!("{location}/comments"),
+            &[("csrf_token", &token), ("body", "  ")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = app
+        .post_form(
+            &format!("{location}/comments"),
+            &[("csrf_token", &token), ("body", "More detail here")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = app
+        .post_form(
+            &format!("{location}/comments"),
+            &[
+                ("csrf_token", &token),
+                ("body", "sneaky"),
+                ("internal", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400, "customers cannot write internal notes");
+
+    let page = html::parse(&app.get(&location).await.text().await.unwrap());
+    let version =
+        html::attrs(&page, "form[action$='/close'] input[name=version]", "value").remove(0);
+    let res = app
+        .post_form(
+            &format!("{location}/close"),
+            &[("csrf_token", &token), ("version", &version)],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    // The same (now stale) form again: 409, nothing changes.
+    let res = app
+        .post_form(
+            &format!("{location}/close"),
+            &[("csrf_token", &token), ("version", &version)],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+
+    let page = html::parse(&app.get(&location).await.text().await.unwrap());
+    assert_eq!(html::text(&page, ".page-header .badge"), "Closed");
+    let version = html::attrs(
+        &page,
+        "form[action$='/reopen'] input[name=version]",
+        "value",
+    )
+    .remove(0);
+    let res = app
+        .post_form(
+            &format!("{location}/reopen"),
+            &[
+                ("csrf_token", &token),
+                ("version", &version),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = app
+        .post_form(
+            &format!("{location}/reopen"),
+            &[
+                ("csrf_token", &token),
+                ("version", &version),
+                ("reason", "Still failing today"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = html::parse(&app.get(&location).await.text().await.unwrap());
+    assert_eq!(html::text(&page, ".page-header .badge"), "Open");
+    assert!(
+        html::texts(&page, ".comment-body")
+            .iter()
+            .any(|t| t.contains("Still failing today"))
+    );
+    let number: i64 = location.trim_start_matches("/issues/").parse().unwrap();
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) AS n FROM issues WHERE number = {number} AND closed_at IS NULL AND resolved_at IS NULL"
+            )
+        ),
+        1
+    );
+}
+
+#[tokio::test]
+async fn internal_notes_never_reach_the_customer() {
+    let app = TestApp::spawn().await;
+    let number = count(
+        &app,
+        "SELECT min(i.number) AS n FROM issues i JOIN comments c ON c.issue_id = i.id WHERE c.is_internal \
+         AND i.customer_id = (SELECT customer_id FROM users WHERE email = 'customer1@example.com')",
+    );
+    let note = text(
+        &app,
+        &format!(
+            "SELECT c.body AS s FROM comments c JOIN issues i ON i.id = c.issue_id WHERE i.number = {number} AND c.is_internal LIMIT 1"
+        ),
+    );
+    app.sign_in("customer1@example.com").await;
+    let body = app
+        .get(&format!("/issues/{number}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let doc = html::parse(&body);
+    assert!(!html::text(&doc, "main").contains(&note));
+    assert!(html::texts(&doc, ".badge-internal").is_empty());
+
+    let agent = app.other_browser();
+    agent.sign_in("agent1@example.com").await;
+    let doc = html::parse(
+        &agent
+            .get(&format!("/issues/{number}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(html::text(&doc, "main").contains(&note));
+}
+
+#[tokio::test]
+async fn agents_file_on_behalf_of_a_customer_they_choose() {
+    let app = TestApp::spawn().await;
+    app.sign_in("agent1@example.com").await;
+    let doc = html::parse(&app.get("/issues/new").await.text().await.unwrap());
+    assert_eq!(
+        html::text(&doc, "#choose-heading"),
+        "Which customer is the issue for?"
+    );
+    let globex = text(
+        &app,
+        "SELECT id::text AS s FROM customers WHERE name = 'Globex Logistics'",
+    );
+    let doc = html::parse(
+        &app.get(&format!("/issues/new?customer_id={globex}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(html::text(&doc, ".page-header").contains("Globex Logistics"));
+    let env = html::attrs(&doc, "#environment_id option", "value")
+        .into_iter()
+        .find(|v| !v.is_empty())
+        .unwrap();
+    let token = html::attrs(&doc, "#issue-form input[name=csrf_token]", "value").remove(0);
+    let fields: Fields = vec![
+        ("csrf_token".into(), token),
+        ("customer_id".into(), globex.clone()),
+        ("environment_id".into(), env),
+        ("primary_plane".into(), "observability".into()),
+        ("ctx.observability.signal_type".into(), "logs".into()),
+        ("title".into(), "Logs missing".into()),
+        ("description".into(), "Reported by phone".into()),
+        ("submitter_handle".into(), "@globex.ops".into()),
+    ];
+    let res = post(&app, "/issues", &fields).await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) AS n FROM issues WHERE title = 'Logs missing' AND customer_id = '{globex}'"
+            )
+        ),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_fragment_endpoint_returns_only_the_swappable_parts() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let mut f = fresh_form(&app).await;
+    set(&mut f, "primary_plane", "infra-cicd");
+    let res = app
+        .client
+        .post(app.url("/issues/new/fields"))
+        .header("x-requested-with", "fetch")
+        .form(&f)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("<html"));
+    let doc = html::parse(&body);
+    assert_eq!(
+        html::text(&doc, "#plane-fields legend"),
+        "Infrastructure CI/CD details"
+    );
+    assert!(!html::texts(&doc, "#suggestions .suggestion").is_empty());
+}
+
+#[tokio::test]
+async fn the_issue_list_filters_searches_and_pages() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    // Enough issues for two pages.
+    for i in 0..27 {
+        let mut f = valid_form(&app).await;
+        set(&mut f, "title", &format!("Paging check number {i}"));
+        assert_eq!(post(&app, "/issues", &f).await.status(), 303);
+    }
+    let doc = html::parse(&app.get("/issues").await.text().await.unwrap());
+    let first_page = html::texts(&doc, "tbody tr td:nth-child(1)");
+    assert_eq!(first_page.len(), 25);
+    let next = html::attrs(&doc, "nav.pagination a", "href").remove(0);
+    let doc = html::parse(&app.get(&next).await.text().await.unwrap());
+    let second_page = html::texts(&doc, "tbody tr td:nth-child(1)");
+    assert!(!second_page.is_empty());
+    assert!(
+        second_page.iter().all(|n| !first_page.contains(n)),
+        "pages do not overlap"
+    );
+
+    let doc = html::parse(
+        &app.get("/issues?q=Paging+check+number+7")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        html::texts(&doc, "tbody td:nth-child(2)")
+            .iter()
+            .any(|t| t == "Paging check number 7")
+    );
+    let doc = html::parse(&app.get("/issues?status=closed").await.text().await.unwrap());
+    assert!(
+        html::texts(&doc, "tbody .badge")
+            .iter()
+            .all(|b| b == "Closed")
+    );
+    let res = app.get("/issues?status=bogus&before=garbage").await;
+    assert_eq!(res.status(), 200);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(!html::text(&doc, ".flash-warning").is_empty());
+}
