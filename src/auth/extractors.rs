@@ -57,6 +57,14 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
     Ok(user)
 }
 
+/// The user an earlier extractor loaded for this request, if any (error
+/// pages use it to keep the signed-in header without a query).
+pub fn cached_user(req: &HttpRequest) -> Option<User> {
+    req.extensions()
+        .get::<LoadedUser>()
+        .and_then(|LoadedUser(user)| user.clone())
+}
+
 /// Where to come back to after signing in.
 fn next_of(req: &HttpRequest) -> String {
     match req.query_string() {

@@ -100,7 +100,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(admin::configure);
 }
 
-/// Any path no route claims: the 404 page.
-pub async fn not_found() -> Result<HttpResponse, AppError> {
+/// Any path no route claims: the 404 page (the user is loaded so the page
+/// keeps the signed-in header).
+pub async fn not_found(
+    _user: crate::auth::extractors::MaybeUser,
+) -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }

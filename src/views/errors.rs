@@ -8,7 +8,9 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpMessage, HttpResponse};
 use askama::Template;
 
-use super::Layout;
+use super::{Layout, LayoutUser};
+use crate::auth::csrf::CsrfToken;
+use crate::auth::extractors::cached_user;
 use crate::error::ErrorDetail;
 use crate::startup::RequestId;
 
@@ -64,10 +66,11 @@ pub fn error_response(
     status: StatusCode,
     detail: Option<String>,
     request_id: &str,
+    layout: Option<Layout>,
 ) -> HttpResponse {
     let (heading, default_message) = wording(status);
     let page = ErrorPage {
-        layout: Layout::anonymous(heading),
+        layout: layout.unwrap_or_else(|| Layout::anonymous(heading)),
         status: status.as_u16(),
         heading,
         message: detail.unwrap_or_else(|| default_message.to_owned()),
@@ -108,7 +111,23 @@ pub fn render_error_page<B: MessageBody + 'static>(
         .extensions()
         .get::<ErrorDetail>()
         .and_then(|d| d.0.clone());
-    let mut page = error_response(status, detail, &request_id);
+    // Keep the signed-in header when the request already knew its user.
+    let layout = cached_user(res.request()).map(|user| {
+        let csrf = res
+            .request()
+            .extensions()
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        Layout::new(
+            wording(status).0,
+            res.request().path(),
+            Some(LayoutUser::of(&user)),
+            csrf,
+            Vec::new(),
+        )
+    });
+    let mut page = error_response(status, detail, &request_id, layout);
     // Keep headers set for this status (Retry-After, Allow).
     for name in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(value) = res.headers().get(&name) {

@@ -19,6 +19,20 @@ pub struct LayoutUser {
     pub role: UserRole,
 }
 
+impl LayoutUser {
+    pub fn of(user: &crate::db::models::users::User) -> Self {
+        Self {
+            name: if user.name.is_empty() {
+                user.email.clone()
+            } else {
+                user.name.clone()
+            },
+            email: user.email.clone(),
+            role: user.role,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlashKind {
     Success,
@@ -94,9 +108,19 @@ impl Layout {
 fn navigation(role: Option<UserRole>, path: &str) -> Vec<NavLink> {
     let links: &[(&'static str, &'static str)] = match role {
         None => &[("/login", "Sign in")],
-        Some(UserRole::Customer) => &[("/account", "Account")],
-        Some(UserRole::Agent) => &[("/account", "Account")],
+        Some(UserRole::Customer) => &[
+            ("/issues/new", "New issue"),
+            ("/issues", "Your issues"),
+            ("/account", "Account"),
+        ],
+        Some(UserRole::Agent) => &[
+            ("/issues", "Issues"),
+            ("/issues/new", "New issue"),
+            ("/account", "Account"),
+        ],
         Some(UserRole::Admin) => &[
+            ("/issues", "Issues"),
+            ("/issues/new", "New issue"),
             ("/admin/invitations", "Invite people"),
             ("/account", "Account"),
         ],
@@ -188,15 +212,7 @@ impl actix_web::FromRequest for Page {
 impl Page {
     /// The layout for a page titled `title`.
     pub fn layout(&self, title: impl Into<String>) -> Layout {
-        let user = self.user.as_ref().map(|u| LayoutUser {
-            name: if u.name.is_empty() {
-                u.email.clone()
-            } else {
-                u.name.clone()
-            },
-            email: u.email.clone(),
-            role: u.role,
-        });
+        let user = self.user.as_ref().map(LayoutUser::of);
         Layout::new(
             title,
             self.req.path(),

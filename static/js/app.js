@@ -12,10 +12,14 @@
   if (!form) return;
 
   var csrf = form.querySelector("input[name=csrf_token]").value;
+  // Only the answer to the latest request is applied, so a slow answer
+  // to an earlier one cannot undo a newer change.
+  var latest = 0;
 
   // Posts the whole form (plus one extra pair) to a fragment endpoint and
   // swaps the parts it returns, keeping everything typed.
   function refresh(url, extra, parts) {
+    var seq = ++latest;
     var data = new URLSearchParams(new FormData(form));
     data.delete("action");
     if (extra) data.append(extra[0], extra[1]);
@@ -28,6 +32,7 @@
       if (!res.ok && res.status !== 422) throw new Error("HTTP " + res.status);
       return res.text();
     }).then(function (html) {
+      if (seq !== latest) return;
       var doc = new DOMParser().parseFromString(html, "text/html");
       parts.forEach(function (id) {
         var fresh = doc.getElementById(id);

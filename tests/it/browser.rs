@@ -42,3 +42,111 @@ async fn a_customer_signs_in_and_out_in_a_real_browser() {
     assert_eq!(browser.current_url().await.path(), "/login");
     browser.close().await;
 }
+
+/// The issue form with JavaScript: the plane's fields appear without a
+/// reload, doc feedback is recorded in place, and the issue is filed.
+#[tokio::test]
+async fn a_customer_files_an_issue_with_live_fields_and_doc_feedback() {
+    use diesel::prelude::*;
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await;
+    browser.sign_in(&app.address, "customer1@example.com").await;
+    browser.goto(&app.url("/issues/new")).await;
+    browser.wait_for("#issue-form").await;
+    // Marks this page load: a reload would forget it.
+    browser
+        .execute("window.__sameLoad = true; return true;")
+        .await;
+
+    let env = browser
+        .execute("return document.querySelector('#environment_id optgroup option').value;")
+        .await;
+    browser
+        .select("#environment_id", env.as_str().unwrap())
+        .await;
+    browser.select("#primary_plane", "eks").await;
+    browser.wait_for("#ctx-eks-cluster_version").await;
+    assert_eq!(
+        browser.execute("return window.__sameLoad === true;").await,
+        serde_json::json!(true)
+    );
+    assert_eq!(browser.current_url().await.path(), "/issues/new");
+
+    browser.select("#ctx-eks-cluster_version", "1.31").await;
+    browser
+        .click("input[name='ctx.eks.addons'][value=karpenter]")
+        .await;
+    browser.fill("#title", "Pods stuck in Pending").await;
+    browser
+        .fill(
+            "#description",
+            "Karpenter does not add nodes; pods stay pending",
+        )
+        .await;
+    browser.screenshot(screenshot_path("new-issue")).await;
+
+    browser
+        .wait_for("#suggestions button[value^='helpful:']")
+        .await;
+    let doc_title = browser
+        .find("#suggestions .suggestion h3")
+        .await
+        .text()
+        .await
+        .unwrap();
+    browser
+        .click("#suggestions button[value^='helpful:']")
+        .await;
+    browser
+        .wait_for("#suggestions .suggestion.is-helpful")
+        .await;
+    assert_eq!(
+        browser.execute("return window.__sameLoad === true;").await,
+        serde_json::json!(true)
+    );
+    // The fields chosen before the feedback are still chosen.
+    let version = browser
+        .execute("return document.getElementById('ctx-eks-cluster_version').value;")
+        .await;
+    assert_eq!(version, serde_json::json!("1.31"));
+
+    browser.click("#issue-form button[value=submit]").await;
+    browser.wait_for(".ticket-meta").await;
+    let path = browser.current_url().await.path().to_owned();
+    assert!(path.starts_with("/issues/"), "{path}");
+    let details = browser.find(".ticket-meta").await.text().await.unwrap();
+    assert!(
+        details.contains("1.31") && details.contains("Karpenter"),
+        "{details}"
+    );
+    browser.screenshot(screenshot_path("issue")).await;
+
+    let number: i64 = path.trim_start_matches("/issues/").parse().unwrap();
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        title: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        snapshot: String,
+    }
+    let row: Row = diesel::sql_query(
+        "SELECT d.title, f.issue_context::text AS snapshot FROM doc_feedback f \
+         JOIN docs d ON d.id = f.doc_id JOIN issues i ON i.id = f.issue_id \
+         WHERE i.number = $1 AND f.marked_helpful",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(number)
+    .get_result(&mut app.db.conn())
+    .unwrap();
+    assert_eq!(row.title.trim(), doc_title.trim());
+    let snapshot: serde_json::Value = serde_json::from_str(&row.snapshot).unwrap();
+    assert_eq!(snapshot["planes"], serde_json::json!(["eks"]));
+    assert_eq!(
+        snapshot["contexts"]["eks.cluster_version"],
+        serde_json::json!("1.31")
+    );
+    assert_eq!(
+        snapshot["title"],
+        serde_json::json!("Pods stuck in Pending")
+    );
+    browser.close().await;
+}

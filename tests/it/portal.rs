@@ -152,6 +152,15 @@ async fn the_no_javascript_journey_files_an_issue_with_contexts_and_feedback() {
         vec!["1.31"]
     );
 
+    // Later refreshes of the form still show the answer.
+    let res = post(&app, "/issues/new/fields", &fields).await;
+    let doc = html::parse(&res.text().await.unwrap());
+    assert_eq!(
+        html::texts(&doc, ".suggestion.is-helpful").len(),
+        1,
+        "the answer is remembered"
+    );
+
     // File it anyway.
     set(&mut fields, "submitter_handle", "@casey");
     set(&mut fields, "ctx.eks.cluster_version", "1.31");

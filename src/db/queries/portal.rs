@@ -144,6 +144,29 @@ pub fn suggest_docs(
     .load(conn)
 }
 
+/// Docs by id (those a form session already answered), as suggestions.
+pub fn docs_as_suggestions(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<DocSuggestion>> {
+    use crate::db::schema::docs::dsl as d;
+    let rows: Vec<(Uuid, String, String, DocType, String)> = d::docs
+        .filter(d::id.eq_any(ids))
+        .select((d::id, d::url, d::title, d::doc_type, d::summary))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, url, title, doc_type, summary)| DocSuggestion {
+            id,
+            url,
+            title,
+            doc_type,
+            summary,
+            score: 0.0,
+        })
+        .collect())
+}
+
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ResolvedSuggestion {
     #[diesel(sql_type = BigInt)]

@@ -279,6 +279,16 @@ async fn form_view(
             Some(id) => portal::feedback_of_session(conn, id)?,
             None => Vec::new(),
         };
+        // Docs already answered stay in view even when the ranking moves on.
+        let missing: Vec<Uuid> = answered
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| !docs.iter().any(|d| d.id == *id))
+            .collect();
+        let mut docs = docs;
+        if !missing.is_empty() {
+            docs.extend(portal::docs_as_suggestions(conn, &missing)?);
+        }
         Ok::<_, AppError>((defs, docs, resolved, answered))
     })
     .await?;

@@ -141,6 +141,23 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
+    /// Chooses an option of a select by its value (fires `change`).
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub async fn execute(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("script {script}: {e}"))
+    }
+
     /// The first element matching, once it exists (up to ten seconds).
     pub async fn wait_for(&self, css: &str) -> Element {
         match self
