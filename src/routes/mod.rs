@@ -9,6 +9,7 @@ pub mod home;
 pub mod links;
 pub mod oauth;
 pub mod portal;
+pub mod queue;
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -97,6 +98,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(account::configure)
         .configure(links::configure)
         .configure(portal::configure)
+        .configure(queue::configure)
         .configure(admin::configure);
 }
 

@@ -114,12 +114,12 @@ fn navigation(role: Option<UserRole>, path: &str) -> Vec<NavLink> {
             ("/account", "Account"),
         ],
         Some(UserRole::Agent) => &[
-            ("/issues", "Issues"),
+            ("/queue", "Queue"),
             ("/issues/new", "New issue"),
             ("/account", "Account"),
         ],
         Some(UserRole::Admin) => &[
-            ("/issues", "Issues"),
+            ("/queue", "Queue"),
             ("/issues/new", "New issue"),
             ("/admin/invitations", "Invite people"),
             ("/account", "Account"),

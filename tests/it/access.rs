@@ -183,6 +183,24 @@ const MATRIX: &[Entry] = &[
         "/issues/999999/reopen",
         [SignIn, NotFound, NotFound, NotFound],
     ),
+    e(
+        "GET",
+        "/queue",
+        "/queue",
+        [SignIn, Forbidden, Served, Served],
+    ),
+    e(
+        "POST",
+        "/queue/bulk",
+        "/queue/bulk",
+        [SignIn, Forbidden, Served, Served],
+    ),
+    e(
+        "POST",
+        "/issues/{number}/update",
+        "/issues/999999/update",
+        [SignIn, Forbidden, NotFound, NotFound],
+    ),
 ];
 
 const ROLES: [Option<&str>; 4] = [

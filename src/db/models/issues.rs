@@ -125,6 +125,15 @@ pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Issue> {
         .first(conn)
 }
 
+/// Unscoped, like [`find`]: the issues with these ids, by number.
+pub fn find_many(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<Issue>> {
+    issues::table
+        .filter(issues::id.eq_any(ids))
+        .order(issues::number.asc())
+        .select(Issue::as_select())
+        .load(conn)
+}
+
 /// Unscoped, like [`find`]; a missing number is `NotFound`.
 pub fn find_by_number(conn: &mut PgConnection, number: i64) -> QueryResult<Issue> {
     issues::table

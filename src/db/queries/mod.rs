@@ -1,2 +1,4 @@
 //! Read models spanning several tables (queue, analytics, search).
 pub mod portal;
+pub mod queue;
+pub mod tickets;

@@ -477,6 +477,24 @@ pub struct ActivityView {
     pub actor: String,
 }
 
+/// A doc the customer was shown while filing, and what they said.
+#[derive(Debug, Clone)]
+pub struct ShownDoc {
+    pub title: String,
+    pub url: String,
+    pub helpful: bool,
+}
+
+/// What only agents see on a ticket.
+#[derive(Debug, Clone)]
+pub struct StaffView {
+    pub submitter: String,
+    pub submitter_email: String,
+    pub docs: Vec<ShownDoc>,
+    /// (id, name) of active agents, for assignment.
+    pub agents: Vec<(Uuid, String)>,
+}
+
 /// Everything the detail page shows, loaded in a fixed number of queries.
 #[derive(Debug, Clone)]
 pub struct IssueDetail {
@@ -487,6 +505,7 @@ pub struct IssueDetail {
     pub comments: Vec<CommentView>,
     pub activity: Vec<ActivityView>,
     pub resolution: Option<crate::db::models::resolutions::Resolution>,
+    pub staff: Option<StaffView>,
 }
 
 /// Activities a customer may see: not those about internal notes.
@@ -583,7 +602,40 @@ pub fn issue_detail(
         })
         .collect();
     let resolution = crate::db::models::resolutions::latest_for_issue(conn, issue.id)?;
+    let staff = if viewer.is_staff() {
+        let submitter = crate::db::models::users::find(conn, issue.created_by_id)?;
+        let docs = crate::db::schema::doc_feedback::table
+            .left_join(crate::db::schema::docs::table)
+            .filter(crate::db::schema::doc_feedback::issue_id.eq(issue.id))
+            .order(crate::db::schema::doc_feedback::created_at.asc())
+            .select((
+                crate::db::schema::docs::title.nullable(),
+                crate::db::schema::doc_feedback::doc_url,
+                crate::db::schema::doc_feedback::marked_helpful,
+            ))
+            .load::<(Option<String>, String, bool)>(conn)?
+            .into_iter()
+            .map(|(title, url, helpful)| ShownDoc {
+                title: title.unwrap_or_else(|| url.clone()),
+                url,
+                helpful,
+            })
+            .collect();
+        let agents = crate::db::models::users::list_agents(conn)?
+            .iter()
+            .map(|a| (a.id, display_name(a)))
+            .collect();
+        Some(StaffView {
+            submitter: display_name(&submitter),
+            submitter_email: submitter.email,
+            docs,
+            agents,
+        })
+    } else {
+        None
+    };
     Ok(IssueDetail {
+        staff,
         issue,
         environment,
         planes: plane_rows,

@@ -12,11 +12,11 @@ use uuid::Uuid;
 
 use crate::auth::extractors::CurrentUser;
 use crate::db::models::comments::{self, NewComment};
-use crate::db::models::enums::IssueStatus;
+use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::issue_activities::{self, NewIssueActivity, actions};
-use crate::db::models::issues::{self, IssueChangeset};
 use crate::db::models::users::User;
 use crate::db::queries::portal::{self, IssueDetail, ListFilter, ListRow, Viewer, display_name};
+use crate::db::queries::tickets::{self, TicketChange};
 use crate::db::{self, PgPool};
 use crate::domain::lifecycle::{self, Actor};
 use crate::error::AppError;
@@ -130,20 +130,39 @@ struct IssuePage {
     comment_error: Option<String>,
     reopen_reason: String,
     reopen_error: Option<String>,
+    ticket_error: Option<String>,
+    resolution_notes: String,
+    conflict: Option<Vec<String>>,
+    statuses: &'static [IssueStatus],
+    priorities: &'static [IssuePriority],
+    categories: &'static [IssueCategory],
+    loaded_at: i64,
+    me_id: uuid::Uuid,
 }
 
-fn parse_number(raw: &str) -> Result<i64, AppError> {
+impl IssuePage {
+    fn is_assignee(&self, id: &uuid::Uuid) -> bool {
+        self.detail.issue.assignee_id == Some(*id)
+    }
+}
+
+pub fn parse_number(raw: &str) -> Result<i64, AppError> {
     raw.trim_start_matches('#')
         .parse::<i64>()
         .map_err(|_| AppError::NotFound)
 }
 
-struct FormState {
-    status: StatusCode,
-    comment_body: String,
-    comment_error: Option<String>,
-    reopen_reason: String,
-    reopen_error: Option<String>,
+/// What the page shows besides the ticket: a form's refused values and
+/// messages, or the changes that made an agent's form stale.
+pub struct FormState {
+    pub status: StatusCode,
+    pub comment_body: String,
+    pub comment_error: Option<String>,
+    pub reopen_reason: String,
+    pub reopen_error: Option<String>,
+    pub ticket_error: Option<String>,
+    pub resolution_notes: String,
+    pub conflict: Option<Vec<String>>,
 }
 
 impl Default for FormState {
@@ -154,11 +173,14 @@ impl Default for FormState {
             comment_error: None,
             reopen_reason: String::new(),
             reopen_error: None,
+            ticket_error: None,
+            resolution_notes: String::new(),
+            conflict: None,
         }
     }
 }
 
-async fn issue_page(
+pub async fn issue_page(
     page: &Page,
     pool: &PgPool,
     user: &User,
@@ -187,6 +209,14 @@ async fn issue_page(
             comment_error: state.comment_error,
             reopen_reason: state.reopen_reason,
             reopen_error: state.reopen_error,
+            ticket_error: state.ticket_error,
+            resolution_notes: state.resolution_notes,
+            conflict: state.conflict,
+            statuses: IssueStatus::ALL,
+            priorities: IssuePriority::ALL,
+            categories: IssueCategory::ALL,
+            loaded_at: Utc::now().timestamp_micros(),
+            me_id: user.id,
         },
     )
 }
@@ -316,8 +346,8 @@ pub struct StatusForm {
     reason: String,
 }
 
-/// Moves an issue to `to` for the viewer, with its activity row (and the
-/// reopening reason as a reply) in one transaction; a stale form is a 409.
+/// Moves an issue to `to` for the viewer through the shared ticket-change
+/// rules; a stale form is a 409, a refused change too (with the reason).
 async fn change_status(
     user: &User,
     pool: &PgPool,
@@ -328,71 +358,22 @@ async fn change_status(
 ) -> Result<(), AppError> {
     let version: Option<i32> = version.parse().ok();
     let viewer = Viewer::of(user);
-    let actor = if user.is_staff() {
-        Actor::Staff
-    } else {
-        Actor::Customer
-    };
     let who = user.clone();
     db::run(pool, move |conn| {
         conn.transaction(|conn| {
             let issue = portal::find_visible(conn, viewer, number)?;
-            let version =
-                version.ok_or_else(|| AppError::BadRequest("The form is damaged; reload the page.".into()))?;
-            if issue.lock_version != version {
-                return Err(AppError::Conflict(
-                    "This issue changed after you opened it. Reload the page to see the change, then try again."
-                        .into(),
-                ));
-            }
-            let effects = lifecycle::transition(issue.status, to, actor)
-                .map_err(|why| AppError::Conflict(why.to_owned()))?;
-            let now = Utc::now();
-            let changes = IssueChangeset {
+            let version = version.ok_or_else(|| {
+                AppError::BadRequest("The form is damaged; reload the page.".into())
+            })?;
+            let change = TicketChange {
                 status: Some(to),
-                closed_at: if effects.closes {
-                    Some(Some(now))
-                } else if effects.reopens {
-                    Some(None)
-                } else {
-                    None
-                },
-                resolved_at: if effects.reopens { Some(None) } else { None },
-                ..Default::default()
+                reopen_reason: reason,
+                ..TicketChange::default()
             };
-            let updated = issues::update(conn, issue.id, issue.lock_version, &changes)?
-                .ok_or_else(|| AppError::Conflict("This issue changed meanwhile. Reload and try again.".into()))?;
-            let name = display_name(&who);
-            let description = match (&reason, effects.reopens) {
-                (Some(reason), true) => format!("{name} reopened the issue: {reason}"),
-                _ => format!("{name} changed the status to {}", to.label()),
-            };
-            issue_activities::insert(
-                conn,
-                &NewIssueActivity {
-                    issue_id: updated.id,
-                    actor_id: Some(who.id),
-                    action: actions::STATUS_CHANGED,
-                    field: Some("status"),
-                    from_value: Some(issue.status.as_str()),
-                    to_value: Some(to.as_str()),
-                    description: &description,
-                    created_at: None,
-                },
-            )?;
-            if let Some(reason) = &reason {
-                comments::insert(
-                    conn,
-                    &NewComment {
-                        issue_id: updated.id,
-                        author_id: who.id,
-                        body: &format!("Reopened: {reason}"),
-                        is_internal: false,
-                        created_at: None,
-                    },
-                )?;
+            match tickets::apply_change(conn, &who, &issue, version, &change)? {
+                Ok(_) => Ok(()),
+                Err(refused) => Err(AppError::Conflict(refused.0)),
             }
-            Ok(())
         })
     })
     .await

@@ -1,0 +1,4 @@
+DROP INDEX issues_priority_sort_idx;
+DROP INDEX issues_assignee_active_created_idx;
+DROP INDEX issues_active_updated_idx;
+DROP INDEX issues_active_created_idx;

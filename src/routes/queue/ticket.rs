@@ -1,0 +1,155 @@
+//! The agent's ticket form on `/issues/{number}`: assignee, status (resolve
+//! with notes), priority and category in one save, refused with 409 and the
+//! changes made meanwhile when the ticket moved on since the page loaded.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpResponse, web};
+use chrono::DateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::extractors::RequireAgent;
+use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
+use crate::db::models::issue_activities;
+use crate::db::queries::portal::{self, Viewer};
+use crate::db::queries::tickets::{self, TicketChange};
+use crate::db::{self, PgPool};
+use crate::error::AppError;
+use crate::routes::add;
+use crate::routes::portal::issues::{FormState, issue_page, parse_number};
+use crate::views::{FlashKind, Page};
+
+#[derive(Deserialize)]
+pub struct TicketForm {
+    #[serde(default)]
+    version: String,
+    /// When the page was loaded (microseconds), to list what changed since.
+    #[serde(default)]
+    loaded_at: String,
+    assignee_id: Option<String>,
+    status: Option<String>,
+    priority: Option<String>,
+    category: Option<String>,
+    #[serde(default)]
+    resolution_notes: String,
+}
+
+/// The change the form asks for, or what is wrong with it.
+fn read_change(form: &TicketForm, me: Uuid) -> Result<TicketChange, String> {
+    let assignee = match form.assignee_id.as_deref() {
+        None => None,
+        Some("") | Some("none") => Some(None),
+        Some("me") => Some(Some(me)),
+        Some(id) => Some(Some(
+            Uuid::parse_str(id).map_err(|_| "Choose an agent from the list.")?,
+        )),
+    };
+    fn pick<T>(
+        raw: Option<&str>,
+        parse: fn(&str) -> Option<T>,
+        what: &str,
+    ) -> Result<Option<T>, String> {
+        match raw {
+            None | Some("") => Ok(None),
+            Some(v) => parse(v)
+                .map(Some)
+                .ok_or_else(|| format!("Choose a {what} from the list.")),
+        }
+    }
+    let notes = form.resolution_notes.trim();
+    if notes.chars().count() > 20_000 {
+        return Err("Use at most 20000 characters for the resolution notes.".into());
+    }
+    Ok(TicketChange {
+        status: pick(form.status.as_deref(), IssueStatus::parse, "status")?,
+        priority: pick(form.priority.as_deref(), IssuePriority::parse, "priority")?,
+        category: pick(form.category.as_deref(), IssueCategory::parse, "category")?,
+        assignee,
+        resolution_notes: Some(notes.to_owned()).filter(|n| !n.is_empty()),
+        reopen_reason: None,
+    })
+}
+
+/// POST /issues/{number}/update — agents and admins.
+pub async fn update_ticket(
+    RequireAgent(agent): RequireAgent,
+    page: Page,
+    pool: web::Data<PgPool>,
+    number: web::Path<String>,
+    form: web::Form<TicketForm>,
+) -> Result<HttpResponse, AppError> {
+    let number = parse_number(&number)?;
+    let form = form.into_inner();
+    let refused = |message: String, status| FormState {
+        status,
+        ticket_error: Some(message),
+        resolution_notes: form.resolution_notes.clone(),
+        ..FormState::default()
+    };
+    let change = match read_change(&form, agent.id) {
+        Ok(change) => change,
+        Err(message) => {
+            let state = refused(message, StatusCode::UNPROCESSABLE_ENTITY);
+            return issue_page(&page, &pool, &agent, number, state).await;
+        }
+    };
+    let version: Option<i32> = form.version.parse().ok();
+    let viewer = Viewer::of(&agent);
+    let actor = agent.clone();
+    let outcome = db::run(&pool, move |conn| {
+        conn.transaction(|conn| {
+            let issue = portal::find_visible(conn, viewer, number)?;
+            let version = version.ok_or_else(|| {
+                AppError::BadRequest("The form is damaged; reload the page.".into())
+            })?;
+            tickets::apply_change(conn, &actor, &issue, version, &change)
+        })
+    })
+    .await;
+    match outcome {
+        Ok(Ok(_)) => Ok(page.redirect_with(
+            &format!("/issues/{number}"),
+            FlashKind::Success,
+            "Ticket updated.",
+        )),
+        Ok(Err(why)) => {
+            let state = refused(why.0, StatusCode::UNPROCESSABLE_ENTITY);
+            issue_page(&page, &pool, &agent, number, state).await
+        }
+        Err(AppError::Conflict(why)) => {
+            // Show the ticket as it is now, and what changed since the form was loaded.
+            let since = form
+                .loaded_at
+                .parse::<i64>()
+                .ok()
+                .and_then(DateTime::from_timestamp_micros);
+            let changes = db::run(&pool, move |conn| {
+                let issue = portal::find_visible(conn, viewer, number)?;
+                let all = issue_activities::list_for_issue(conn, issue.id)?;
+                Ok::<_, AppError>(
+                    all.into_iter()
+                        .filter(|a| since.is_none_or(|s| a.created_at > s))
+                        .map(|a| a.description)
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .await?;
+            let state = FormState {
+                status: StatusCode::CONFLICT,
+                ticket_error: Some(format!(
+                    "{why} Nothing you sent was saved; check the changes below and try again."
+                )),
+                conflict: Some(changes),
+                resolution_notes: form.resolution_notes.clone(),
+                ..FormState::default()
+            };
+            issue_page(&page, &pool, &agent, number, state).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::POST, "/issues/{number}/update", update_ticket);
+}
