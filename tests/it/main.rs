@@ -12,4 +12,5 @@ mod database;
 mod links;
 mod oauth;
 mod portal;
+mod queue;
 mod shell;

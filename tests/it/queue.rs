@@ -1,0 +1,629 @@
+//! The agent workspace: queue views, filters, search, sorts, keyset pages,
+//! bulk actions, the ticket form's lifecycle rules and stale-form conflicts.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use crate::helpers::{TestApp, html};
+
+#[derive(QueryableByName)]
+struct N {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct S {
+    #[diesel(sql_type = Text)]
+    s: String,
+}
+
+fn count(app: &TestApp, sql: &str) -> i64 {
+    diesel::sql_query(sql)
+        .get_result::<N>(&mut app.db.conn())
+        .unwrap()
+        .n
+}
+
+fn text(app: &TestApp, sql: &str) -> String {
+    diesel::sql_query(sql)
+        .get_result::<S>(&mut app.db.conn())
+        .unwrap()
+        .s
+}
+
+fn exec(app: &TestApp, sql: &str) {
+    diesel::sql_query(sql).execute(&mut app.db.conn()).unwrap();
+}
+
+/// Ticket numbers on a queue page, in order.
+fn numbers(body: &str) -> Vec<i64> {
+    let doc = html::parse(body);
+    html::texts(&doc, "tbody td.num a")
+        .iter()
+        .map(|t| t.trim_start_matches('#').parse().unwrap())
+        .collect()
+}
+
+async fn queue(app: &TestApp, query: &str) -> String {
+    let res = app.get(&format!("/queue?{query}")).await;
+    assert_eq!(res.status(), 200, "{query}");
+    res.text().await.unwrap()
+}
+
+async fn agent_app() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.sign_in("agent1@example.com").await;
+    app
+}
+
+fn agent_id(app: &TestApp, email: &str) -> String {
+    text(
+        app,
+        &format!("SELECT id::text AS s FROM users WHERE email = '{email}'"),
+    )
+}
+
+#[tokio::test]
+async fn each_view_shows_its_tickets_with_counts() {
+    let app = agent_app().await;
+    let me = agent_id(&app, "agent1@example.com");
+    let expect = |sql: &str| {
+        let mut v: Vec<i64> =
+            diesel::sql_query(format!("SELECT number AS n FROM issues WHERE {sql}"))
+                .load::<N>(&mut app.db.conn())
+                .unwrap()
+                .into_iter()
+                .map(|r| r.n)
+                .collect();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v
+    };
+    for (view, sql) in [
+        (
+            "unassigned",
+            "assignee_id IS NULL AND status IN ('open','in_progress')".to_owned(),
+        ),
+        (
+            "mine",
+            format!("assignee_id = '{me}' AND status IN ('open','in_progress')"),
+        ),
+        ("open", "status IN ('open','in_progress')".to_owned()),
+        (
+            "resolved",
+            "status = 'resolved' AND resolved_at > now() - interval '7 days'".to_owned(),
+        ),
+        ("all", "true".to_owned()),
+    ] {
+        let body = queue(&app, &format!("view={view}")).await;
+        let mut got = numbers(&body);
+        got.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(got, expect(&sql), "view {view}");
+        let doc = html::parse(&body);
+        let current = html::text(&doc, ".view-tabs a[aria-current=page] .count");
+        assert_eq!(current, expect(&sql).len().to_string(), "count of {view}");
+    }
+}
+
+#[tokio::test]
+async fn filters_and_search_narrow_the_queue() {
+    let app = agent_app().await;
+    let globex = text(
+        &app,
+        "SELECT id::text AS s FROM customers WHERE name = 'Globex Logistics'",
+    );
+    let eks = text(&app, "SELECT id::text AS s FROM planes WHERE slug = 'eks'");
+    let cases = [
+        (
+            format!("view=all&customer={globex}"),
+            format!("customer_id = '{globex}'"),
+        ),
+        (
+            "view=all&status=closed".to_owned(),
+            "status = 'closed'".to_owned(),
+        ),
+        (
+            "view=all&priority=high".to_owned(),
+            "priority = 'high'".to_owned(),
+        ),
+        (
+            "view=all&category=billing".to_owned(),
+            "category = 'billing'".to_owned(),
+        ),
+        (
+            format!("view=all&plane={eks}"),
+            format!("primary_plane_id = '{eks}'"),
+        ),
+        (
+            format!("view=all&any_plane={eks}"),
+            format!("id IN (SELECT issue_id FROM issue_planes WHERE plane_id = '{eks}')"),
+        ),
+        (
+            "view=all&env_type=production".to_owned(),
+            "environment_id IN (SELECT id FROM environments WHERE env_type = 'production')"
+                .to_owned(),
+        ),
+        (
+            "view=all&assignee=none".to_owned(),
+            "assignee_id IS NULL".to_owned(),
+        ),
+        (
+            "view=all&from=2000-01-01&to=2999-12-31".to_owned(),
+            "true".to_owned(),
+        ),
+        ("view=all&to=2000-01-01".to_owned(), "false".to_owned()),
+    ];
+    for (query, sql) in cases {
+        let got = numbers(&queue(&app, &query).await);
+        let want = count(
+            &app,
+            &format!("SELECT count(*) AS n FROM issues WHERE {sql}"),
+        );
+        assert_eq!(got.len() as i64, want, "{query}");
+    }
+    // A word that only appears in a comment finds its ticket.
+    let number = count(&app, "SELECT min(number) AS n FROM issues");
+    let issue_id = text(
+        &app,
+        &format!("SELECT id::text AS s FROM issues WHERE number = {number}"),
+    );
+    let author = agent_id(&app, "agent1@example.com");
+    exec(
+        &app,
+        &format!(
+            "INSERT INTO comments (issue_id, author_id, body) VALUES ('{issue_id}', '{author}', 'the flux capacitor overheated')"
+        ),
+    );
+    assert_eq!(
+        numbers(&queue(&app, "view=all&q=capacitor").await),
+        vec![number]
+    );
+    // And one from the title.
+    let title_word = text(
+        &app,
+        &format!("SELECT split_part(title, ' ', 1) AS s FROM issues WHERE number = {number}"),
+    );
+    assert!(numbers(&queue(&app, &format!("view=all&q={title_word}")).await).contains(&number));
+}
+
+#[tokio::test]
+async fn sorts_order_by_priority_and_by_update() {
+    let app = agent_app().await;
+    let body = queue(&app, "view=all&sort=priority").await;
+    let doc = html::parse(&body);
+    let priorities: Vec<String> = html::texts(&doc, "tbody td:nth-child(8)");
+    let rank = |p: &str| match p {
+        "High" => 0,
+        "Medium" => 1,
+        _ => 2,
+    };
+    assert!(
+        priorities.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),
+        "{priorities:?}"
+    );
+
+    let number = count(
+        &app,
+        "SELECT max(number) AS n FROM issues WHERE status = 'closed'",
+    );
+    exec(
+        &app,
+        &format!("UPDATE issues SET updated_at = now() + interval '1 day' WHERE number = {number}"),
+    );
+    assert_eq!(
+        numbers(&queue(&app, "view=all&sort=updated").await)[0],
+        number
+    );
+}
+
+#[tokio::test]
+async fn keyset_pages_cover_every_ticket_once_even_with_ties() {
+    let app = agent_app().await;
+    // 130 tickets filed at the very same instant, plus the demo ones.
+    exec(
+        &app,
+        "INSERT INTO issues (customer_id, environment_id, created_by_id, submitter_handle, \
+         primary_plane_id, title, description, priority, created_at, updated_at) \
+         SELECT customer_id, environment_id, created_by_id, submitter_handle, primary_plane_id, \
+           'Tie ' || g, 'same instant', (ARRAY['low','medium','high']::issue_priority[])[1 + g % 3], \
+           '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' \
+         FROM issues, generate_series(1, 130) g WHERE number = (SELECT min(number) FROM issues)",
+    );
+    let total = count(&app, "SELECT count(*) AS n FROM issues");
+    for sort in ["created", "updated", "priority"] {
+        let mut seen = Vec::new();
+        let mut next = Some(format!("/queue?view=all&sort={sort}"));
+        let mut pages = 0;
+        while let Some(url) = next {
+            let res = app.get(&url).await;
+            assert_eq!(res.status(), 200);
+            let body = res.text().await.unwrap();
+            seen.extend(numbers(&body));
+            next = html::attrs(&html::parse(&body), "nav.pagination a", "href").pop();
+            pages += 1;
+            assert!(pages < 20, "runaway pagination");
+        }
+        let mut unique = seen.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), seen.len(), "{sort}: no ticket twice");
+        assert_eq!(seen.len() as i64, total, "{sort}: every ticket once");
+        assert!(pages >= 3, "{sort}: several pages");
+    }
+}
+
+#[tokio::test]
+async fn odd_parameters_are_ignored_with_a_notice_never_an_error() {
+    let app = agent_app().await;
+    for query in [
+        "view=everything",
+        "sort=drop table issues",
+        "status=done&priority=urgent&category=x&env_type=moon",
+        "customer=not-a-uuid&plane=1&any_plane=%00&assignee=-1",
+        "from=yesterday&to=2026-13-45",
+        "after=-1",
+        "after=99999999999999999999999999",
+        "after=high.1.not-a-uuid",
+        "after=%FF%FE",
+        "q=%27%3B%20DROP%20TABLE%20issues%3B--",
+        "q=%22unbalanced&q2=x",
+    ] {
+        let res = app.get(&format!("/queue?{query}")).await;
+        assert_eq!(res.status(), 200, "{query}");
+        let doc = html::parse(&res.text().await.unwrap());
+        if !query.starts_with("q=") {
+            assert!(
+                !html::texts(&doc, ".flash-warning").is_empty(),
+                "{query}: a notice"
+            );
+        }
+    }
+    assert!(count(&app, "SELECT count(*) AS n FROM issues") > 0);
+}
+
+/// Issue ids of the first `n` tickets of a view.
+fn ids_of(app: &TestApp, sql: &str) -> Vec<(String, i64)> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        id: String,
+        #[diesel(sql_type = BigInt)]
+        number: i64,
+    }
+    diesel::sql_query(format!(
+        "SELECT id::text AS id, number FROM issues WHERE {sql} ORDER BY number"
+    ))
+    .load::<Row>(&mut app.db.conn())
+    .unwrap()
+    .into_iter()
+    .map(|r| (r.id, r.number))
+    .collect()
+}
+
+async fn bulk(app: &TestApp, ids: &[(String, i64)], fields: &[(&str, &str)]) -> reqwest::Response {
+    let token = app.form_token("/queue").await;
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf_token".into(), token),
+        ("return_to".into(), "/queue?view=all".into()),
+    ];
+    form.extend(ids.iter().map(|(id, _)| ("issue".to_owned(), id.clone())));
+    form.extend(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    app.client
+        .post(app.url("/queue/bulk"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn bulk_actions_change_all_selected_tickets_with_activity_or_none() {
+    let app = agent_app().await;
+    let agent2 = agent_id(&app, "agent2@example.com");
+    let targets = ids_of(
+        &app,
+        &format!(
+            "status IN ('open', 'in_progress') AND assignee_id IS DISTINCT FROM '{agent2}' AND priority <> 'high'"
+        ),
+    );
+    assert!(targets.len() >= 3);
+    let targets = &targets[..3];
+    let activity_before = count(&app, "SELECT count(*) AS n FROM issue_activities");
+    let res = bulk(
+        &app,
+        targets,
+        &[("action", "assign"), ("assignee_id", &agent2)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/queue?view=all");
+    let list = targets
+        .iter()
+        .map(|(id, _)| format!("'{id}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) AS n FROM issues WHERE id IN ({list}) AND assignee_id = '{agent2}'"
+            )
+        ),
+        3
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM issue_activities") - activity_before,
+        3
+    );
+
+    let res = bulk(
+        &app,
+        targets,
+        &[("action", "priority"), ("priority", "high")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) AS n FROM issues WHERE id IN ({list}) AND priority = 'high'")
+        ),
+        3
+    );
+
+    // Resolving in bulk is refused (each needs notes)...
+    let res = bulk(
+        &app,
+        targets,
+        &[("action", "status"), ("status", "resolved")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let page = html::parse(&app.get("/queue?view=all").await.text().await.unwrap());
+    assert!(html::text(&page, ".flash").contains("one at a time"));
+    // ...and a batch with one ticket that cannot change changes none.
+    let mut mixed = targets.to_vec();
+    mixed.push((uuid::Uuid::new_v4().to_string(), 0));
+    let before = count(&app, "SELECT count(*) AS n FROM issue_activities");
+    let res = bulk(&app, &mixed, &[("action", "status"), ("status", "closed")]).await;
+    assert_eq!(res.status(), 303);
+    let page = html::parse(&app.get("/queue?view=all").await.text().await.unwrap());
+    assert!(html::text(&page, ".flash").contains("Nothing was changed"));
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM issue_activities"),
+        before,
+        "all or nothing"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) AS n FROM issues WHERE id IN ({list}) AND status = 'closed'")
+        ),
+        0
+    );
+
+    // Customers cannot use it at all.
+    let customer = app.other_browser();
+    customer.sign_in("customer1@example.com").await;
+    let token = customer.form_token("/account").await;
+    let res = customer
+        .post_form(
+            "/queue/bulk",
+            &[
+                ("csrf_token", &token),
+                ("issue", &targets[0].0),
+                ("action", "priority"),
+                ("priority", "low"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) AS n FROM issues WHERE id IN ({list}) AND priority = 'high'")
+        ),
+        3
+    );
+}
+
+/// The hidden fields of the ticket form on an issue page.
+async fn ticket_form(app: &TestApp, number: i64) -> (String, String, String) {
+    let doc = html::parse(
+        &app.get(&format!("/issues/{number}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let get = |name: &str| {
+        html::attrs(&doc, &format!("#ticket-form input[name={name}]"), "value").remove(0)
+    };
+    (get("csrf_token"), get("version"), get("loaded_at"))
+}
+
+async fn update(
+    app: &TestApp,
+    number: i64,
+    form: (&str, &str, &str),
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut all = vec![
+        ("csrf_token", form.0),
+        ("version", form.1),
+        ("loaded_at", form.2),
+    ];
+    all.extend_from_slice(fields);
+    app.post_form(&format!("/issues/{number}/update"), &all)
+        .await
+}
+
+#[tokio::test]
+async fn the_ticket_form_follows_the_lifecycle() {
+    let app = agent_app().await;
+    let number = count(
+        &app,
+        "SELECT min(number) AS n FROM issues WHERE status = 'open'",
+    );
+    let ticket = |extra: &str| {
+        count(
+            &app,
+            &format!("SELECT count(*) AS n FROM issues WHERE number = {number} AND {extra}"),
+        )
+    };
+
+    let (t, v, l) = ticket_form(&app, number).await;
+    let res = update(
+        &app,
+        number,
+        (&t, &v, &l),
+        &[("status", "in_progress"), ("assignee_id", "me")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        ticket("status = 'in_progress' AND assignee_id IS NOT NULL"),
+        1
+    );
+
+    // Resolving needs notes.
+    let (t, v, l) = ticket_form(&app, number).await;
+    let res = update(&app, number, (&t, &v, &l), &[("status", "resolved")]).await;
+    assert_eq!(res.status(), 422);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, "#error-summary").contains("resolution notes"));
+    assert_eq!(ticket("status = 'in_progress'"), 1);
+    let res = update(
+        &app,
+        number,
+        (&t, &v, &l),
+        &[
+            ("status", "resolved"),
+            ("resolution_notes", "Raised the NodePool limit."),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(ticket("status = 'resolved' AND resolved_at IS NOT NULL"), 1);
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) AS n FROM resolutions r JOIN issues i ON i.id = r.issue_id WHERE i.number = {number} AND r.resolution_notes = 'Raised the NodePool limit.'"
+            )
+        ),
+        1
+    );
+
+    let (t, v, l) = ticket_form(&app, number).await;
+    assert_eq!(
+        update(&app, number, (&t, &v, &l), &[("status", "closed")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(ticket("status = 'closed' AND closed_at IS NOT NULL"), 1);
+
+    // A closed ticket is reopened before it is resolved again.
+    let (t, v, l) = ticket_form(&app, number).await;
+    let res = update(
+        &app,
+        number,
+        (&t, &v, &l),
+        &[("status", "resolved"), ("resolution_notes", "again")],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let res = update(&app, number, (&t, &v, &l), &[("status", "open")]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        ticket("status = 'open' AND closed_at IS NULL AND resolved_at IS NULL"),
+        1
+    );
+
+    // Unknown values are refused beside the form.
+    let (t, v, l) = ticket_form(&app, number).await;
+    assert_eq!(
+        update(&app, number, (&t, &v, &l), &[("priority", "urgent")])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        update(&app, number, (&t, &v, &l), &[("assignee_id", "not-a-uuid")])
+            .await
+            .status(),
+        422
+    );
+    let customer = agent_id(&app, "customer1@example.com");
+    assert_eq!(
+        update(&app, number, (&t, &v, &l), &[("assignee_id", &customer)])
+            .await
+            .status(),
+        422
+    );
+
+    let actions = count(
+        &app,
+        &format!(
+            "SELECT count(*) AS n FROM issue_activities a JOIN issues i ON i.id = a.issue_id WHERE i.number = {number} AND a.field = 'status'"
+        ),
+    );
+    assert_eq!(actions, 4, "each status change is in the log");
+}
+
+#[tokio::test]
+async fn a_stale_ticket_form_answers_409_and_overwrites_nothing() {
+    let app = agent_app().await;
+    let other = app.other_browser();
+    other.sign_in("agent2@example.com").await;
+    let number = count(
+        &app,
+        "SELECT min(number) AS n FROM issues WHERE status = 'open'",
+    );
+
+    let mine = ticket_form(&app, number).await;
+    let theirs = ticket_form(&other, number).await;
+    let res = update(
+        &other,
+        number,
+        (&theirs.0, &theirs.1, &theirs.2),
+        &[("priority", "high")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+
+    let res = update(
+        &app,
+        number,
+        (&mine.0, &mine.1, &mine.2),
+        &[("priority", "low")],
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    let doc = html::parse(&res.text().await.unwrap());
+    let summary = html::text(&doc, "#error-summary");
+    assert!(summary.contains("changed"), "{summary}");
+    assert!(
+        summary.contains("priority"),
+        "what changed is listed: {summary}"
+    );
+    assert_eq!(
+        html::attrs(&doc, "#t-priority option[selected]", "value"),
+        vec!["high"],
+        "the form shows the current state"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) AS n FROM issues WHERE number = {number} AND priority = 'high'"
+            )
+        ),
+        1
+    );
+}
