@@ -45,7 +45,8 @@ fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ClusterError
 pub struct ClusterOptions {
     /// Directory with initdb/pg_ctl; found automatically when `None`.
     pub bindir: Option<PathBuf>,
-    /// Trade durability for speed (tests only): fsync and friends off.
+    /// Trade durability for speed (tests only): fsync and friends off; and
+    /// count statements with pg_stat_statements (tests check for N+1).
     pub ephemeral: bool,
 }
 
@@ -196,7 +197,8 @@ impl EmbeddedCluster {
         );
         if ephemeral {
             server_options.push_str(
-                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 \
+                 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all",
             );
         }
         let log = self.root.join("log").join("postgres.log");

@@ -2,6 +2,7 @@
 //! async executor, embedded migrations and the embedded cluster.
 
 pub mod cluster;
+pub mod explain;
 pub mod models;
 pub mod queries;
 pub mod schema;
@@ -51,6 +52,10 @@ pub fn build_pool(
         .min_idle(Some(1.min(size)))
         .connection_timeout(connect_timeout)
         .idle_timeout(Some(Duration::from_secs(300)))
+        // No `SELECT 1` before every checkout: a round trip per query set.
+        // A connection that broke is discarded when it comes back, and the
+        // request that met it answers 503.
+        .test_on_check_out(false)
         .connection_customizer(Box::new(ConnectionLimits { statement_timeout }))
         .build_unchecked(ConnectionManager::new(database_url))
 }

@@ -45,6 +45,7 @@ const MATRIX: &[Entry] = &[
     e("GET", "/", "/", [SignIn, Served, Served, Served]),
     e("GET", "/healthz", "/healthz", [Served; 4]),
     e("GET", "/readyz", "/readyz", [Served; 4]),
+    e("GET", "/status", "/status", [Served; 4]),
     e(
         "GET",
         "/static/{path:.*}",

@@ -150,3 +150,20 @@ async fn a_customer_files_an_issue_with_live_fields_and_doc_feedback() {
     );
     browser.close().await;
 }
+
+/// Screenshots of the agent's pages, for people to look at.
+#[tokio::test]
+async fn an_agent_sees_the_queue_and_a_ticket() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await;
+    browser.sign_in(&app.address, "agent1@example.com").await;
+    browser.goto(&app.url("/queue?view=all")).await;
+    browser.wait_for("table.table").await;
+    let first = browser.find("tbody td.num a").await.text().await.unwrap();
+    assert!(first.starts_with('#'));
+    browser.screenshot(screenshot_path("queue")).await;
+    browser.click("tbody td.num a").await;
+    browser.wait_for("#ticket-form").await;
+    browser.screenshot(screenshot_path("ticket")).await;
+    browser.close().await;
+}

@@ -627,3 +627,28 @@ async fn a_stale_ticket_form_answers_409_and_overwrites_nothing() {
         1
     );
 }
+
+/// Pages run a handful of statements whatever the number of rows (no N+1):
+/// counted by PostgreSQL itself.
+#[tokio::test]
+async fn pages_run_a_handful_of_statements() {
+    let app = agent_app().await;
+    let number = count(&app, "SELECT min(number) AS n FROM issues");
+    for (path, most) in [
+        ("/status".to_owned(), 4),
+        ("/queue?view=all".to_owned(), 8),
+        ("/queue?view=all&q=pods&sort=priority".to_owned(), 8),
+        (format!("/issues/{number}"), 12),
+        ("/issues".to_owned(), 6),
+    ] {
+        let n = app.statements_for(&path).await;
+        assert!(n <= most, "{path} ran {n} statements (at most {most})");
+        assert!(n >= 2, "{path}: counting works ({n})");
+    }
+    let customer = app.other_browser();
+    customer.sign_in("customer1@example.com").await;
+    let n = customer
+        .statements_for("/issues/new?primary_plane=eks")
+        .await;
+    assert!(n <= 11, "/issues/new ran {n} statements");
+}

@@ -142,7 +142,11 @@ async fn database_outage_answers_503_quickly_and_recovers() {
         bindir: None,
         ephemeral: true,
     };
-    let mut cluster = EmbeddedCluster::start(&root, &options).unwrap();
+    let mut guard = OwnCluster {
+        cluster: EmbeddedCluster::start(&root, &options).unwrap(),
+        root: root.clone(),
+    };
+    let cluster = &mut guard.cluster;
     let url = cluster.url("supportdesk");
     {
         use diesel::Connection;
@@ -182,8 +186,19 @@ async fn database_outage_answers_503_quickly_and_recovers() {
         assert!(Instant::now() < deadline, "no recovery, still {status}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    cluster.stop_now().unwrap();
-    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A cluster of the test's own, stopped and removed even when the test fails.
+struct OwnCluster {
+    cluster: EmbeddedCluster,
+    root: std::path::PathBuf,
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let _ = self.cluster.stop_now();
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
 }
 
 fn tempdir(name: &str) -> std::path::PathBuf {

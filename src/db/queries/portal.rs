@@ -518,8 +518,30 @@ pub fn issue_detail(
     viewer: Viewer,
     number: i64,
 ) -> QueryResult<IssueDetail> {
-    let issue = find_visible(conn, viewer, number)?;
-    let environment = environments::find(conn, issue.environment_id)?;
+    // The issue with its environment and submitter in one statement.
+    let mut query = issues_t::table
+        .inner_join(
+            crate::db::schema::environments::table
+                .on(crate::db::schema::environments::id.eq(issues_t::environment_id)),
+        )
+        .inner_join(users::table.on(users::id.eq(issues_t::created_by_id)))
+        .filter(issues_t::number.eq(number))
+        .select((
+            Issue::as_select(),
+            Environment::as_select(),
+            users::name,
+            users::email,
+        ))
+        .into_boxed();
+    if let Some(customer_id) = viewer.customer_id {
+        query = query.filter(issues_t::customer_id.eq(customer_id));
+    }
+    let (issue, environment, submitter_name, submitter_email): (
+        Issue,
+        Environment,
+        String,
+        String,
+    ) = query.first(conn)?;
     let plane_rows: Vec<(Plane, bool)> = crate::db::schema::issue_planes::table
         .inner_join(planes_t::table)
         .filter(crate::db::schema::issue_planes::issue_id.eq(issue.id))
@@ -603,7 +625,6 @@ pub fn issue_detail(
         .collect();
     let resolution = crate::db::models::resolutions::latest_for_issue(conn, issue.id)?;
     let staff = if viewer.is_staff() {
-        let submitter = crate::db::models::users::find(conn, issue.created_by_id)?;
         let docs = crate::db::schema::doc_feedback::table
             .left_join(crate::db::schema::docs::table)
             .filter(crate::db::schema::doc_feedback::issue_id.eq(issue.id))
@@ -626,8 +647,12 @@ pub fn issue_detail(
             .map(|a| (a.id, display_name(a)))
             .collect();
         Some(StaffView {
-            submitter: display_name(&submitter),
-            submitter_email: submitter.email,
+            submitter: if submitter_name.is_empty() {
+                submitter_email.clone()
+            } else {
+                submitter_name
+            },
+            submitter_email,
             docs,
             agents,
         })

@@ -134,6 +134,139 @@ pub struct QueueRow {
     pub assignee: Option<String>,
 }
 
+/// The page query for agent `me` and `filter`, with its joins, filters,
+/// keyset and order; a macro so [`list`] and [`explain`] run the very same
+/// query (its boxed type is unnameable).
+macro_rules! page_query {
+    ($me:expr, $filter:expr) => {{
+        let me: Uuid = $me;
+        let filter: &QueueFilter = $filter;
+    let mut query = issues::table
+            .inner_join(customers::table)
+            .inner_join(planes::table)
+            .inner_join(environments::table.on(environments::id.eq(issues::environment_id)))
+            .left_join(users::table.on(users::id.nullable().eq(issues::assignee_id)))
+            .select((
+                Issue::as_select(),
+                customers::name,
+                environments::env_type,
+                planes::name,
+                users::name.nullable(),
+            ))
+            .into_boxed();
+
+        match filter.view {
+            View::Unassigned => {
+                query = query
+                    .filter(issues::assignee_id.is_null())
+                    .filter(diesel::dsl::sql::<Bool>(ACTIVE))
+            }
+            View::Mine => {
+                query = query
+                    .filter(issues::assignee_id.eq(me))
+                    .filter(diesel::dsl::sql::<Bool>(ACTIVE))
+            }
+            View::Open => query = query.filter(diesel::dsl::sql::<Bool>(ACTIVE)),
+            View::Resolved => {
+                query = query
+                    .filter(issues::status.eq(IssueStatus::Resolved))
+                    .filter(issues::resolved_at.gt(Utc::now() - chrono::Duration::days(7)))
+            }
+            View::All => {}
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(issues::status.eq(status));
+        }
+        if let Some(priority) = filter.priority {
+            query = query.filter(issues::priority.eq(priority));
+        }
+        if let Some(category) = filter.category {
+            query = query.filter(issues::category.eq(category));
+        }
+        if let Some(plane) = filter.plane {
+            query = query.filter(issues::primary_plane_id.eq(plane));
+        }
+        if let Some(plane) = filter.any_plane {
+            query = query.filter(
+                issues::id.eq_any(
+                    issue_planes::table
+                        .filter(issue_planes::plane_id.eq(plane))
+                        .select(issue_planes::issue_id),
+                ),
+            );
+        }
+        if let Some(customer) = filter.customer {
+            query = query.filter(issues::customer_id.eq(customer));
+        }
+        if let Some(env_type) = filter.env_type {
+            query = query.filter(environments::env_type.eq(env_type));
+        }
+        match filter.assignee {
+            Some(Assignee::Nobody) => query = query.filter(issues::assignee_id.is_null()),
+            Some(Assignee::User(id)) => query = query.filter(issues::assignee_id.eq(id)),
+            None => {}
+        }
+        if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+            query = query.filter(issues::created_at.ge(from.and_utc()));
+        }
+        if let Some(to) = filter
+            .to
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+        {
+            query = query.filter(issues::created_at.lt(to.and_utc()));
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            // Title and description, or any comment of the ticket.
+            query = query.filter(
+                diesel::dsl::sql::<Bool>("(issues.search @@ websearch_to_tsquery('english', ")
+                    .bind::<Text, _>(q.to_owned())
+                    .sql(") OR issues.id IN (SELECT c.issue_id FROM comments c WHERE c.search @@ websearch_to_tsquery('english', ")
+                    .bind::<Text, _>(q.to_owned())
+                    .sql(")))"),
+            );
+        }
+        if let Some(after) = filter.after {
+            // Row comparisons walk the sort's index from where the last page ended.
+            query = match filter.sort {
+                Sort::Created | Sort::Updated => {
+                    let column = if filter.sort == Sort::Created {
+                        "(issues.created_at, issues.id) < ("
+                    } else {
+                        "(issues.updated_at, issues.id) < ("
+                    };
+                    query.filter(
+                        diesel::dsl::sql::<Bool>(column)
+                            .bind::<Timestamptz, _>(after.at)
+                            .sql(", ")
+                            .bind::<SqlUuid, _>(after.id)
+                            .sql(")"),
+                    )
+                }
+                Sort::Priority => query.filter(
+                    diesel::dsl::sql::<Bool>("(issues.priority, issues.created_at, issues.id) < (")
+                        .bind::<crate::db::schema::sql_types::IssuePriority, _>(after.priority)
+                        .sql(", ")
+                        .bind::<Timestamptz, _>(after.at)
+                        .sql(", ")
+                        .bind::<SqlUuid, _>(after.id)
+                        .sql(")"),
+                ),
+            };
+        }
+        query = match filter.sort {
+            Sort::Created => query.order((issues::created_at.desc(), issues::id.desc())),
+            Sort::Updated => query.order((issues::updated_at.desc(), issues::id.desc())),
+            Sort::Priority => query.order((
+                issues::priority.desc(),
+                issues::created_at.desc(),
+                issues::id.desc(),
+            )),
+        };
+        query
+    }};
+}
+
 /// One page of the queue for agent `me`; `per_page + 1` rows are read to
 /// know whether another page follows.
 pub fn list(
@@ -142,128 +275,7 @@ pub fn list(
     filter: &QueueFilter,
     per_page: i64,
 ) -> QueryResult<(Vec<QueueRow>, bool)> {
-    let mut query = issues::table
-        .inner_join(customers::table)
-        .inner_join(planes::table)
-        .inner_join(environments::table.on(environments::id.eq(issues::environment_id)))
-        .left_join(users::table.on(users::id.nullable().eq(issues::assignee_id)))
-        .select((
-            Issue::as_select(),
-            customers::name,
-            environments::env_type,
-            planes::name,
-            users::name.nullable(),
-        ))
-        .into_boxed();
-
-    match filter.view {
-        View::Unassigned => {
-            query = query
-                .filter(issues::assignee_id.is_null())
-                .filter(diesel::dsl::sql::<Bool>(ACTIVE))
-        }
-        View::Mine => {
-            query = query
-                .filter(issues::assignee_id.eq(me))
-                .filter(diesel::dsl::sql::<Bool>(ACTIVE))
-        }
-        View::Open => query = query.filter(diesel::dsl::sql::<Bool>(ACTIVE)),
-        View::Resolved => {
-            query = query
-                .filter(issues::status.eq(IssueStatus::Resolved))
-                .filter(issues::resolved_at.gt(Utc::now() - chrono::Duration::days(7)))
-        }
-        View::All => {}
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(issues::status.eq(status));
-    }
-    if let Some(priority) = filter.priority {
-        query = query.filter(issues::priority.eq(priority));
-    }
-    if let Some(category) = filter.category {
-        query = query.filter(issues::category.eq(category));
-    }
-    if let Some(plane) = filter.plane {
-        query = query.filter(issues::primary_plane_id.eq(plane));
-    }
-    if let Some(plane) = filter.any_plane {
-        query = query.filter(
-            issues::id.eq_any(
-                issue_planes::table
-                    .filter(issue_planes::plane_id.eq(plane))
-                    .select(issue_planes::issue_id),
-            ),
-        );
-    }
-    if let Some(customer) = filter.customer {
-        query = query.filter(issues::customer_id.eq(customer));
-    }
-    if let Some(env_type) = filter.env_type {
-        query = query.filter(environments::env_type.eq(env_type));
-    }
-    match filter.assignee {
-        Some(Assignee::Nobody) => query = query.filter(issues::assignee_id.is_null()),
-        Some(Assignee::User(id)) => query = query.filter(issues::assignee_id.eq(id)),
-        None => {}
-    }
-    if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
-        query = query.filter(issues::created_at.ge(from.and_utc()));
-    }
-    if let Some(to) = filter
-        .to
-        .and_then(|d| d.succ_opt())
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-    {
-        query = query.filter(issues::created_at.lt(to.and_utc()));
-    }
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        // Title and description, or any comment of the ticket.
-        query = query.filter(
-            diesel::dsl::sql::<Bool>("(issues.search @@ websearch_to_tsquery('english', ")
-                .bind::<Text, _>(q.to_owned())
-                .sql(") OR issues.id IN (SELECT c.issue_id FROM comments c WHERE c.search @@ websearch_to_tsquery('english', ")
-                .bind::<Text, _>(q.to_owned())
-                .sql(")))"),
-        );
-    }
-    if let Some(after) = filter.after {
-        // Row comparisons walk the sort's index from where the last page ended.
-        query = match filter.sort {
-            Sort::Created | Sort::Updated => {
-                let column = if filter.sort == Sort::Created {
-                    "(issues.created_at, issues.id) < ("
-                } else {
-                    "(issues.updated_at, issues.id) < ("
-                };
-                query.filter(
-                    diesel::dsl::sql::<Bool>(column)
-                        .bind::<Timestamptz, _>(after.at)
-                        .sql(", ")
-                        .bind::<SqlUuid, _>(after.id)
-                        .sql(")"),
-                )
-            }
-            Sort::Priority => query.filter(
-                diesel::dsl::sql::<Bool>("(issues.priority, issues.created_at, issues.id) < (")
-                    .bind::<crate::db::schema::sql_types::IssuePriority, _>(after.priority)
-                    .sql(", ")
-                    .bind::<Timestamptz, _>(after.at)
-                    .sql(", ")
-                    .bind::<SqlUuid, _>(after.id)
-                    .sql(")"),
-            ),
-        };
-    }
-    query = match filter.sort {
-        Sort::Created => query.order((issues::created_at.desc(), issues::id.desc())),
-        Sort::Updated => query.order((issues::updated_at.desc(), issues::id.desc())),
-        Sort::Priority => query.order((
-            issues::priority.desc(),
-            issues::created_at.desc(),
-            issues::id.desc(),
-        )),
-    };
+    let query = page_query!(me, filter);
     let rows: Vec<(Issue, String, EnvType, String, Option<String>)> =
         query.limit(per_page.clamp(1, 200) + 1).load(conn)?;
     let more = rows.len() as i64 > per_page;
@@ -279,6 +291,17 @@ pub fn list(
         })
         .collect();
     Ok((rows, more))
+}
+
+/// `EXPLAIN (ANALYZE, BUFFERS)` of the page query, for the benchmark report.
+pub fn explain(
+    conn: &mut PgConnection,
+    me: Uuid,
+    filter: &QueueFilter,
+    per_page: i64,
+) -> QueryResult<Vec<String>> {
+    let query = page_query!(me, filter).limit(per_page + 1);
+    crate::db::explain::Explain(query).load(conn)
 }
 
 /// The cursor that continues after `row` in `sort` order.

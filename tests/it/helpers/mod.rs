@@ -55,6 +55,9 @@ fn harness() -> &'static Harness {
             let mut conn =
                 PgConnection::establish(&cluster.url(&template)).expect("connect to template");
             db::migrate(&mut conn).expect("migrate template");
+            diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                .execute(&mut conn)
+                .expect("pg_stat_statements (the test cluster preloads it)");
             supportdesk::db::seed::seed_demo(&mut conn).expect("seed template");
         }
         Harness { cluster, template }
@@ -258,6 +261,35 @@ impl TestApp {
             pool,
             db: self.db.clone(),
         }
+    }
+
+    /// How many SQL statements the app ran for one GET of `path` (counted
+    /// by pg_stat_statements in this test's own database).
+    pub async fn statements_for(&self, path: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Calls {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            calls: i64,
+        }
+        let mut conn = self.db.conn();
+        let mut read = || -> i64 {
+            diesel::sql_query(
+                "SELECT coalesce(sum(calls), 0)::bigint AS calls FROM pg_stat_statements \
+                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            )
+            .get_result::<Calls>(&mut conn)
+            .expect("read pg_stat_statements")
+            .calls
+        };
+        // Warm up: pool connections open (and set their limits) outside the count.
+        let _ = self.get(path).await.text().await;
+        let before = read();
+        let res = self.get(path).await;
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        let _ = res.text().await;
+        let after = read();
+        // The first reading is itself one statement, counted in `after`.
+        after - before - 1
     }
 
     /// A second, independent browser on the same app.

@@ -1,0 +1,367 @@
+//! Load benchmark for a running supportdesk on generated data; see
+//! `bench/README.md`. For each route it measures the highest throughput
+//! (closed loop, fixed concurrency) and then the latency at half of that
+//! rate (open loop, requests sent on schedule, so queueing counts), and
+//! reports each as a ratio to the baseline measured in the same run. With
+//! `BENCH_DATABASE_URL` it also prints the plans of the queue's queries.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::Client;
+use tokio::sync::Mutex;
+
+struct Config {
+    base: String,
+    seconds: u64,
+    concurrency: usize,
+    database_url: Option<String>,
+}
+
+fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(256)
+        .build()
+        .expect("http client")
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    body.split(&marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn sign_in(base: &str, email: &str) -> Client {
+    let c = client();
+    let page = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("body");
+    let token = hidden(&page, "csrf_token");
+    let res = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", email),
+            ("password", "supportdesk-demo"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(res.status(), 303, "sign-in as {email} failed");
+    c
+}
+
+#[derive(Clone)]
+enum Request {
+    Get(String),
+    /// A new issue each time: the form's fields with a fresh submit token.
+    Submit {
+        fields: Vec<(String, String)>,
+    },
+}
+
+async fn send(c: &Client, base: &str, req: &Request) -> bool {
+    let res = match req {
+        Request::Get(path) => c.get(format!("{base}{path}")).send().await,
+        Request::Submit { fields } => {
+            let mut fields = fields.clone();
+            fields.push(("submit_token".into(), uuid::Uuid::new_v4().to_string()));
+            c.post(format!("{base}/issues")).form(&fields).send().await
+        }
+    };
+    match res {
+        Ok(r) => {
+            let ok = r.status().is_success() || r.status().as_u16() == 303;
+            let _ = r.bytes().await;
+            ok
+        }
+        Err(_) => false,
+    }
+}
+
+/// Highest throughput: `concurrency` workers back to back for `seconds`.
+async fn closed_loop(c: &Client, cfg: &Config, req: &Request) -> (f64, usize) {
+    let deadline = Instant::now() + Duration::from_secs(cfg.seconds);
+    let done = Arc::new(Mutex::new((0usize, 0usize)));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..cfg.concurrency {
+        let (c, base, req, done) = (c.clone(), cfg.base.clone(), req.clone(), done.clone());
+        workers.push(tokio::spawn(async move {
+            while Instant::now() < deadline {
+                let ok = send(&c, &base, &req).await;
+                let mut d = done.lock().await;
+                if ok { d.0 += 1 } else { d.1 += 1 }
+            }
+        }));
+    }
+    for w in workers {
+        let _ = w.await;
+    }
+    let (ok, failed) = *done.lock().await;
+    (ok as f64 / started.elapsed().as_secs_f64(), failed)
+}
+
+/// Latencies at a fixed rate: each request leaves at its scheduled time and
+/// is timed from then, so waiting behind slow ones is counted.
+async fn open_loop(c: &Client, cfg: &Config, req: &Request, rate: f64) -> Vec<Duration> {
+    let total = (rate * cfg.seconds as f64).max(1.0) as usize;
+    let interval = Duration::from_secs_f64(1.0 / rate.max(0.1));
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(total);
+    for i in 0..total {
+        let scheduled = start + interval * i as u32;
+        tokio::time::sleep_until(scheduled.into()).await;
+        let (c, base, req) = (c.clone(), cfg.base.clone(), req.clone());
+        tasks.push(tokio::spawn(async move {
+            send(&c, &base, &req).await;
+            scheduled.elapsed()
+        }));
+    }
+    let mut out = Vec::with_capacity(total);
+    for t in tasks {
+        if let Ok(d) = t.await {
+            out.push(d);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn pct(v: &[Duration], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1;
+    v[i].as_secs_f64() * 1000.0
+}
+
+fn explain_plans(url: &str) {
+    use diesel::Connection;
+    use supportdesk::db::queries::queue::{self, QueueFilter, Sort, View};
+    let mut conn = diesel::PgConnection::establish(url).expect("connect for EXPLAIN");
+    let me: uuid::Uuid = {
+        use diesel::prelude::*;
+        use supportdesk::db::schema::users::dsl::*;
+        users
+            .filter(email.eq("agent1@example.com"))
+            .select(id)
+            .first(&mut conn)
+            .expect("agent1")
+    };
+    let deep = deep_cursor();
+    let cases = [
+        (
+            "queue first page",
+            QueueFilter {
+                view: View::All,
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "queue deep page",
+            QueueFilter {
+                view: View::All,
+                after: queue::Cursor::decode(&deep),
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "queue open view",
+            QueueFilter {
+                view: View::Open,
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "queue unassigned",
+            QueueFilter {
+                view: View::Unassigned,
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "queue by priority",
+            QueueFilter {
+                view: View::All,
+                sort: Sort::Priority,
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "queue filtered",
+            QueueFilter {
+                view: View::All,
+                status: Some(supportdesk::db::models::enums::IssueStatus::Open),
+                priority: Some(supportdesk::db::models::enums::IssuePriority::High),
+                ..QueueFilter::default()
+            },
+        ),
+        (
+            "queue searched",
+            QueueFilter {
+                view: View::All,
+                q: Some("timeout".into()),
+                ..QueueFilter::default()
+            },
+        ),
+    ];
+    println!("\n## Query plans\n");
+    for (name, filter) in cases {
+        let plan = queue::explain(&mut conn, me, &filter, 50).expect("explain");
+        let seq: Vec<&String> = plan
+            .iter()
+            .filter(|l| {
+                ["issues", "comments", "issue_activities", "doc_feedback"]
+                    .iter()
+                    .any(|t| l.contains(&format!("Seq Scan on {t} ")))
+            })
+            .collect();
+        println!(
+            "### {name}: {}\n",
+            if seq.is_empty() {
+                "no sequential scan on big tables"
+            } else {
+                "SEQUENTIAL SCAN"
+            }
+        );
+        println!("```");
+        for line in &plan {
+            println!("{line}");
+        }
+        println!("```\n");
+    }
+}
+
+/// A cursor about 18 months back in the newest-first order: a deep page.
+fn deep_cursor() -> String {
+    let at = chrono::Utc::now() - chrono::Duration::days(540);
+    format!(
+        "low.{}.ffffffff-ffff-ffff-ffff-ffffffffffff",
+        at.timestamp_micros()
+    )
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let cfg = Config {
+        base: env("BENCH_URL", "http://127.0.0.1:8080"),
+        seconds: env("BENCH_SECONDS", "10").parse().unwrap_or(10),
+        concurrency: env("BENCH_CONCURRENCY", "16").parse().unwrap_or(16),
+        database_url: std::env::var("BENCH_DATABASE_URL").ok(),
+    };
+    let agent = sign_in(&cfg.base, "agent1@example.com").await;
+    let customer = sign_in(&cfg.base, "customer1@example.com").await;
+
+    // A ticket to open, and a complete issue form for the submit route.
+    let queue = agent
+        .get(format!("{}/queue?view=all", cfg.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let number = queue
+        .split("href=\"/issues/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("1001")
+        .to_owned();
+    let form = customer
+        .get(format!("{}/issues/new", cfg.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let environment = form
+        .split("<optgroup")
+        .nth(1)
+        .and_then(|s| s.split("value=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let fields: Vec<(String, String)> = [
+        ("csrf_token", hidden(&form, "csrf_token")),
+        ("environment_id", environment),
+        ("primary_plane", "observability".into()),
+        ("ctx.observability.signal_type", "logs".into()),
+        ("title", "Benchmark: logs missing from the dashboard".into()),
+        ("description", "Submitted by the load benchmark.".into()),
+        ("submitter_handle", "@bench".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+
+    let routes: Vec<(&str, &Client, Request)> = vec![
+        ("baseline (/status)", &agent, Request::Get("/status".into())),
+        (
+            "queue first page",
+            &agent,
+            Request::Get("/queue?view=all".into()),
+        ),
+        (
+            "queue deep page",
+            &agent,
+            Request::Get(format!("/queue?view=all&after={}", deep_cursor())),
+        ),
+        (
+            "queue filtered",
+            &agent,
+            Request::Get("/queue?view=all&status=open&priority=high".into()),
+        ),
+        (
+            "queue searched",
+            &agent,
+            Request::Get("/queue?view=all&q=timeout".into()),
+        ),
+        (
+            "ticket detail",
+            &agent,
+            Request::Get(format!("/issues/{number}")),
+        ),
+        ("issue submit", &customer, Request::Submit { fields }),
+    ];
+
+    println!("# supportdesk load benchmark\n");
+    println!(
+        "{} s per measurement, {} concurrent connections for the maximum rate, latency at half of it.\n",
+        cfg.seconds, cfg.concurrency
+    );
+    println!("| route | max req/s | × baseline | p50 ms @ ½ max | p99 ms @ ½ max | failed |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let mut baseline = None;
+    for (name, c, req) in routes {
+        let (rate, failed) = closed_loop(c, &cfg, &req).await;
+        let base = *baseline.get_or_insert(rate);
+        let lat = open_loop(c, &cfg, &req, rate / 2.0).await;
+        println!(
+            "| {name} | {rate:.0} | {:.2} | {:.1} | {:.1} | {failed} |",
+            rate / base,
+            pct(&lat, 0.50),
+            pct(&lat, 0.99)
+        );
+    }
+    if let Some(url) = &cfg.database_url {
+        explain_plans(url);
+    }
+}
