@@ -2,44 +2,15 @@
 //! with plane-driven fields, doc feedback, filing, bad input, scoping,
 //! escaping, and the customer's issue pages.
 
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
-
 use crate::helpers::{TestApp, html};
-
-#[derive(QueryableByName)]
-struct N {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-#[derive(QueryableByName)]
-struct S {
-    #[diesel(sql_type = Text)]
-    s: String,
-}
-
-fn count(app: &TestApp, sql: &str) -> i64 {
-    diesel::sql_query(sql)
-        .get_result::<N>(&mut app.db.conn())
-        .unwrap()
-        .n
-}
-
-fn text(app: &TestApp, sql: &str) -> String {
-    diesel::sql_query(sql)
-        .get_result::<S>(&mut app.db.conn())
-        .unwrap()
-        .s
-}
 
 /// Row counts that a refused form must leave as they were.
 fn counts(app: &TestApp) -> [i64; 4] {
     [
-        count(app, "SELECT count(*) AS n FROM issues"),
-        count(app, "SELECT count(*) AS n FROM issue_planes"),
-        count(app, "SELECT count(*) AS n FROM issue_plane_contexts"),
-        count(app, "SELECT count(*) AS n FROM issue_activities"),
+        app.count("SELECT count(*) AS n FROM issues"),
+        app.count("SELECT count(*) AS n FROM issue_planes"),
+        app.count("SELECT count(*) AS n FROM issue_plane_contexts"),
+        app.count("SELECT count(*) AS n FROM issue_activities"),
     ]
 }
 
@@ -179,9 +150,7 @@ async fn the_no_javascript_journey_files_an_issue_with_contexts_and_feedback() {
     assert!(details.contains("Karpenter"), "{details}");
 
     let number: i64 = location.trim_start_matches("/issues/").parse().unwrap();
-    let feedback_issue = count(
-        &app,
-        &format!(
+    let feedback_issue = app.count(&format!(
             "SELECT count(*) AS n FROM doc_feedback f JOIN issues i ON i.id = f.issue_id \
              WHERE i.number = {number} AND f.marked_helpful AND f.issue_context->'planes' = '[\"eks\"]' \
              AND f.issue_context->'contexts'->>'eks.cluster_version' = '1.31' \
@@ -192,18 +161,13 @@ async fn the_no_javascript_journey_files_an_issue_with_contexts_and_feedback() {
         feedback_issue, 1,
         "the feedback row carries the issue id and the snapshot"
     );
-    let doc_title = text(
-        &app,
-        &format!(
-            "SELECT d.title AS s FROM doc_feedback f JOIN docs d ON d.id = f.doc_id \
+    let doc_title = app.text(&format!(
+        "SELECT d.title AS s FROM doc_feedback f JOIN docs d ON d.id = f.doc_id \
              JOIN issues i ON i.id = f.issue_id WHERE i.number = {number}"
-        ),
-    );
+    ));
     assert_eq!(doc_title, suggested_title);
     assert_eq!(
-        count(
-            &app,
-            &format!(
+        app.count(&format!(
                 "SELECT count(*) AS n FROM issue_activities a JOIN issues i ON i.id = a.issue_id WHERE i.number = {number} AND a.action = 'created'"
             )
         ),
@@ -318,8 +282,7 @@ async fn bad_input_is_refused_beside_its_field_and_nothing_is_stored() {
     f.push(("title".into(), "a second title".into()));
     refused(&app, &f, "title", "more than once").await;
 
-    let globex_env = text(
-        &app,
+    let globex_env = app.text(
         "SELECT e.id::text AS s FROM environments e JOIN customers c ON c.id = e.customer_id \
          WHERE c.name = 'Globex Logistics' LIMIT 1",
     );
@@ -417,15 +380,13 @@ async fn invalid_utf8_and_huge_bodies_are_refused() {
 #[tokio::test]
 async fn a_customer_never_sees_another_customers_issue() {
     let app = TestApp::spawn().await;
-    let acme_number = count(
-        &app,
+    let acme_number = app.count(
         "SELECT min(i.number) AS n FROM issues i JOIN customers c ON c.id = i.customer_id \
          WHERE c.name = 'Acme Payments' AND i.status IN ('resolved', 'closed')",
     );
-    let acme_title = text(
-        &app,
-        &format!("SELECT title AS s FROM issues WHERE number = {acme_number}"),
-    );
+    let acme_title = app.text(&format!(
+        "SELECT title AS s FROM issues WHERE number = {acme_number}"
+    ));
     app.sign_in("customer3@example.com").await;
 
     let foreign = app.get(&format!("/issues/{acme_number}")).await;
@@ -455,9 +416,7 @@ async fn a_customer_never_sees_another_customers_issue() {
     }
     // Nor in the resolved-issue suggestions, even with its exact words.
     let mut f = fresh_form(&app).await;
-    let acme_plane = text(
-        &app,
-        &format!(
+    let acme_plane = app.text(&format!(
             "SELECT p.slug AS s FROM issues i JOIN planes p ON p.id = i.primary_plane_id WHERE i.number = {acme_number}"
         ),
     );
@@ -474,7 +433,7 @@ async fn a_customer_never_sees_another_customers_issue() {
 
     // Replies and status changes to it are 404 as well, and change nothing.
     let token = f[0].1.clone();
-    let before = count(&app, "SELECT count(*) AS n FROM comments");
+    let before = app.count("SELECT count(*) AS n FROM comments");
     let res = app
         .post_form(
             &format!("/issues/{acme_number}/comments"),
@@ -489,7 +448,7 @@ async fn a_customer_never_sees_another_customers_issue() {
         )
         .await;
     assert_eq!(res.status(), 404);
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM comments"), before);
+    assert_eq!(app.count("SELECT count(*) AS n FROM comments"), before);
 }
 
 #[tokio::test]
@@ -631,9 +590,7 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
     );
     let number: i64 = location.trim_start_matches("/issues/").parse().unwrap();
     assert_eq!(
-        count(
-            &app,
-            &format!(
+        app.count(&format!(
                 "SELECT count(*) AS n FROM issues WHERE number = {number} AND closed_at IS NULL AND resolved_at IS NULL"
             )
         ),
@@ -644,14 +601,10 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
 #[tokio::test]
 async fn internal_notes_never_reach_the_customer() {
     let app = TestApp::spawn().await;
-    let number = count(
-        &app,
-        "SELECT min(i.number) AS n FROM issues i JOIN comments c ON c.issue_id = i.id WHERE c.is_internal \
+    let number = app.count("SELECT min(i.number) AS n FROM issues i JOIN comments c ON c.issue_id = i.id WHERE c.is_internal \
          AND i.customer_id = (SELECT customer_id FROM users WHERE email = 'customer1@example.com')",
     );
-    let note = text(
-        &app,
-        &format!(
+    let note = app.text(&format!(
             "SELECT c.body AS s FROM comments c JOIN issues i ON i.id = c.issue_id WHERE i.number = {number} AND c.is_internal LIMIT 1"
         ),
     );
@@ -688,10 +641,7 @@ async fn agents_file_on_behalf_of_a_customer_they_choose() {
         html::text(&doc, "#choose-heading"),
         "Which customer is the issue for?"
     );
-    let globex = text(
-        &app,
-        "SELECT id::text AS s FROM customers WHERE name = 'Globex Logistics'",
-    );
+    let globex = app.text("SELECT id::text AS s FROM customers WHERE name = 'Globex Logistics'");
     let doc = html::parse(
         &app.get(&format!("/issues/new?customer_id={globex}"))
             .await
@@ -723,9 +673,7 @@ async fn agents_file_on_behalf_of_a_customer_they_choose() {
         res.text().await.unwrap_or_default()
     );
     assert_eq!(
-        count(
-            &app,
-            &format!(
+        app.count(&format!(
                 "SELECT count(*) AS n FROM issues WHERE title = 'Logs missing' AND customer_id = '{globex}'"
             )
         ),

@@ -263,6 +263,39 @@ impl TestApp {
         }
     }
 
+    /// A number from the test database (the query names it `n`).
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(sql)
+            .get_result::<N>(&mut self.db.conn())
+            .expect(sql)
+            .n
+    }
+
+    /// A text from the test database (the query names it `s`).
+    pub fn text(&self, sql: &str) -> String {
+        #[derive(QueryableByName)]
+        struct S {
+            #[diesel(sql_type = Text)]
+            s: String,
+        }
+        diesel::sql_query(sql)
+            .get_result::<S>(&mut self.db.conn())
+            .expect(sql)
+            .s
+    }
+
+    /// Runs a statement on the test database (test set-up).
+    pub fn exec(&self, sql: &str) {
+        diesel::sql_query(sql)
+            .execute(&mut self.db.conn())
+            .expect(sql);
+    }
+
     /// How many SQL statements the app ran for one GET of `path` (counted
     /// by pg_stat_statements in this test's own database).
     pub async fn statements_for(&self, path: &str) -> i64 {
@@ -275,13 +308,15 @@ impl TestApp {
         let mut read = || -> i64 {
             diesel::sql_query(
                 "SELECT coalesce(sum(calls), 0)::bigint AS calls FROM pg_stat_statements \
-                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                 AND query NOT ILIKE 'SET %' AND query NOT LIKE '%FROM \"pg_type\"%'",
             )
             .get_result::<Calls>(&mut conn)
             .expect("read pg_stat_statements")
             .calls
         };
-        // Warm up: pool connections open (and set their limits) outside the count.
+        // Warm up. What a new pool connection does once (its SETs, diesel's
+        // lookup of enum type ids) is not counted.
         let _ = self.get(path).await.text().await;
         let before = read();
         let res = self.get(path).await;
