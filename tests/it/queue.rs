@@ -574,7 +574,7 @@ async fn pages_run_a_handful_of_statements() {
     let number = app.count("SELECT min(number) AS n FROM issues");
     for (path, most) in [
         ("/status".to_owned(), 3),
-        ("/queue?view=all".to_owned(), 7),
+        ("/queue?view=all".to_owned(), 8),
         ("/queue?view=all&q=pods&sort=priority".to_owned(), 8),
         (format!("/issues/{number}"), 12),
         ("/issues".to_owned(), 6),
