@@ -33,6 +33,12 @@ install_browser_packages() {
   apt_install chromium chromium-driver
 }
 
+# axe-core (npm) checks accessibility in the browser tests.
+install_test_npm_packages() {
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  [ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund
+}
+
 ensure_rust() {
   if ! command -v cargo >/dev/null 2>&1; then
     echo "Rust is not installed: see https://rustup.rs (cargo 1.88 or newer)" >&2

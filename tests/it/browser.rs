@@ -167,3 +167,50 @@ async fn an_agent_sees_the_queue_and_a_ticket() {
     browser.screenshot(screenshot_path("ticket")).await;
     browser.close().await;
 }
+
+/// Every main page passes axe-core's WCAG 2.1 A/AA rules, including the
+/// issue form showing its errors.
+#[tokio::test]
+async fn main_pages_pass_the_accessibility_checks() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await;
+    let mut failures = Vec::new();
+    let mut check = |page: &str, violations: Vec<String>| {
+        for v in violations {
+            failures.push(format!("{page}: {v}"));
+        }
+    };
+    browser.goto(&app.url("/login")).await;
+    check("/login", browser.accessibility_violations().await);
+    browser.sign_in(&app.address, "customer1@example.com").await;
+    for path in ["/", "/issues", "/issues/new?primary_plane=eks", "/account"] {
+        browser.goto(&app.url(path)).await;
+        browser.wait_for("main").await;
+        check(path, browser.accessibility_violations().await);
+    }
+    // The form after a failed submit: error summary and messages.
+    browser
+        .goto(&app.url("/issues/new?primary_plane=eks"))
+        .await;
+    browser.click("#issue-form button[value=submit]").await;
+    browser.wait_for("#error-summary").await;
+    check("/issues (errors)", browser.accessibility_violations().await);
+    browser.goto(&app.url("/issues/1001")).await;
+    browser.wait_for("main").await;
+    check("/issues/1001", browser.accessibility_violations().await);
+
+    let agent = Browser::start().await;
+    agent.sign_in(&app.address, "agent1@example.com").await;
+    for path in ["/queue?view=all", "/issues/1001"] {
+        agent.goto(&app.url(path)).await;
+        agent.wait_for("main").await;
+        check(path, agent.accessibility_violations().await);
+    }
+    assert!(
+        failures.is_empty(),
+        "accessibility violations:\n{}",
+        failures.join("\n")
+    );
+    browser.close().await;
+    agent.close().await;
+}

@@ -158,6 +158,31 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script {script}: {e}"))
     }
 
+    /// Runs axe-core (WCAG 2.1 A/AA rules) on the current page and returns
+    /// the violations as "rule: help (n nodes)" lines.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/node_modules/axe-core/axe.min.js"
+        );
+        let axe = std::fs::read_to_string(path)
+            .unwrap_or_else(|_| panic!("{path} missing: run `npm ci` (scripts/test does)"));
+        self.execute(&format!("{axe}\nreturn true;")).await;
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                    .then(r => done(r.passes.length === 0 ? ['axe ran no rules'] : r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ' nodes: ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ') + ')')))
+                    .catch(e => done(['axe failed: ' + e]));",
+                Vec::new(),
+            )
+            .await
+            .expect("run axe");
+        serde_json::from_value(result.clone())
+            .unwrap_or_else(|_| panic!("axe gave no list of violations: {result}"))
+    }
+
     /// The first element matching, once it exists (up to ten seconds).
     pub async fn wait_for(&self, css: &str) -> Element {
         match self
