@@ -44,6 +44,22 @@ pub enum Command {
     },
     /// Stop the embedded PostgreSQL cluster under the data dir if it is running.
     StopDb,
+    /// Print the connection URL of the embedded cluster (e.g. for psql).
+    DbUrl,
+    /// Add generated load data on top of the demo data (scale testing):
+    /// customers, issues with planes, contexts, comments and activity, and
+    /// doc feedback. Refuses to run twice on one database.
+    Generate {
+        #[arg(long, default_value_t = 1_000_000)]
+        issues: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        feedback: usize,
+        #[arg(long, default_value_t = 300)]
+        customers: usize,
+        /// Issues (and feedback rows) per transaction.
+        #[arg(long, default_value_t = 100_000)]
+        batch: usize,
+    },
 }
 
 /// Runs the chosen command; errors are for `main` to print.
@@ -81,6 +97,30 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 },
             )?;
             println!("admin created: {}", user.email);
+            Ok(())
+        }),
+        Command::DbUrl => {
+            let cluster = start_embedded(&settings)?;
+            println!("{}", cluster.url(APP_DATABASE));
+            Ok(())
+        }
+        Command::Generate {
+            issues,
+            feedback,
+            customers,
+            batch,
+        } => with_database(&settings, |conn, _| {
+            db::migrate(conn)?;
+            seed::seed_demo(conn)?;
+            let options = crate::db::generate::GenerateOptions {
+                customers,
+                issues,
+                feedback,
+                batch,
+            };
+            let summary =
+                crate::db::generate::generate(conn, &options, &mut |line| println!("{line}"))?;
+            println!("{summary:?}");
             Ok(())
         }),
         Command::StopDb => {

@@ -16,6 +16,14 @@
 //! activity log (comments included, as the app logs them), resolved and
 //! closed issues have a resolution, and times follow the ticket's life:
 //! filed, assigned, started, resolved, closed, all in the past.
+//!
+//! Per issue: ~3.1 comments, ~6.9 activity rows (~3.8 lifecycle entries plus
+//! one per comment, as the app writes them), 1.25 planes, ~3 context values.
+//! Indexes stay in place. Measured on a 2-core VM against an untuned
+//! PostgreSQL 15 (default shared_buffers, fsync off): 300 customers, 1M
+//! issues and 1M feedback rows in 10–12 minutes (issue batches of 100k take
+//! 40 s at first and ~60–70 s once the tables are large; feedback ~8 s per
+//! 100k); the result is ~7.8 GB.
 
 use std::time::Instant;
 
@@ -122,8 +130,7 @@ pub fn generate(
         ));
     }
     let started = Instant::now();
-    let elapsed = |started: &Instant| started.elapsed().as_secs_f64().round() as u64;
-    let outcome = run(conn, opts, progress, &started, &elapsed);
+    let outcome = run(conn, opts, progress, &started);
     // Best effort: the scratch tables go with the session anyway.
     let _ = conn.batch_execute(&drop_temp_tables());
     let mut summary = outcome?;
@@ -136,8 +143,8 @@ fn run(
     opts: &GenerateOptions,
     progress: &mut dyn FnMut(&str),
     started: &Instant,
-    elapsed: &dyn Fn(&Instant) -> u64,
 ) -> Result<GenerateSummary, AppError> {
+    let elapsed = |started: &Instant| started.elapsed().as_secs_f64().round() as u64;
     let salt = uuid::Uuid::new_v4().simple().to_string();
     let world = conn.transaction(|conn| setup(conn, opts))?;
     progress(&format!(
@@ -148,11 +155,6 @@ fn run(
         world.planes,
         elapsed(started)
     ));
-    if opts.feedback > 0 && world.docs == 0 {
-        return Err(AppError::BadRequest(
-            "no active docs to give feedback on: run `supportdesk seed` first".into(),
-        ));
-    }
 
     let mut summary = GenerateSummary {
         customers: world.customers,
@@ -188,8 +190,11 @@ fn run(
         let batch_started = Instant::now();
         let written = conn.transaction(|conn| {
             begin_batch(conn)?;
-            diesel::sql_query(feedback_sql(&world, total, total_feedback, lo, hi, &salt))
-                .execute(conn)
+            exec(
+                conn,
+                "feedback",
+                &feedback_sql(&world, total, total_feedback, lo, hi, &salt),
+            )
         })?;
         summary.feedback += written;
         progress(&format!(
@@ -201,7 +206,14 @@ fn run(
     }
 
     let analyze_started = Instant::now();
-    conn.batch_execute(&format!("ANALYZE {}", LOADED_TABLES.join(", ")))?;
+    conn.transaction(|conn| {
+        begin_batch(conn)?;
+        script(
+            conn,
+            "analyze",
+            &format!("ANALYZE {}", LOADED_TABLES.join(", ")),
+        )
+    })?;
     progress(&format!(
         "analyze ({:.1} s), {} s",
         analyze_started.elapsed().as_secs_f64(),
@@ -219,7 +231,6 @@ struct World {
     customer_users: usize,
     agents: i64,
     planes: i64,
-    docs: i64,
 }
 
 #[derive(QueryableByName)]
@@ -230,6 +241,25 @@ struct Count {
 
 fn count(conn: &mut PgConnection, sql: &str) -> QueryResult<i64> {
     Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
+}
+
+/// Runs one statement; a database error names the step that failed.
+fn exec(conn: &mut PgConnection, what: &str, sql: &str) -> Result<usize, AppError> {
+    diesel::sql_query(sql)
+        .execute(conn)
+        .map_err(|e| failed(what, e))
+}
+
+/// Runs several statements (simple query protocol); errors name the step.
+fn script(conn: &mut PgConnection, what: &str, sql: &str) -> Result<(), AppError> {
+    conn.batch_execute(sql).map_err(|e| failed(what, e))
+}
+
+fn failed(what: &str, e: diesel::result::Error) -> AppError {
+    match AppError::from(e) {
+        AppError::Database(e) => AppError::Internal(format!("generate, {what}: {e}")),
+        other => other,
+    }
 }
 
 fn drop_temp_tables() -> String {
@@ -248,8 +278,11 @@ fn begin_batch(conn: &mut PgConnection) -> QueryResult<()> {
 
 fn setup(conn: &mut PgConnection, opts: &GenerateOptions) -> Result<World, AppError> {
     begin_batch(conn)?;
-    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({GENERATE_LOCK_KEY})"))
-        .execute(conn)?;
+    exec(
+        conn,
+        "lock",
+        &format!("SELECT pg_advisory_xact_lock({GENERATE_LOCK_KEY})"),
+    )?;
     let existing = count(
         conn,
         &format!(
@@ -263,7 +296,7 @@ fn setup(conn: &mut PgConnection, opts: &GenerateOptions) -> Result<World, AppEr
              generate once per database, on a fresh one to start over"
         )));
     }
-    conn.batch_execute(&drop_temp_tables())?;
+    script(conn, "scratch tables", &drop_temp_tables())?;
 
     let n = opts.customers;
     let width = n.to_string().len().max(4);
@@ -273,8 +306,11 @@ fn setup(conn: &mut PgConnection, opts: &GenerateOptions) -> Result<World, AppEr
     let last = sql_array(LAST_NAMES);
 
     // Customers, their e-mail domains and environments.
-    conn.batch_execute(&format!(
-        "CREATE TEMP TABLE sdgen_cust (
+    script(
+        conn,
+        "customers",
+        &format!(
+            "CREATE TEMP TABLE sdgen_cust (
              cidx int PRIMARY KEY, customer_id uuid NOT NULL, tag text NOT NULL,
              n_users int NOT NULL);
          WITH c AS (
@@ -305,15 +341,19 @@ fn setup(conn: &mut PgConnection, opts: &GenerateOptions) -> Result<World, AppEr
          SELECT c.cidx, array_position(enum_range(NULL::env_type), e.env_type) - 1,
                 e.id, e.env_type, e.name
          FROM e JOIN sdgen_cust c USING (customer_id);",
-        prefix = lit(CUSTOMER_PREFIX),
-        skip = CUSTOMER_PREFIX.len() + 1,
-        users = h("cidx", 10),
-    ))?;
+            prefix = lit(CUSTOMER_PREFIX),
+            skip = CUSTOMER_PREFIX.len() + 1,
+            users = h(
+                &format!("substr(name, {})::int", CUSTOMER_PREFIX.len() + 1),
+                10
+            ),
+        ),
+    )?;
 
     // One to three users per customer (distinct first names, so distinct
     // e-mails), and a few more agents.
     let agents_wanted = (n / 25).clamp(3, 40);
-    conn.batch_execute(&format!(
+    script(conn, "users", &format!(
         "CREATE TEMP TABLE sdgen_cuser (
              cidx int, uidx int, user_id uuid NOT NULL, name text NOT NULL,
              handle text NOT NULL, PRIMARY KEY (cidx, uidx));
@@ -360,7 +400,7 @@ fn setup(conn: &mut PgConnection, opts: &GenerateOptions) -> Result<World, AppEr
 
     // Planes, their active fields and options, and the docs of each plane
     // (all active docs for a plane that has none of its own).
-    conn.batch_execute(&format!(
+    script(conn, "planes and docs", &format!(
         "CREATE TEMP TABLE sdgen_plane (
              pidx int PRIMARY KEY, plane_id uuid NOT NULL UNIQUE, slug text NOT NULL,
              topics text[] NOT NULL, n_docs int NOT NULL DEFAULT 0);
@@ -417,6 +457,11 @@ fn setup(conn: &mut PgConnection, opts: &GenerateOptions) -> Result<World, AppEr
             "no active planes: run `supportdesk seed` first".into(),
         ));
     }
+    if opts.feedback > 0 && docs == 0 {
+        return Err(AppError::BadRequest(
+            "no active docs to give feedback on: run `supportdesk seed` first".into(),
+        ));
+    }
     if agents == 0 {
         return Err(AppError::Internal("generate: no active agents".into()));
     }
@@ -425,7 +470,6 @@ fn setup(conn: &mut PgConnection, opts: &GenerateOptions) -> Result<World, AppEr
         customer_users: customer_users as usize,
         agents,
         planes,
-        docs,
     })
 }
 
@@ -447,11 +491,17 @@ fn issue_batch(
     hi: i64,
 ) -> Result<BatchCounts, AppError> {
     begin_batch(conn)?;
-    conn.batch_execute(&format!(
-        "DROP TABLE IF EXISTS sdgen_batch; {}; ANALYZE sdgen_batch",
-        batch_table_sql(world, total, lo, hi)
-    ))?;
-    let issues = diesel::sql_query(
+    script(
+        conn,
+        "issue batch",
+        &format!(
+            "DROP TABLE IF EXISTS sdgen_batch; {}; ANALYZE sdgen_batch",
+            batch_table_sql(world, total, lo, hi)
+        ),
+    )?;
+    let issues = exec(
+        conn,
+        "issues",
         "INSERT INTO issues (id, customer_id, environment_id, created_by_id, assignee_id,
              submitter_handle, primary_plane_id, title, description, pipeline_url, status,
              priority, category, lock_version, resolved_at, closed_at, created_at, updated_at)
@@ -459,9 +509,8 @@ fn issue_batch(
                 primary_plane_id, title, description, pipeline_url, status, priority, category,
                 lock_version, t_resolved, t_closed, t0, updated_at
          FROM sdgen_batch ORDER BY seq",
-    )
-    .execute(conn)?;
-    conn.batch_execute(&format!(
+    )?;
+    script(conn, "planes, contexts and resolutions", &format!(
         "INSERT INTO sdgen_all (seq, issue_id) SELECT seq, id FROM sdgen_batch;
          INSERT INTO issue_planes (issue_id, plane_id, is_primary)
          SELECT id, primary_plane_id, true FROM sdgen_batch
@@ -474,8 +523,8 @@ fn issue_batch(
         contexts = contexts_sql(),
         notes = resolution_notes_sql("seq"),
     ))?;
-    let comments = diesel::sql_query(comments_sql()).execute(conn)?;
-    let lifecycle = diesel::sql_query(LIFECYCLE_SQL).execute(conn)?;
+    let comments = exec(conn, "comments", &comments_sql())?;
+    let lifecycle = exec(conn, "activities", LIFECYCLE_SQL)?;
     Ok(BatchCounts {
         issues,
         comments,
@@ -496,9 +545,9 @@ fn batch_table_sql(world: &World, total: i64, lo: i64, hi: i64) -> String {
     let a = world.agents;
     let secondary = if p > 1 {
         format!(
-            "CASE WHEN {} < 0.25 THEN (pidx + 1 + {} % {}) % {p} END",
-            u("seq", 5),
-            h("seq", 6),
+            "CASE WHEN {} < 0.25 THEN (o.pidx + 1 + {} % {}) % {p} END",
+            u("o.seq", 5),
+            h("o.seq", 6),
             p - 1
         )
     } else {
@@ -510,7 +559,7 @@ fn batch_table_sql(world: &World, total: i64, lo: i64, hi: i64) -> String {
     let service = pick(SERVICES, "seq", 104);
     format!(
         "CREATE TEMP TABLE sdgen_batch AS
-         WITH r AS (
+         WITH r AS MATERIALIZED (
              SELECT g::int8 AS seq,
                     ((g::float8 - {jitter}) / {total}) AS pos,
                     {u_status} AS u_status, {u_cust} AS u_cust, {u_env} AS u_env,
@@ -568,7 +617,7 @@ fn batch_table_sql(world: &World, total: i64, lo: i64, hi: i64) -> String {
                          THEN greatest(off_progress, off_assign, 0) + least(60 * power(480, u_r), 0.3 * room)
                     END AS off_resolved
              FROM o2
-         ), o AS (
+         ), o AS MATERIALIZED (
              SELECT o3.*,
                     CASE WHEN status = 'closed'
                          THEN off_resolved + least(1440 * (1 + 9 * u_c), 0.4 * room) END AS off_closed,
@@ -670,7 +719,7 @@ fn contexts_sql() -> String {
         "INSERT INTO issue_plane_contexts (issue_id, plane_context_id, value)
          WITH pick AS (
              SELECT b.id, b.seq, c.cno, c.context_id, c.ckey, c.field_type, c.n_opts,
-                    {first} AS o1
+                    CASE WHEN c.n_opts > 0 THEN {first} % c.n_opts END AS o1
              FROM sdgen_batch b
              CROSS JOIN LATERAL (VALUES (b.primary_plane_id), (b.secondary_plane_id)) AS pl (plane_id)
              JOIN sdgen_ctx c ON c.plane_id = pl.plane_id
@@ -690,7 +739,7 @@ fn contexts_sql() -> String {
                                   WHEN ckey LIKE '%dashboard%' THEN ' overview'
                                   ELSE '' END
          FROM pick WHERE field_type = 'text'",
-        first = format!("CASE WHEN c.n_opts > 0 THEN {} % c.n_opts END", h(key, 201)),
+        first = h(key, 201),
         optional = u(key, 202),
         second = h("seq * 1000 + cno", 203),
         more = u("seq * 1000 + cno", 204),
@@ -703,15 +752,18 @@ fn contexts_sql() -> String {
 /// agent comments internal notes; each logged as the app logs it.
 fn comments_sql() -> String {
     let key = "b.seq * 8 + k";
+    // The first reply asks for details; later ones report findings.
     let agent_body = format!(
-        "CASE {sel} % 4
-             WHEN 0 THEN 'Thanks for the report. Could you share ' || {artifact} || '?'
-             WHEN 1 THEN 'I looked into ' || {service} || ': ' || {finding} || '. ' || 'We '
+        "CASE CASE WHEN k = 1 THEN 3 * ({sel} % 2) ELSE 1 + {sel} % 2 END
+             WHEN 0 THEN 'Thanks for the report. Could you share ' || {artifact} || ' for '
+                         || {service} || '?'
+             WHEN 1 THEN 'I looked into ' || {service} || ': ' || {finding} || '. We '
                          || {action} || '; please try again and let us know.'
-             WHEN 2 THEN 'We ' || {action} || '. ' || 'The cause: ' || {finding} || '.'
+             WHEN 2 THEN 'We ' || {action} || ' for ' || {service} || '. The cause: '
+                         || {finding} || '.'
              ELSE 'Could you check whether ' || {error} || ' still shows up after '
                   || {tried} || '? Please also send ' || {artifact} || '.'
-         END",
+         END || {signoff}",
         sel = h(key, 301),
         artifact = pick(ARTIFACTS, key, 302),
         service = pick(SERVICES, key, 303),
@@ -719,26 +771,32 @@ fn comments_sql() -> String {
         action = pick(AGENT_ACTIONS, key, 305),
         error = pick(ERRORS, key, 306),
         tried = pick(TRIED, key, 307),
+        signoff = pick(AGENT_SIGNOFFS, key, 308),
     );
     let internal_body = format!(
         "CASE {sel} % 3
              WHEN 0 THEN 'Checked with the platform team: ' || {finding} || '.'
              WHEN 1 THEN 'Looks like ' || {finding} || '. Escalating to ' || {team} || '.'
-             ELSE 'Same symptom as last week (' || {error} || '); we ' || {action} || ' then.'
+             ELSE 'Same symptom as last week on ' || {service} || ' (' || {error} || '); we '
+                  || {action} || ' then.'
          END",
         sel = h(key, 311),
         finding = pick(FINDINGS, key, 312),
         team = pick(TEAMS, key, 313),
         error = pick(ERRORS, key, 314),
         action = pick(AGENT_ACTIONS, key, 315),
+        service = pick(SERVICES, key, 316),
     );
+    // The customer first sends what was asked for, later confirms or chases.
     let customer_body = format!(
-        "CASE {sel} % 4
-             WHEN 0 THEN 'Here is ' || {artifact} || '. We still see ' || {error} || '.'
+        "CASE CASE WHEN k = 2 THEN 3 * ({sel} % 2) ELSE 1 + {sel} % 2 END
+             WHEN 0 THEN 'Here is ' || {artifact} || '. We still see ' || {error} || ' on '
+                         || {service} || '.'
              WHEN 1 THEN 'Thanks, ' || {service} || ' works again after ' || {tried} || '.'
-             WHEN 2 THEN 'Any update? This still blocks ' || {team} || '.'
+             WHEN 2 THEN 'Any update? ' || {service} || ' still ' || {symptom} || ' and this blocks '
+                         || {team} || '.'
              ELSE 'It happened again ' || {tail} || ', this time with ' || {error} || '.'
-         END",
+         END || {signoff}",
         sel = h(key, 321),
         artifact = pick(ARTIFACTS, key, 322),
         error = pick(ERRORS, key, 323),
@@ -746,6 +804,8 @@ fn comments_sql() -> String {
         tried = pick(TRIED, key, 325),
         team = pick(TEAMS, key, 326),
         tail = pick(TAILS, key, 327),
+        symptom = pick(SYMPTOMS, key, 328),
+        signoff = pick(CUSTOMER_SIGNOFFS, key, 329),
     );
     format!(
         "WITH src AS (
@@ -819,14 +879,7 @@ const LIFECYCLE_SQL: &str = "
 /// two per form, ~1.6 on average). ~30% of forms ended in an issue (the
 /// clicks carry its id, customer, plane and a snapshot of its fields, a
 /// few minutes before it was filed); the rest were deflected or abandoned.
-fn feedback_sql(
-    world: &World,
-    issues: i64,
-    total: i64,
-    lo: i64,
-    hi: i64,
-    salt: &str,
-) -> String {
+fn feedback_sql(world: &World, issues: i64, total: i64, lo: i64, hi: i64, salt: &str) -> String {
     let n = world.customers;
     let p = world.planes;
     let linked = if issues > 0 {
@@ -887,7 +940,7 @@ fn feedback_sql(
                     jsonb_build_object('environment_type', e.env_type, 'planes', jsonb_build_array(p.slug),
                                        'contexts', coalesce(cx.contexts, '{{}}'::jsonb),
                                        'title', {title}, 'form_session_id', d0.fsid) AS snapshot,
-                    {u_helpful} < 0.65 AS helpful
+                    {u_helpful_d} < 0.65 AS helpful
              FROM d0
              JOIN sdgen_cust c ON c.cidx = d0.cidx
              JOIN sdgen_env e ON e.cidx = d0.cidx AND e.eidx = d0.eidx
@@ -910,6 +963,7 @@ fn feedback_sql(
          ORDER BY c.g",
         salt = lit(salt),
         u_helpful = u("f2.g", 42),
+        u_helpful_d = u("d0.g", 42),
         h_issue = h("f2.form", 32),
         u_cust = u("form", 33),
         u_plane = u("form", 34),
@@ -921,7 +975,6 @@ fn feedback_sql(
         u_opt = u("d0.form * 1000 + gc.cno", 39),
         h_doc = h("c.form", 40),
     )
-    .replace("{u_helpful_d}", "")
 }
 
 // ---------------------------------------------------------------------------
@@ -935,8 +988,11 @@ fn title_sql(key: &str, topic: &str, category: &str) -> String {
              WHEN 'feature_request' THEN 'Request: ' || {feature} || ' for ' || {topic}
              WHEN 'billing' THEN {billing} || ' for ' || {topic}
              WHEN 'general_inquiry' THEN 'Question: how ' || {question} || ' ' || {topic} || '?'
-             ELSE {topic} || ' ' || {symptom} || ' ' || {tail}
+             ELSE CASE WHEN {with_service} % 2 = 0 THEN {service} || ': ' ELSE '' END
+                  || {topic} || ' ' || {symptom} || ' ' || {tail}
          END",
+        with_service = h(key, 113),
+        service = pick(SERVICES, key, 104),
         feature = pick(FEATURES, key, 110),
         billing = pick(BILLING, key, 111),
         question = pick(QUESTIONS, key, 112),
@@ -991,7 +1047,7 @@ fn h(x: &str, salt: u32) -> String {
 
 /// A pseudo-random float in [0, 1) from an int8 expression and a salt.
 fn u(x: &str, salt: u32) -> String {
-    format!("({} / 2147483648.0)", h(x, salt))
+    format!("({}::float8 / 2147483648)", h(x, salt))
 }
 
 /// One of `words`, chosen by hash.
@@ -1006,7 +1062,7 @@ fn pick(words: &[&str], x: &str, salt: u32) -> String {
 
 fn sql_array(words: &[&str]) -> String {
     let items: Vec<String> = words.iter().map(|w| lit(w)).collect();
-    format!("ARRAY[{}]::text[]", items.join(", "))
+    format!("(ARRAY[{}]::text[])", items.join(", "))
 }
 
 /// A SQL string literal.
@@ -1020,173 +1076,397 @@ fn lit(s: &str) -> String {
 const FIRST_NAMES: &[&str] = &[
     "Aaliyah", "Ben", "Carla", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas",
     "Keiko", "Liam", "Maya", "Noah", "Olga", "Pablo", "Quinn", "Rosa", "Sven", "Tara", "Umar",
-    "Vera", "Wei", "Ximena", "Yusuf", "Zoe", "Anika", "Bruno", "Chloe", "Diego", "Emeka",
-    "Fatima", "Gustav", "Hana", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nadia",
+    "Vera", "Wei", "Ximena", "Yusuf", "Zoe", "Anika", "Bruno", "Chloe", "Diego", "Emeka", "Fatima",
+    "Gustav", "Hana", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nadia",
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Andersen", "Banerjee", "Castillo", "Dubois", "Eriksson", "Fischer", "Garcia", "Haddad",
-    "Ishikawa", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov",
-    "Quispe", "Rossi", "Schmidt", "Tanaka", "Umarov", "Varga", "Wagner", "Xu", "Yilmaz",
-    "Zimmermann", "Almeida", "Becker", "Costa", "Novak",
+    "Andersen",
+    "Banerjee",
+    "Castillo",
+    "Dubois",
+    "Eriksson",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ishikawa",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quispe",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Umarov",
+    "Varga",
+    "Wagner",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+    "Almeida",
+    "Becker",
+    "Costa",
+    "Novak",
 ];
 
 const PLANE_TOPICS: &[(&str, &[&str])] = &[
     (
         "app-cicd",
         &[
-            "Build pipeline", "Deploy job", "Security scan", "Unit test stage", "Artifact upload",
-            "Docker image build", "Promotion to production", "Shared Linux runner",
-            "Windows runner", "Dependency cache", "Maven build", "npm install step",
-            "Release tagging", "Integration tests", "Quality gate", "Helm chart packaging",
+            "Build pipeline",
+            "Deploy job",
+            "Security scan",
+            "Unit test stage",
+            "Artifact upload",
+            "Docker image build",
+            "Promotion to production",
+            "Shared Linux runner",
+            "Windows runner",
+            "Dependency cache",
+            "Maven build",
+            "npm install step",
+            "Release tagging",
+            "Integration test suite",
+            "Quality gate",
+            "Helm chart packaging",
         ],
     ),
     (
         "eks",
         &[
-            "Karpenter provisioning", "Cluster Autoscaler", "Ingress controller", "Pod scheduling",
-            "Node group upgrade", "CoreDNS", "ExternalDNS", "cert-manager", "EBS volume attach",
-            "Horizontal pod autoscaler", "Service mesh sidecar", "kubectl access",
-            "Spot node group", "Namespace quota", "Load balancer target group", "IRSA role binding",
+            "Karpenter provisioning",
+            "Cluster Autoscaler",
+            "Ingress controller",
+            "Pod scheduling",
+            "Node group upgrade",
+            "CoreDNS",
+            "ExternalDNS",
+            "cert-manager",
+            "EBS volume attach",
+            "Horizontal pod autoscaler",
+            "Service mesh sidecar",
+            "kubectl access",
+            "Spot node group",
+            "Namespace quota",
+            "Load balancer target group",
+            "IRSA role binding",
         ],
     ),
     (
         "observability",
         &[
-            "Loki log ingestion", "Prometheus scraping", "Grafana dashboard",
-            "Alertmanager routing", "Tempo trace search", "OpenTelemetry Collector",
-            "PagerDuty alert", "Metrics retention", "Log parsing pipeline", "SLO burn-rate alert",
-            "Synthetic check", "Recording rule", "Exemplar links", "Dashboard provisioning",
+            "Loki log ingestion",
+            "Prometheus scraping",
+            "Grafana dashboard",
+            "Alertmanager routing",
+            "Tempo trace search",
+            "OpenTelemetry Collector",
+            "PagerDuty alert",
+            "Metrics retention",
+            "Log parsing pipeline",
+            "SLO burn-rate alert",
+            "Synthetic check",
+            "Recording rule",
+            "Exemplar linking",
+            "Dashboard provisioning",
         ],
     ),
     (
         "infra-cicd",
         &[
-            "Terraform apply", "Terraform plan", "OpenTofu state", "Pulumi stack update",
-            "CloudFormation change set", "State lock", "VPC peering", "IAM role provisioning",
-            "RDS snapshot restore", "S3 bucket policy", "Route 53 record", "Drift detection",
-            "Provider lock file", "Workspace variables",
+            "Terraform apply",
+            "Terraform plan",
+            "OpenTofu state",
+            "Pulumi stack update",
+            "CloudFormation change set",
+            "State lock",
+            "VPC peering",
+            "IAM role provisioning",
+            "RDS snapshot restore",
+            "S3 bucket policy",
+            "Route 53 record",
+            "Drift detection",
+            "Provider lock file",
+            "Workspace variable set",
         ],
     ),
 ];
 
 const GENERIC_TOPICS: &[&str] = &[
-    "Platform portal", "Pipeline", "Cluster", "Dashboard", "Deployment", "Access request",
-    "API gateway", "Secret rotation",
+    "Platform portal",
+    "Pipeline",
+    "Cluster",
+    "Dashboard",
+    "Deployment",
+    "Access request",
+    "API gateway",
+    "Secret rotation",
 ];
 
 const SYMPTOMS: &[&str] = &[
-    "fails intermittently", "times out", "returns 503 errors", "is stuck in pending",
-    "hangs after the upgrade", "reports permission denied", "keeps restarting",
-    "is extremely slow", "shows stale data", "cannot reach the database",
-    "drops requests under load", "runs out of memory", "loses its configuration",
-    "stopped sending data", "rejects valid credentials", "fails with certificate errors",
-    "exceeds its quota", "does not trigger", "creates duplicate entries",
-    "ignores the retry policy", "fails only on the first run", "reports a checksum mismatch",
-    "is missing after the migration", "times out on startup", "returns 403 Forbidden",
+    "fails intermittently",
+    "times out",
+    "returns 503 errors",
+    "is stuck in pending",
+    "hangs after the upgrade",
+    "reports permission denied",
+    "keeps restarting",
+    "is extremely slow",
+    "shows stale data",
+    "cannot reach the database",
+    "drops requests under load",
+    "runs out of memory",
+    "loses its configuration",
+    "stopped sending data",
+    "rejects valid credentials",
+    "fails with certificate errors",
+    "exceeds its quota",
+    "does not trigger",
+    "creates duplicate entries",
+    "ignores the retry policy",
+    "fails only on the first run",
+    "reports a checksum mismatch",
+    "is missing after the migration",
+    "times out on startup",
+    "returns 403 Forbidden",
 ];
 
 const TAILS: &[&str] = &[
-    "after the weekend deploy", "since yesterday", "on every merge request",
-    "during peak traffic", "after rotating secrets", "in the new region",
-    "since the last platform upgrade", "for one of our teams", "only in the morning",
-    "after enabling autoscaling", "when two jobs run in parallel",
-    "after the certificate renewal", "since the maintenance window", "for large artifacts",
-    "after switching runners", "in the payments namespace", "on the release branch",
-    "after a node replacement", "when the cache is cold", "since Monday",
+    "after the weekend deploy",
+    "since yesterday",
+    "on every merge request",
+    "during peak traffic",
+    "after rotating secrets",
+    "in the new region",
+    "since the last platform upgrade",
+    "for one of our teams",
+    "only in the morning",
+    "after enabling autoscaling",
+    "when two jobs run in parallel",
+    "after the certificate renewal",
+    "since the maintenance window",
+    "for large artifacts",
+    "after switching runners",
+    "in the payments namespace",
+    "on the release branch",
+    "after a node replacement",
+    "when the cache is cold",
+    "since Monday",
 ];
 
 const SERVICES: &[&str] = &[
-    "payments-api", "checkout-web", "ledger-service", "fraud-scoring", "notification-worker",
-    "search-indexer", "user-profile", "inventory-sync", "billing-export", "auth-gateway",
-    "report-builder", "order-events", "pricing-engine", "shipment-tracker", "catalog-api",
-    "recommendation-svc", "audit-log", "media-transcoder", "session-cache", "partner-webhooks",
+    "payments-api",
+    "checkout-web",
+    "ledger-service",
+    "fraud-scoring",
+    "notification-worker",
+    "search-indexer",
+    "user-profile",
+    "inventory-sync",
+    "billing-export",
+    "auth-gateway",
+    "report-builder",
+    "order-events",
+    "pricing-engine",
+    "shipment-tracker",
+    "catalog-api",
+    "recommendation-svc",
+    "audit-log",
+    "media-transcoder",
+    "session-cache",
+    "partner-webhooks",
+];
+
+const AGENT_SIGNOFFS: &[&str] = &[
+    "",
+    "",
+    " Let me know if anything is unclear.",
+    " I will keep an eye on it.",
+    " Thanks for your patience.",
+    " I have linked this to our internal incident.",
+    " We will update you within the day.",
+    " Feel free to add anyone from your team.",
+    " Sorry for the trouble.",
+];
+
+const CUSTOMER_SIGNOFFS: &[&str] = &[
+    "",
+    "",
+    " Thanks!",
+    " Much appreciated.",
+    " Let me know what else you need.",
+    " We are watching the dashboards.",
+    " Our release is on hold until then.",
 ];
 
 const BRANCHES: &[&str] = &["main", "develop", "release", "hotfix", "staging"];
 
 const SEEN: &[&str] = &[
-    "The logs show ", "The job output ends with ", "The events list ",
-    "Right before the failure we see ", "Our monitoring reports ",
+    "The logs show ",
+    "The job output ends with ",
+    "The events list ",
+    "Right before the failure we see ",
+    "Our monitoring reports ",
 ];
 
 const ERRORS: &[&str] = &[
-    "connection reset by peer", "context deadline exceeded", "403 Forbidden from the registry",
-    "OOMKilled", "no space left on device", "x509: certificate signed by unknown authority",
-    "rate limit exceeded", "Error acquiring the state lock", "ImagePullBackOff",
-    "CrashLoopBackOff", "exit code 137", "TLS handshake timeout",
-    "permission denied on the docker socket", "AccessDenied for sts:AssumeRole",
-    "too many open files", "upstream connect error", "invalid checksum for the provider",
-    "insufficient cpu on all nodes", "failed to flush chunk", "HTTP 429 Too Many Requests",
+    "connection reset by peer",
+    "context deadline exceeded",
+    "403 Forbidden from the registry",
+    "OOMKilled",
+    "no space left on device",
+    "x509: certificate signed by unknown authority",
+    "rate limit exceeded",
+    "Error acquiring the state lock",
+    "ImagePullBackOff",
+    "CrashLoopBackOff",
+    "exit code 137",
+    "TLS handshake timeout",
+    "permission denied on the docker socket",
+    "AccessDenied for sts:AssumeRole",
+    "too many open files",
+    "upstream connect error",
+    "invalid checksum for the provider",
+    "insufficient cpu on all nodes",
+    "failed to flush chunk",
+    "HTTP 429 Too Many Requests",
 ];
 
 const TEAMS: &[&str] = &[
-    "the checkout team", "our data engineers", "the mobile squad", "the payments team",
-    "two product teams", "the on-call engineers", "our QA team", "the release managers",
-    "the ML platform group", "the identity team", "the search team", "the integrations team",
+    "the checkout team",
+    "our data engineers",
+    "the mobile squad",
+    "the payments team",
+    "two product teams",
+    "the on-call engineers",
+    "our QA team",
+    "the release managers",
+    "the ML platform group",
+    "the identity team",
+    "the search team",
+    "the integrations team",
 ];
 
 const TRIED: &[&str] = &[
-    "rerunning the job", "clearing the cache", "rolling back the last change",
-    "rotating the credentials", "scaling the deployment up", "recreating the namespace",
-    "pinning the previous version", "increasing the timeout", "switching to another runner",
-    "draining the node", "reapplying the manifests", "refreshing the state",
-    "restarting the collector", "raising the memory limit", "checking the IAM policy",
+    "rerunning the job",
+    "clearing the cache",
+    "rolling back the last change",
+    "rotating the credentials",
+    "scaling the deployment up",
+    "recreating the namespace",
+    "pinning the previous version",
+    "increasing the timeout",
+    "switching to another runner",
+    "draining the node",
+    "reapplying the manifests",
+    "refreshing the state",
+    "restarting the collector",
+    "raising the memory limit",
+    "checking the IAM policy",
 ];
 
 const CLOSINGS: &[&str] = &[
-    "Is this a known issue on your side?", "Could you check the platform side?",
-    "Please advise on next steps.", "Any pointers would be appreciated.",
-    "We need this fixed before the Friday release.", "Let us know if you need more logs.",
-    "This worked fine last week.", "Happy to jump on a call.",
+    "Is this a known issue on your side?",
+    "Could you check the platform side?",
+    "Please advise on next steps.",
+    "Any pointers would be appreciated.",
+    "We need this fixed before the Friday release.",
+    "Let us know if you need more logs.",
+    "This worked fine last week.",
+    "Happy to jump on a call.",
 ];
 
 const FEATURES: &[&str] = &[
-    "longer retention", "a larger runner size", "support for ARM64 builds",
-    "per-team cost reports", "single sign-on", "a staging copy of production data",
-    "custom alert templates", "parallel deployments", "an approval bypass for hotfixes",
-    "a newer Kubernetes version", "read-only access for auditors", "a bigger quota",
+    "longer retention",
+    "a larger runner size",
+    "support for ARM64 builds",
+    "per-team cost reports",
+    "single sign-on",
+    "a staging copy of production data",
+    "custom alert templates",
+    "parallel deployments",
+    "an approval bypass for hotfixes",
+    "a newer Kubernetes version",
+    "read-only access for auditors",
+    "a bigger quota",
 ];
 
 const BILLING: &[&str] = &[
-    "Unexpected charge", "Invoice question", "Runner minutes overage", "Cost spike",
-    "Duplicate billing line", "Credit request", "Budget alert", "Plan upgrade quote",
+    "Unexpected charge",
+    "Invoice question",
+    "Runner minutes overage",
+    "Cost spike",
+    "Duplicate billing line",
+    "Credit request",
+    "Budget alert",
+    "Plan upgrade quote",
 ];
 
 const BILLING_DETAILS: &[&str] = &[
-    "twice the usual amount", "a line item we do not recognise", "charges after we cancelled",
-    "minutes billed at the GPU rate", "a duplicate monthly fee", "usage from another team",
+    "twice the usual amount",
+    "a line item we do not recognise",
+    "charges after we cancelled",
+    "minutes billed at the GPU rate",
+    "a duplicate monthly fee",
+    "usage from another team",
 ];
 
 const QUESTIONS: &[&str] = &[
-    "to rotate credentials for", "to request access to", "to move a team to",
-    "long data is kept in", "to set up a new project in", "to get notified about changes to",
-    "to configure a second environment in", "to export data from", "to share results from",
+    "to rotate credentials for",
+    "to request access to",
+    "to move a team to",
+    "long data is kept in",
+    "to set up a new project in",
+    "to get notified about changes to",
+    "to configure a second environment in",
+    "to export data from",
+    "to share results from",
     "to limit the costs of",
 ];
 
 const ARTIFACTS: &[&str] = &[
-    "the full job log", "the output of kubectl describe pod", "a screenshot of the dashboard",
-    "the pipeline URL", "the Terraform plan output", "the exact time of the failure",
-    "the request ID from the error page", "the collector configuration",
-    "the Helm values you deploy with", "the list of affected services",
+    "the full job log",
+    "the output of kubectl describe pod",
+    "a screenshot of the dashboard",
+    "the pipeline URL",
+    "the Terraform plan output",
+    "the exact time of the failure",
+    "the request ID from the error page",
+    "the collector configuration",
+    "the Helm values you deploy with",
+    "the list of affected services",
 ];
 
 const FINDINGS: &[&str] = &[
-    "the node group hit its maximum size", "a certificate expired on the shared ingress",
-    "the runner pool was saturated", "the state lock was held by a cancelled job",
+    "the node group hit its maximum size",
+    "a certificate expired on the shared ingress",
+    "the runner pool was saturated",
+    "the state lock was held by a cancelled job",
     "the collector dropped spans because of its memory limit",
-    "an IAM policy change removed the permission", "the cache key changed after the upgrade",
-    "DNS propagation took longer than usual", "the namespace quota was reached",
-    "a platform deploy briefly broke the API", "a retry storm overloaded the database",
+    "an IAM policy change removed the permission",
+    "the cache key changed after the upgrade",
+    "DNS propagation took longer than usual",
+    "the namespace quota was reached",
+    "a platform deploy briefly broke the API",
+    "a retry storm overloaded the database",
     "the alert route pointed at an old receiver",
 ];
 
 const AGENT_ACTIONS: &[&str] = &[
-    "raised the limit for your team", "rolled back the platform change",
-    "restarted the affected component", "cleared the stuck lock", "renewed the certificate",
-    "added capacity to the runner pool", "fixed the alert routing", "updated the IAM policy",
-    "purged the broken cache", "shipped a fix in the platform release",
+    "raised the limit for your team",
+    "rolled back the platform change",
+    "restarted the affected component",
+    "cleared the stuck lock",
+    "renewed the certificate",
+    "added capacity to the runner pool",
+    "fixed the alert routing",
+    "updated the IAM policy",
+    "purged the broken cache",
+    "shipped a fix in the platform release",
 ];
 
 const RESOLUTION_EXTRAS: &[&str] = &[
@@ -1283,9 +1563,15 @@ mod tests {
         );
         assert_eq!(activities, summary.activities as i64);
         let per_issue = comments as f64 / size as f64;
-        assert!((2.5..3.5).contains(&per_issue), "comments per issue {per_issue}");
+        assert!(
+            (2.5..3.5).contains(&per_issue),
+            "comments per issue {per_issue}"
+        );
         let per_issue = activities as f64 / size as f64;
-        assert!((5.0..8.0).contains(&per_issue), "activities per issue {per_issue}");
+        assert!(
+            (5.0..8.0).contains(&per_issue),
+            "activities per issue {per_issue}"
+        );
 
         // Setup rows.
         assert_eq!(
@@ -1430,11 +1716,13 @@ mod tests {
             ) > 0
         );
         // Full-text search has varied text to work on.
+        let titles = n(&mut conn, "SELECT count(DISTINCT title) AS n FROM issues");
+        let bodies = n(&mut conn, "SELECT count(DISTINCT body) AS n FROM comments");
+        eprintln!("distinct titles {titles}, comment bodies {bodies}");
+        assert!(titles > (size as i64) / 10, "distinct titles {titles}");
         assert!(
-            n(
-                &mut conn,
-                "SELECT count(DISTINCT title) AS n FROM issues"
-            ) > (size as i64) / 4
+            bodies > (size as i64) / 10,
+            "distinct comment bodies {bodies}"
         );
         assert!(
             n(

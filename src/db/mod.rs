@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod explain;
+pub mod generate;
 pub mod models;
 pub mod queries;
 pub mod schema;
