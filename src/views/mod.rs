@@ -151,11 +151,6 @@ pub fn render_status<T: Template>(status: StatusCode, page: &T) -> Result<HttpRe
         .body(body))
 }
 
-/// Renders a page with 200 OK.
-pub fn render<T: Template>(page: &T) -> Result<HttpResponse, AppError> {
-    render_status(StatusCode::OK, page)
-}
-
 /// A 303 redirect (POST → redirect → GET).
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
