@@ -220,7 +220,12 @@ async fn request_context(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = uuid::Uuid::new_v4().simple().to_string();
     req.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.path());
+    // The route's pattern, not the path: paths can carry one-time tokens
+    // (invitation and reset links) that must not reach the log.
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "(no route)".to_owned());
+    let span = tracing::info_span!("request", id = %id, method = %req.method(), route = %route);
     let started = Instant::now();
     let mut res = next.call(req).instrument(span.clone()).await?;
     if let Ok(value) = HeaderValue::from_str(&id) {

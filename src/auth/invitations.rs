@@ -106,6 +106,11 @@ pub fn accept(
         if !verification_tokens::mark_used(conn, invite.id)? {
             return Ok(None);
         }
+        // The e-mail got an account meanwhile (another invitation, OAuth):
+        // the link is used up and creates nothing.
+        if users::find_by_email(conn, &invite.email)?.is_some() {
+            return Ok(None);
+        }
         let role = invite.role.unwrap_or(UserRole::Customer);
         let user = users::insert(
             conn,

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::auth::session_store::USER_ID_KEY;
 use crate::auth::tokens;
 
-const CSRF_KEY: &str = "csrf";
+pub const CSRF_KEY: &str = "csrf";
 
 /// Starts a fresh session for the user: a new key (the pre-sign-in cookie
 /// becomes worthless, no fixation) and a new CSRF token.

@@ -129,7 +129,11 @@ impl SessionStore for PgSessionStore {
         .await
         .map_err(|e| UpdateError::Other(anyhow::anyhow!("{e}")))?;
         if updated == 0 {
-            // The row expired or was deleted meanwhile: start a new session.
+            // Deleted meanwhile (signed out everywhere, password reset) or
+            // expired: carry on as a new anonymous session, never bringing
+            // the sign-in back.
+            let mut state = state;
+            state.retain(|k, _| k != USER_ID_KEY && k != crate::auth::session::CSRF_KEY);
             return self.save(state, ttl).await.map_err(|e| match e {
                 SaveError::Serialization(e) => UpdateError::Serialization(e),
                 SaveError::Other(e) => UpdateError::Other(e),

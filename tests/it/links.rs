@@ -313,3 +313,50 @@ async fn disabling_a_user_ends_their_sessions() {
     assert_eq!(left, 0);
     assert_eq!(app.get("/account").await.status(), 303);
 }
+
+#[tokio::test]
+async fn one_time_links_stay_out_of_the_log_and_never_fail_with_500() {
+    let app = TestApp::spawn().await;
+    app.sign_in("admin@example.com").await;
+    let mut paths = Vec::new();
+    for _ in 0..2 {
+        let res = admin_post(
+            &app,
+            "/admin/invitations",
+            &[
+                ("email", "twice@example.com"),
+                ("role", "agent"),
+                ("customer_id", ""),
+            ],
+        )
+        .await;
+        let link = created_link(&res.text().await.unwrap());
+        paths.push(link.strip_prefix(&app.address).unwrap().to_owned());
+    }
+    let token = paths[0].rsplit('/').next().unwrap().to_owned();
+    let accept = |path: String| {
+        let browser = app.other_browser();
+        async move {
+            let t = browser.form_token(&path).await;
+            browser
+                .post_form(
+                    &path,
+                    &[
+                        ("csrf_token", &t),
+                        ("name", "Twice"),
+                        ("password", "a-good-long-password"),
+                        ("confirm_password", "a-good-long-password"),
+                    ],
+                )
+                .await
+                .status()
+        }
+    };
+    assert_eq!(accept(paths[0].clone()).await, 303);
+    // The second invitation for the same e-mail: used up, not a 500.
+    assert_eq!(accept(paths[1].clone()).await, 404);
+    assert!(
+        !crate::helpers::logs::captured().contains(&token),
+        "the token is not logged"
+    );
+}

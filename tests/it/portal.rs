@@ -751,3 +751,97 @@ async fn the_issue_list_filters_searches_and_pages() {
     let doc = html::parse(&res.text().await.unwrap());
     assert!(!html::text(&doc, ".flash-warning").is_empty());
 }
+
+#[tokio::test]
+async fn customers_do_not_see_agent_only_changes_in_the_activity() {
+    let app = TestApp::spawn().await;
+    let number = app.count(
+        "SELECT min(i.number) AS n FROM issues i WHERE i.status = 'open' \
+         AND i.customer_id = (SELECT customer_id FROM users WHERE email = 'customer1@example.com')",
+    );
+    let agent = app.other_browser();
+    agent.sign_in("agent2@example.com").await;
+    let doc = html::parse(
+        &agent
+            .get(&format!("/issues/{number}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let get = |name: &str| {
+        html::attrs(&doc, &format!("#ticket-form input[name={name}]"), "value").remove(0)
+    };
+    let (token, version) = (get("csrf_token"), get("version"));
+    let res = agent
+        .post_form(
+            &format!("/issues/{number}/update"),
+            &[
+                ("csrf_token", &token),
+                ("version", &version),
+                ("priority", "high"),
+                ("assignee_id", "me"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    app.sign_in("customer1@example.com").await;
+    let doc = html::parse(
+        &app.get(&format!("/issues/{number}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let timeline = html::text(&doc, ".timeline");
+    assert!(!timeline.contains("priority"), "{timeline}");
+    assert!(!timeline.contains("Sam Support"), "{timeline}");
+}
+
+#[tokio::test]
+async fn two_clicks_at_once_still_make_one_issue() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let fields = valid_form(&app).await;
+    let before = counts(&app)[0];
+    let (a, b) = tokio::join!(
+        post(&app, "/issues", &fields),
+        post(&app, "/issues", &fields)
+    );
+    assert_eq!(a.status(), 303);
+    assert_eq!(b.status(), 303);
+    assert_eq!(a.headers()["location"], b.headers()["location"]);
+    assert_eq!(counts(&app)[0], before + 1);
+}
+
+#[tokio::test]
+async fn a_form_session_from_a_link_cannot_read_or_take_others_feedback() {
+    let app = TestApp::spawn().await;
+    let shared = uuid::Uuid::new_v4().to_string();
+    app.sign_in("customer1@example.com").await;
+    let doc = html::parse(
+        &app.get(&format!(
+            "/issues/new?primary_plane=eks&form_session_id={shared}"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap(),
+    );
+    let own = html::attrs(&doc, "#issue-form input[name=form_session_id]", "value").remove(0);
+    assert_ne!(own, shared, "a new form gets its own session id");
+}
+
+#[tokio::test]
+async fn out_of_range_dates_and_cursors_are_notices_not_errors() {
+    let app = TestApp::spawn().await;
+    app.sign_in("agent1@example.com").await;
+    for path in [
+        "/issues?before=-300000000000000000_00000000-0000-0000-0000-000000000000",
+        "/queue?from=-5000-01-01",
+        "/queue?after=high.-300000000000000000.00000000-0000-0000-0000-000000000000",
+        "/queue?to=99999-01-01",
+    ] {
+        assert_eq!(app.get(path).await.status(), 200, "{path}");
+    }
+}

@@ -62,11 +62,14 @@ pub fn insert(conn: &mut PgConnection, new: &NewDocFeedback) -> QueryResult<DocF
 pub fn attach_to_issue(
     conn: &mut PgConnection,
     form_session_id: Uuid,
+    user_id: Uuid,
     issue_id: Uuid,
 ) -> QueryResult<usize> {
+    // Only the filer's own feedback: a form session id can be shared in a link.
     diesel::update(
         doc_feedback::table
             .filter(doc_feedback::form_session_id.eq(form_session_id))
+            .filter(doc_feedback::user_id.eq(user_id))
             .filter(doc_feedback::issue_id.is_null()),
     )
     .set(doc_feedback::issue_id.eq(issue_id))

@@ -250,11 +250,15 @@ pub fn record_feedback(
 /// Doc ids this form session already answered, with the answer.
 pub fn feedback_of_session(
     conn: &mut PgConnection,
+    user_id: Uuid,
     form_session_id: Uuid,
 ) -> QueryResult<Vec<(Uuid, bool)>> {
     use crate::db::schema::doc_feedback::dsl as f;
+    // Unfiled feedback of this user only (the index covers unfiled rows).
     f::doc_feedback
         .filter(f::form_session_id.eq(form_session_id))
+        .filter(f::issue_id.is_null())
+        .filter(f::user_id.eq(user_id))
         .filter(f::doc_id.is_not_null())
         .order(f::created_at.asc())
         .select((f::doc_id.assume_not_null(), f::marked_helpful))
@@ -272,15 +276,23 @@ pub fn file_issue(
     issue: &ValidIssue,
 ) -> QueryResult<Issue> {
     conn.transaction(|conn| {
-        if let Some(token) = issue.submit_token
-            && let Some(existing) = issues_t::table
+        let mut submit_token = issue.submit_token;
+        if let Some(token) = submit_token {
+            // Two clicks of one form queue here; the second finds the first's issue.
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked")
+                .bind::<Text, _>(token.to_string())
+                .execute(conn)?;
+            let existing = issues_t::table
                 .filter(issues_t::submit_token.eq(token))
-                .filter(issues_t::customer_id.eq(customer_id))
                 .select(Issue::as_select())
                 .first(conn)
-                .optional()?
-        {
-            return Ok(existing);
+                .optional()?;
+            match existing {
+                Some(existing) if existing.customer_id == customer_id => return Ok(existing),
+                // Someone else's token (a copied form): file without it.
+                Some(_) => submit_token = None,
+                None => {}
+            }
         }
         let row = issues::insert(
             conn,
@@ -298,7 +310,7 @@ pub fn file_issue(
                 priority: IssuePriority::Medium,
                 category: issue.category,
                 created_at: None,
-                submit_token: issue.submit_token,
+                submit_token,
             },
         )?;
         let mut plane_rows = vec![NewIssuePlane {
@@ -341,7 +353,7 @@ pub fn file_issue(
             },
         )?;
         if let Some(session) = issue.form_session_id {
-            doc_feedback::attach_to_issue(conn, session, row.id)?;
+            doc_feedback::attach_to_issue(conn, session, creator.id, row.id)?;
         }
         Ok(row)
     })
@@ -409,10 +421,13 @@ pub fn list_issues(
         );
     }
     if let Some((created_at, id)) = filter.before {
+        // A row comparison is an index range; an OR of conditions is not.
         query = query.filter(
-            issues_t::created_at
-                .lt(created_at)
-                .or(issues_t::created_at.eq(created_at).and(issues_t::id.lt(id))),
+            diesel::dsl::sql::<Bool>("(issues.created_at, issues.id) < (")
+                .bind::<diesel::sql_types::Timestamptz, _>(created_at)
+                .sql(", ")
+                .bind::<SqlUuid, _>(id)
+                .sql(")"),
         );
     }
     let mut rows: Vec<Issue> = query
@@ -508,9 +523,17 @@ pub struct IssueDetail {
     pub staff: Option<StaffView>,
 }
 
-/// Activities a customer may see: not those about internal notes.
+/// Activities a customer may see: an allow-list, so that agent-only
+/// fields (priority, assignee) and internal notes never show.
 fn visible_to_customers(activity: &IssueActivity) -> bool {
-    activity.action != actions::INTERNAL_NOTE
+    [
+        actions::CREATED,
+        actions::STATUS_CHANGED,
+        actions::CATEGORY_CHANGED,
+        actions::COMMENTED,
+        actions::RESOLVED,
+    ]
+    .contains(&activity.action.as_str())
 }
 
 pub fn issue_detail(

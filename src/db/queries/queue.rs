@@ -12,8 +12,8 @@ use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatu
 use crate::db::models::issues::Issue;
 use crate::db::schema::{customers, environments, issue_planes, issues, planes, users};
 
-/// Counts above this show as "10,000+": exact counts of big sets cost a scan.
-pub const COUNT_CAP: i64 = 10_000;
+/// Counts above this show as "1,000+": exact counts of big sets cost a scan.
+pub const COUNT_CAP: i64 = 1_000;
 
 /// The same predicate text as the partial indexes, so the planner uses them.
 const ACTIVE: &str = "issues.status IN ('open', 'in_progress')";
@@ -72,8 +72,14 @@ impl Cursor {
         let priority = IssuePriority::parse(parts.next()?)?;
         let at = DateTime::from_timestamp_micros(parts.next()?.parse().ok()?)?;
         let id = Uuid::parse_str(parts.next()?).ok()?;
-        Some(Self { priority, at, id })
+        in_range(at).then_some(Self { priority, at, id })
     }
+}
+
+/// Times PostgreSQL and people both accept (chrono allows years PostgreSQL
+/// refuses, which would otherwise be a database error).
+pub fn in_range(at: DateTime<Utc>) -> bool {
+    (1970..=9999).contains(&chrono::Datelike::year(&at))
 }
 
 /// Assignee filter: nobody, or one person.
@@ -141,7 +147,7 @@ macro_rules! page_query {
     ($me:expr, $filter:expr) => {{
         let me: Uuid = $me;
         let filter: &QueueFilter = $filter;
-    let mut query = issues::table
+        let mut query = issues::table
             .inner_join(customers::table)
             .inner_join(planes::table)
             .inner_join(environments::table.on(environments::id.eq(issues::environment_id)))
@@ -217,13 +223,23 @@ macro_rules! page_query {
             query = query.filter(issues::created_at.lt(to.and_utc()));
         }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            // Title and description, or any comment of the ticket.
+            // Title and description, or any comment of the ticket. Each side
+            // takes its newest 1,000 matches, so a common word walks an index
+            // by date and a rare one uses the full-text index; the results
+            // are the newest matches.
             query = query.filter(
-                diesel::dsl::sql::<Bool>("(issues.search @@ websearch_to_tsquery('english', ")
-                    .bind::<Text, _>(q.to_owned())
-                    .sql(") OR issues.id IN (SELECT c.issue_id FROM comments c WHERE c.search @@ websearch_to_tsquery('english', ")
-                    .bind::<Text, _>(q.to_owned())
-                    .sql(")))"),
+                diesel::dsl::sql::<Bool>(
+                    "issues.id IN (SELECT m.id FROM (SELECT i2.id FROM issues i2 \
+                     WHERE i2.search @@ websearch_to_tsquery('english', ",
+                )
+                .bind::<Text, _>(q.to_owned())
+                .sql(
+                    ") ORDER BY i2.created_at DESC LIMIT 1000) m UNION SELECT n.issue_id FROM \
+                     (SELECT c.issue_id FROM comments c \
+                     WHERE c.search @@ websearch_to_tsquery('english', ",
+                )
+                .bind::<Text, _>(q.to_owned())
+                .sql(") ORDER BY c.created_at DESC LIMIT 1000) n)"),
             );
         }
         if let Some(after) = filter.after {
@@ -381,9 +397,9 @@ mod tests {
     #[test]
     fn counts_are_grouped_and_capped() {
         assert_eq!(format_count(7), "7");
-        assert_eq!(format_count(1234), "1,234");
-        assert_eq!(format_count(10_000), "10,000");
-        assert_eq!(format_count(10_001), "10,000+");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1_000), "1,000");
+        assert_eq!(format_count(1_001), "1,000+");
     }
 
     #[test]

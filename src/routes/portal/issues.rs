@@ -54,7 +54,7 @@ fn encode_cursor(created_at: DateTime<Utc>, id: Uuid) -> String {
 fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, Uuid)> {
     let (micros, id) = cursor.split_once('_')?;
     let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
-    Some((at, Uuid::parse_str(id).ok()?))
+    crate::db::queries::queue::in_range(at).then_some((at, Uuid::parse_str(id).ok()?))
 }
 
 /// GET /issues — signed-in users: customers their customer's issues, staff all.

@@ -259,6 +259,7 @@ async fn form_view(
     let chosen = draft.chosen_planes();
     let title_and_text = format!("{} {}", draft.title, draft.description);
     let session_id = Uuid::parse_str(&draft.form_session_id).ok();
+    let user_id = user.id;
     let draft_for_query = draft.clone();
     let (defs, suggestions, resolved, answered) = db::run(pool, move |conn| {
         let defs = portal::definitions(conn, customer_id, &chosen)?;
@@ -276,7 +277,7 @@ async fn form_view(
             portal::suggest_resolved(conn, customer_id, &plane_ids, &query)?
         };
         let answered = match session_id {
-            Some(id) => portal::feedback_of_session(conn, id)?,
+            Some(id) => portal::feedback_of_session(conn, user_id, id)?,
             None => Vec::new(),
         };
         // Docs already answered stay in view even when the ranking moves on.
@@ -428,6 +429,9 @@ pub async fn new_issue_form(
     let Some(customer) = customer_for(&pool, &user, &draft).await? else {
         return choose_customer(&page, &pool).await;
     };
+    // A new form gets its own ids, whatever a link says.
+    draft.form_session_id.clear();
+    draft.submit_token.clear();
     fresh_ids(&mut draft);
     // A fresh form from a link: unknown or wrong pre-fill values are simply
     // not applied, and nothing is flagged until the customer submits.

@@ -161,7 +161,11 @@ fn parse_filter(params: &Params, after: Option<&str>, notices: &mut Vec<String>)
         parsed
     }
     let uuid = |s: &str| Uuid::parse_str(s).ok();
-    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let date = |s: &str| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|d| (1970..=9999).contains(&chrono::Datelike::year(d)))
+    };
     let mut filter = QueueFilter {
         view: pick(&params.view, "view", View::parse, notices).unwrap_or(View::Open),
         status: pick(&params.status, "status", IssueStatus::parse, notices),
