@@ -13,7 +13,7 @@ use crate::db::models::issue_activities::{self, NewIssueActivity, actions};
 use crate::db::models::issues::{self, Issue, IssueChangeset};
 use crate::db::models::resolutions::{self, NewResolution};
 use crate::db::models::users::{self, User};
-use crate::db::queries::portal::display_name;
+use crate::db::queries::portal::{Viewer, display_name, find_visible};
 use crate::domain::lifecycle::{self, Actor};
 use crate::error::AppError;
 
@@ -43,6 +43,70 @@ type Entry = (
 /// A refusal a person can act on (shown beside the form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused(pub String);
+
+/// Loads the ticket `number` as `actor` may see it and applies `change`,
+/// in one transaction. A form without its version is damaged (400).
+pub fn change_visible(
+    conn: &mut PgConnection,
+    actor: &User,
+    number: i64,
+    version: Option<i32>,
+    change: &TicketChange,
+) -> Result<Result<Issue, Refused>, AppError> {
+    conn.transaction(|conn| {
+        let issue = find_visible(conn, Viewer::of(actor), number)?;
+        let version = version
+            .ok_or_else(|| AppError::BadRequest("The form is damaged; reload the page.".into()))?;
+        apply_change(conn, actor, &issue, version, change)
+    })
+}
+
+/// Adds a public reply or an internal note to the ticket `number` as
+/// `author` may see it, with its activity row, and marks the ticket updated.
+pub fn add_comment(
+    conn: &mut PgConnection,
+    author: &User,
+    number: i64,
+    body: &str,
+    internal: bool,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let issue = find_visible(conn, Viewer::of(author), number)?;
+        comments::insert(
+            conn,
+            &NewComment {
+                issue_id: issue.id,
+                author_id: author.id,
+                body,
+                is_internal: internal,
+                created_at: None,
+            },
+        )?;
+        let (action, what) = if internal {
+            (actions::INTERNAL_NOTE, "added an internal note")
+        } else {
+            (actions::COMMENTED, "replied")
+        };
+        issue_activities::insert(
+            conn,
+            &NewIssueActivity {
+                issue_id: issue.id,
+                actor_id: Some(author.id),
+                action,
+                field: None,
+                from_value: None,
+                to_value: None,
+                description: &format!("{} {what}", display_name(author)),
+                created_at: None,
+            },
+        )?;
+        // "Recently updated" sorts see the reply.
+        diesel::update(crate::db::schema::issues::table.find(issue.id))
+            .set(crate::db::schema::issues::updated_at.eq(diesel::dsl::now))
+            .execute(conn)?;
+        Ok(())
+    })
+}
 
 /// Applies `change` to `issue` (loaded by the caller, scoped to the actor,
 /// inside the caller's transaction). A ticket changed since `version` is a
@@ -155,23 +219,21 @@ pub fn apply_change(
         ));
     }
     if let Some(to) = change.assignee.filter(|a| *a != issue.assignee_id) {
-        let name_of =
-            |conn: &mut PgConnection, id: Option<Uuid>| -> Result<Option<String>, AppError> {
-                match id {
-                    None => Ok(None),
-                    Some(id) => Ok(Some(display_name(&users::find(conn, id)?))),
+        let name_of = |conn: &mut PgConnection, id: Uuid| -> Result<String, AppError> {
+            Ok(display_name(&users::find(conn, id)?))
+        };
+        let to_name = match to {
+            None => None,
+            Some(id) => match users::find(conn, id).ok() {
+                Some(a)
+                    if matches!(a.role, UserRole::Agent | UserRole::Admin) && !a.is_disabled() =>
+                {
+                    Some(display_name(&a))
                 }
-            };
-        if let Some(id) = to {
-            let agent = users::find(conn, id).ok();
-            if !agent.is_some_and(|a| {
-                matches!(a.role, UserRole::Agent | UserRole::Admin) && !a.is_disabled()
-            }) {
-                return refuse("Assign tickets to an active agent from the list.");
-            }
-        }
-        let from_name = name_of(conn, issue.assignee_id)?;
-        let to_name = name_of(conn, to)?;
+                _ => return refuse("Assign tickets to an active agent from the list."),
+            },
+        };
+        let from_name = issue.assignee_id.map(|id| name_of(conn, id)).transpose()?;
         set.assignee_id = Some(to);
         let (action, description) = match &to_name {
             Some(name) if to == Some(actor.id) => {

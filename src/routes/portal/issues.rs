@@ -6,16 +6,13 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::extractors::CurrentUser;
-use crate::db::models::comments::{self, NewComment};
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
-use crate::db::models::issue_activities::{self, NewIssueActivity, actions};
 use crate::db::models::users::User;
-use crate::db::queries::portal::{self, IssueDetail, ListFilter, ListRow, Viewer, display_name};
+use crate::db::queries::portal::{self, IssueDetail, ListFilter, ListRow, Viewer};
 use crate::db::queries::tickets::{self, TicketChange};
 use crate::db::{self, PgPool};
 use crate::domain::lifecycle::{self, Actor};
@@ -288,45 +285,9 @@ pub async fn create_comment(
         }
     };
     let internal = user.is_staff() && form.internal == "true";
-    let viewer = Viewer::of(&user);
     let author = user.clone();
     db::run(&pool, move |conn| {
-        conn.transaction(|conn| {
-            let issue = portal::find_visible(conn, viewer, number)?;
-            comments::insert(
-                conn,
-                &NewComment {
-                    issue_id: issue.id,
-                    author_id: author.id,
-                    body: &body,
-                    is_internal: internal,
-                    created_at: None,
-                },
-            )?;
-            let (action, what) = if internal {
-                (actions::INTERNAL_NOTE, "added an internal note")
-            } else {
-                (actions::COMMENTED, "replied")
-            };
-            issue_activities::insert(
-                conn,
-                &NewIssueActivity {
-                    issue_id: issue.id,
-                    actor_id: Some(author.id),
-                    action,
-                    field: None,
-                    from_value: None,
-                    to_value: None,
-                    description: &format!("{} {what}", display_name(&author)),
-                    created_at: None,
-                },
-            )?;
-            // Touch the issue so "recently updated" sorts see the reply.
-            diesel::update(crate::db::schema::issues::table.find(issue.id))
-                .set(crate::db::schema::issues::updated_at.eq(diesel::dsl::now))
-                .execute(conn)?;
-            Ok::<_, AppError>(())
-        })
+        tickets::add_comment(conn, &author, number, &body, internal)
     })
     .await?;
     let message = if internal {
@@ -357,26 +318,19 @@ async fn change_status(
     reason: Option<String>,
 ) -> Result<(), AppError> {
     let version: Option<i32> = version.parse().ok();
-    let viewer = Viewer::of(user);
     let who = user.clone();
-    db::run(pool, move |conn| {
-        conn.transaction(|conn| {
-            let issue = portal::find_visible(conn, viewer, number)?;
-            let version = version.ok_or_else(|| {
-                AppError::BadRequest("The form is damaged; reload the page.".into())
-            })?;
-            let change = TicketChange {
-                status: Some(to),
-                reopen_reason: reason,
-                ..TicketChange::default()
-            };
-            match tickets::apply_change(conn, &who, &issue, version, &change)? {
-                Ok(_) => Ok(()),
-                Err(refused) => Err(AppError::Conflict(refused.0)),
-            }
-        })
+    let change = TicketChange {
+        status: Some(to),
+        reopen_reason: reason,
+        ..TicketChange::default()
+    };
+    let outcome = db::run(pool, move |conn| {
+        tickets::change_visible(conn, &who, number, version, &change)
     })
-    .await
+    .await?;
+    outcome
+        .map(|_| ())
+        .map_err(|refused| AppError::Conflict(refused.0))
 }
 
 /// POST /issues/{number}/close — the issue's customer and staff.

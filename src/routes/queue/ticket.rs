@@ -5,7 +5,6 @@
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, web};
 use chrono::DateTime;
-use diesel::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -98,13 +97,7 @@ pub async fn update_ticket(
     let viewer = Viewer::of(&agent);
     let actor = agent.clone();
     let outcome = db::run(&pool, move |conn| {
-        conn.transaction(|conn| {
-            let issue = portal::find_visible(conn, viewer, number)?;
-            let version = version.ok_or_else(|| {
-                AppError::BadRequest("The form is damaged; reload the page.".into())
-            })?;
-            tickets::apply_change(conn, &actor, &issue, version, &change)
-        })
+        tickets::change_visible(conn, &actor, number, version, &change)
     })
     .await;
     match outcome {
