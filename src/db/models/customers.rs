@@ -113,29 +113,6 @@ pub fn add_domain(
         .get_result(conn)
 }
 
-/// The domains of one customer, alphabetically.
-pub fn domains_of(conn: &mut PgConnection, customer_id: Uuid) -> QueryResult<Vec<CustomerDomain>> {
-    customer_domains::table
-        .filter(customer_domains::customer_id.eq(customer_id))
-        .order(customer_domains::domain.asc())
-        .select(CustomerDomain::as_select())
-        .load(conn)
-}
-
-/// Removes a domain of this customer; returns how many rows went (0 or 1).
-pub fn remove_domain(
-    conn: &mut PgConnection,
-    customer_id: Uuid,
-    domain: &str,
-) -> QueryResult<usize> {
-    diesel::delete(
-        customer_domains::table
-            .filter(customer_domains::customer_id.eq(customer_id))
-            .filter(customer_domains::domain.eq(normalize_domain(domain))),
-    )
-    .execute(conn)
-}
-
 fn normalize_domain(domain: &str) -> String {
     domain.trim().to_lowercase()
 }

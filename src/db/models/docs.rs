@@ -143,22 +143,3 @@ pub fn set_context_options(
         Ok(())
     })
 }
-
-/// The plane links of these docs in one query (catalog pages).
-pub fn planes_for_docs(conn: &mut PgConnection, doc_ids: &[Uuid]) -> QueryResult<Vec<DocPlane>> {
-    doc_planes::table
-        .filter(doc_planes::doc_id.eq_any(doc_ids))
-        .select(DocPlane::as_select())
-        .load(conn)
-}
-
-/// The option tags of these docs in one query.
-pub fn context_options_for_docs(
-    conn: &mut PgConnection,
-    doc_ids: &[Uuid],
-) -> QueryResult<Vec<DocContextOption>> {
-    doc_context_options::table
-        .filter(doc_context_options::doc_id.eq_any(doc_ids))
-        .select(DocContextOption::as_select())
-        .load(conn)
-}

@@ -49,19 +49,6 @@ pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Environment> {
         .first(conn)
 }
 
-/// An environment only if it belongs to this customer (a foreign id is NotFound).
-pub fn find_for_customer(
-    conn: &mut PgConnection,
-    customer_id: Uuid,
-    id: Uuid,
-) -> QueryResult<Environment> {
-    environments::table
-        .filter(environments::id.eq(id))
-        .filter(environments::customer_id.eq(customer_id))
-        .select(Environment::as_select())
-        .first(conn)
-}
-
 /// A customer's environments, dev → production (the enum's order), then by name.
 pub fn list_for_customer(
     conn: &mut PgConnection,

@@ -134,14 +134,6 @@ pub fn find_many(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<Issue
         .load(conn)
 }
 
-/// Unscoped, like [`find`]; a missing number is `NotFound`.
-pub fn find_by_number(conn: &mut PgConnection, number: i64) -> QueryResult<Issue> {
-    issues::table
-        .filter(issues::number.eq(number))
-        .select(Issue::as_select())
-        .first(conn)
-}
-
 pub fn count(conn: &mut PgConnection) -> QueryResult<i64> {
     issues::table.count().get_result(conn)
 }
@@ -187,15 +179,6 @@ pub fn insert_contexts(
     diesel::insert_into(issue_plane_contexts::table)
         .values(rows)
         .execute(conn)
-}
-
-/// The planes of an issue, the primary one first.
-pub fn planes_of(conn: &mut PgConnection, issue_id: Uuid) -> QueryResult<Vec<IssuePlane>> {
-    issue_planes::table
-        .filter(issue_planes::issue_id.eq(issue_id))
-        .order((issue_planes::is_primary.desc(), issue_planes::id.asc()))
-        .select(IssuePlane::as_select())
-        .load(conn)
 }
 
 /// The context values of an issue (join them to contexts for labels/order).

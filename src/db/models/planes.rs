@@ -175,25 +175,6 @@ pub fn insert_context(conn: &mut PgConnection, new: &NewPlaneContext) -> QueryRe
         .get_result(conn)
 }
 
-pub fn find_context(conn: &mut PgConnection, id: Uuid) -> QueryResult<PlaneContext> {
-    plane_contexts::table
-        .find(id)
-        .select(PlaneContext::as_select())
-        .first(conn)
-}
-
-/// Fails with a query-builder error when the changeset is empty.
-pub fn update_context(
-    conn: &mut PgConnection,
-    id: Uuid,
-    changes: &PlaneContextChangeset,
-) -> QueryResult<PlaneContext> {
-    diesel::update(plane_contexts::table.find(id))
-        .set(changes)
-        .returning(PlaneContext::as_returning())
-        .get_result(conn)
-}
-
 /// The active context fields of these planes in one query, grouped by plane
 /// and in display order within each (the submission form).
 pub fn contexts_for_planes(
@@ -240,25 +221,6 @@ pub fn insert_option(
         .get_result(conn)
 }
 
-pub fn find_option(conn: &mut PgConnection, id: Uuid) -> QueryResult<PlaneContextOption> {
-    plane_context_options::table
-        .find(id)
-        .select(PlaneContextOption::as_select())
-        .first(conn)
-}
-
-/// Fails with a query-builder error when the changeset is empty.
-pub fn update_option(
-    conn: &mut PgConnection,
-    id: Uuid,
-    changes: &PlaneContextOptionChangeset,
-) -> QueryResult<PlaneContextOption> {
-    diesel::update(plane_context_options::table.find(id))
-        .set(changes)
-        .returning(PlaneContextOption::as_returning())
-        .get_result(conn)
-}
-
 /// The active options of these contexts in one query, in display order
 /// (callers group them by `plane_context_id`).
 pub fn options_for_contexts(
@@ -268,21 +230,6 @@ pub fn options_for_contexts(
     plane_context_options::table
         .filter(plane_context_options::plane_context_id.eq_any(context_ids))
         .filter(plane_context_options::is_active.eq(true))
-        .order((
-            plane_context_options::display_order.asc(),
-            plane_context_options::label.asc(),
-        ))
-        .select(PlaneContextOption::as_select())
-        .load(conn)
-}
-
-/// Every option of these contexts, inactive ones included (admin).
-pub fn all_options_for_contexts(
-    conn: &mut PgConnection,
-    context_ids: &[Uuid],
-) -> QueryResult<Vec<PlaneContextOption>> {
-    plane_context_options::table
-        .filter(plane_context_options::plane_context_id.eq_any(context_ids))
         .order((
             plane_context_options::display_order.asc(),
             plane_context_options::label.asc(),
