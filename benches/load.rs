@@ -349,8 +349,13 @@ async fn main() {
     );
     println!("| route | max req/s | × baseline | p50 ms @ ½ max | p99 ms @ ½ max | failed |");
     println!("|---|---:|---:|---:|---:|---:|");
+    // BENCH_ONLY=queue measures the routes whose names contain it (and the baseline).
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let mut baseline = None;
     for (name, c, req) in routes {
+        if baseline.is_some() && !name.contains(only.as_str()) {
+            continue;
+        }
         let (rate, failed) = closed_loop(c, &cfg, &req).await;
         let base = *baseline.get_or_insert(rate);
         let lat = open_loop(c, &cfg, &req, rate / 2.0).await;

@@ -135,11 +135,13 @@ fn serve(
     let pool = web::Data::new(pool);
     let config = web::Data::new(config);
     let providers = web::Data::new(providers);
+    let caches = web::Data::new(crate::db::cache::Caches::default());
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
             .app_data(config.clone())
             .app_data(providers.clone())
+            .app_data(caches.clone())
             .app_data(web::FormConfig::default().limit(256 * 1024))
             .app_data(web::PayloadConfig::default().limit(1024 * 1024))
             .wrap(from_fn(crate::auth::csrf::protect))

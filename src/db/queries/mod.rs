@@ -1,4 +1,5 @@
 //! Read models spanning several tables (queue, analytics, search).
+pub mod directory;
 pub mod portal;
 pub mod queue;
 pub mod tickets;

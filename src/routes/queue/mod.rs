@@ -3,6 +3,8 @@
 
 pub mod ticket;
 
+use std::sync::Arc;
+
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -10,10 +12,9 @@ use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAgent;
-use crate::db::models::customers::{self, Customer};
+use crate::db::cache::{Caches, Markers};
 use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus};
-use crate::db::models::planes::{self, Plane};
-use crate::db::models::users::{self, User};
+use crate::db::queries::directory::Directory;
 use crate::db::queries::portal::display_name;
 use crate::db::queries::queue::{self, Assignee, Cursor, QueueFilter, QueueRow, Sort, View};
 use crate::db::queries::tickets::{self, TicketChange};
@@ -38,9 +39,8 @@ struct QueuePage {
     rows: Vec<QueueRow>,
     next_page: Option<String>,
     notices: Vec<String>,
-    agents: Vec<User>,
-    customers: Vec<Customer>,
-    planes: Vec<Plane>,
+    /// Names and the customer, plane and agent lists.
+    directory: Arc<Directory>,
     statuses: &'static [IssueStatus],
     priorities: &'static [IssuePriority],
     categories: &'static [IssueCategory],
@@ -212,6 +212,7 @@ pub async fn list_queue(
     RequireAgent(agent): RequireAgent,
     page: Page,
     pool: web::Data<PgPool>,
+    caches: web::Data<Caches>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (pairs, _) = form_pairs::decode(req.query_string().as_bytes());
@@ -220,13 +221,18 @@ pub async fn list_queue(
     let filter = parse_filter(&params, after.as_deref(), &mut notices);
     let me = agent.id;
     let query_filter = filter.clone();
-    let (rows, more, counts, agents, customers, planes) = db::run(&pool, move |conn| {
-        let (rows, more) = queue::list(conn, me, &query_filter, PER_PAGE)?;
-        let counts = queue::view_counts(conn, me)?;
-        let agents = users::list_agents(conn)?;
-        let customers = customers::list(conn)?;
-        let planes = planes::list_active(conn)?;
-        Ok::<_, AppError>((rows, more, counts, agents, customers, planes))
+    let (rows, more, counts, directory) = db::run(&pool, move |conn| {
+        // Read before the page, so a cache entry is never newer than it.
+        let markers = Markers::read(conn)?;
+        let (issues, more) = queue::list(conn, me, &query_filter, PER_PAGE)?;
+        let directory =
+            caches.directory(conn, markers, issues.iter().flat_map(|i| i.named_ids()))?;
+        let counts = caches.view_counts(conn, markers, me)?;
+        let rows: Vec<QueueRow> = issues
+            .into_iter()
+            .map(|issue| QueueRow::new(issue, &directory))
+            .collect();
+        Ok::<_, AppError>((rows, more, counts, directory))
     })
     .await?;
     let tabs = counts
@@ -258,9 +264,7 @@ pub async fn list_queue(
         rows,
         next_page,
         notices,
-        agents,
-        customers,
-        planes,
+        directory,
         statuses: IssueStatus::ALL,
         priorities: IssuePriority::ALL,
         categories: IssueCategory::ALL,
