@@ -219,6 +219,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         search -> Nullable<Tsvector>,
         submit_token -> Nullable<Uuid>,
+        comment_search -> Tsvector,
     }
 }
 

@@ -598,6 +598,41 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
     );
 }
 
+/// A ticket's searchable words are capped (PostgreSQL's tsvector holds
+/// 1 MB); replies past that are still saved, never a 500.
+#[tokio::test]
+async fn replies_beyond_the_search_limit_are_still_saved() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let f = valid_form(&app).await;
+    let location = post(&app, "/issues", &f).await.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let token = f[0].1.clone();
+    // 70 replies of ~20,000 characters of distinct words: about 1.4 MB of words.
+    for k in 0..70 {
+        let body: String = (0..2_200).map(|i| format!("k{k}w{i} ")).collect();
+        let body = &body[..body.len().min(20_000)];
+        let res = app
+            .post_form(
+                &format!("{location}/comments"),
+                &[("csrf_token", &token), ("body", body)],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "reply {k}");
+    }
+    let number: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM comments c JOIN issues i ON i.id = c.issue_id \
+             WHERE i.number = {number}"
+        )),
+        70
+    );
+    assert_eq!(app.get(&location).await.status(), 200);
+}
+
 #[tokio::test]
 async fn internal_notes_never_reach_the_customer() {
     let app = TestApp::spawn().await;

@@ -204,6 +204,34 @@ async fn filters_and_search_narrow_the_queue() {
         "SELECT split_part(title, ' ', 1) AS s FROM issues WHERE number = {number}"
     ));
     assert!(numbers(&queue(&app, &format!("view=all&q={title_word}")).await).contains(&number));
+    // Comments written outside the app (an import, with their own dates)
+    // are searchable too, and adding words is not an edit of the ticket.
+    let updated = || {
+        app.text(&format!(
+            "SELECT updated_at::text AS s FROM issues WHERE number = {number}"
+        ))
+    };
+    let before = updated();
+    app.exec(&format!(
+        "INSERT INTO comments (issue_id, author_id, body, created_at) VALUES \
+         ('{issue_id}', '{author}', 'the gyroscope drifted', '2020-01-01'), \
+         ('{issue_id}', '{author}', 'the quasar flickered', '2020-01-02')"
+    ));
+    assert_eq!(updated(), before);
+    for word in ["gyroscope", "quasar", "capacitor"] {
+        assert_eq!(
+            numbers(&queue(&app, &format!("view=all&q={word}")).await),
+            vec![number],
+            "{word}"
+        );
+    }
+    // A deleted comment's words go with it.
+    app.exec("DELETE FROM comments WHERE body = 'the gyroscope drifted'");
+    assert!(numbers(&queue(&app, "view=all&q=gyroscope").await).is_empty());
+    assert_eq!(
+        numbers(&queue(&app, "view=all&q=quasar").await),
+        vec![number]
+    );
 }
 
 #[tokio::test]
@@ -264,6 +292,18 @@ async fn keyset_pages_cover_every_ticket_once_even_with_ties() {
         assert_eq!(seen.len() as i64, total, "{sort}: every ticket once");
         assert!(pages >= 3, "{sort}: several pages");
     }
+    // Searched pages too reach the last match.
+    let mut seen = Vec::new();
+    let mut next = Some("/queue?view=all&q=%22same+instant%22".to_owned());
+    while let Some(url) = next {
+        let body = app.get(&url).await.text().await.unwrap();
+        seen.extend(numbers(&body));
+        next = html::attrs(&html::parse(&body), "nav.pagination a", "href").pop();
+        assert!(seen.len() <= 130, "runaway pagination");
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 130, "every tie found once by search");
 }
 
 #[tokio::test]

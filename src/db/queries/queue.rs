@@ -262,23 +262,15 @@ macro_rules! page_query {
             query = query.filter(issues::created_at.lt(to.and_utc()));
         }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            // Title and description, or any comment of the ticket. Each side
-            // takes its newest 1,000 matches, so a common word walks an index
-            // by date and a rare one uses the full-text index; the results
-            // are the newest matches.
+            // Title, description and comments as one document; the same
+            // expression as issues_full_search_idx, so a rare word uses that
+            // index and a common one walks the sort order.
             query = query.filter(
                 diesel::dsl::sql::<Bool>(
-                    "issues.id IN (SELECT m.id FROM (SELECT i2.id FROM issues i2 \
-                     WHERE i2.search @@ websearch_to_tsquery('english', ",
+                    "(issues.search || issues.comment_search) @@ websearch_to_tsquery('english', ",
                 )
                 .bind::<Text, _>(q.to_owned())
-                .sql(
-                    ") ORDER BY i2.created_at DESC LIMIT 1000) m UNION SELECT n.issue_id FROM \
-                     (SELECT c.issue_id FROM comments c \
-                     WHERE c.search @@ websearch_to_tsquery('english', ",
-                )
-                .bind::<Text, _>(q.to_owned())
-                .sql(") ORDER BY c.created_at DESC LIMIT 1000) n)"),
+                .sql(")"),
             );
         }
         if let Some(after) = filter.after {
