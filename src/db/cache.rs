@@ -41,6 +41,9 @@ impl Markers {
     }
 }
 
+/// Each view with its (capped) count.
+pub type ViewCounts = Vec<(View, i64)>;
+
 struct Entry<T> {
     marker: i64,
     at: Instant,
@@ -56,7 +59,7 @@ impl<T: Clone> Entry<T> {
 #[derive(Default)]
 pub struct Caches {
     directory: Mutex<Option<Entry<Arc<Directory>>>>,
-    counts: Mutex<HashMap<Uuid, Entry<Vec<(View, i64)>>>>,
+    counts: Mutex<HashMap<Uuid, Entry<ViewCounts>>>,
 }
 
 impl Caches {
@@ -90,7 +93,7 @@ impl Caches {
         conn: &mut PgConnection,
         markers: Markers,
         me: Uuid,
-    ) -> QueryResult<Vec<(View, i64)>> {
+    ) -> QueryResult<ViewCounts> {
         if let Some(counts) = lock(&self.counts)
             .get(&me)
             .and_then(|e| e.current(markers.issues))

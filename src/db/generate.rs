@@ -90,7 +90,7 @@ const TEMP_TABLES: &[&str] = &[
     "sdgen_batch",
 ];
 
-/// Tables analysed after loading.
+/// Tables vacuumed and analysed after loading.
 const LOADED_TABLES: &[&str] = &[
     "customers",
     "customer_domains",
@@ -205,17 +205,34 @@ fn run(
         lo = hi + 1;
     }
 
+    // VACUUM (outside any transaction): loading rewrote each issue once for
+    // its comments' words, and index-only scans need the visibility map.
     let analyze_started = Instant::now();
-    conn.transaction(|conn| {
-        begin_batch(conn)?;
-        script(
-            conn,
-            "analyze",
-            &format!("ANALYZE {}", LOADED_TABLES.join(", ")),
-        )
-    })?;
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    let timeout = diesel::sql_query("SELECT current_setting('statement_timeout') AS value")
+        .get_result::<Setting>(conn)
+        .map_err(|e| failed("vacuum", e))?
+        .value;
+    // Each its own statement: several in one query string would form a
+    // transaction block, where VACUUM cannot run.
+    script(conn, "vacuum", "SET statement_timeout = 0")?;
+    let vacuumed = script(
+        conn,
+        "vacuum",
+        &format!("VACUUM (ANALYZE) {}", LOADED_TABLES.join(", ")),
+    );
+    script(
+        conn,
+        "vacuum",
+        &format!("SET statement_timeout = {}", lit(&timeout)),
+    )?;
+    vacuumed?;
     progress(&format!(
-        "analyze ({:.1} s), {} s",
+        "vacuum and analyze ({:.1} s), {} s",
         analyze_started.elapsed().as_secs_f64(),
         elapsed(started)
     ));
@@ -1476,281 +1493,3 @@ const RESOLUTION_EXTRAS: &[&str] = &[
     " A follow-up task prevents a repeat.",
     " Monitoring now alerts on this earlier.",
 ];
-
-#[cfg(test)]
-mod tests {
-    //! Runs against a real server: `DATABASE_URL=postgres://… cargo test
-    //! --lib generate -- --ignored --nocapture` (a throwaway database: it
-    //! migrates, seeds and generates into it). Skips without DATABASE_URL.
-
-    use super::*;
-    use crate::db::{migrate, seed};
-
-    fn n(conn: &mut PgConnection, sql: &str) -> i64 {
-        count(conn, sql).unwrap_or_else(|e| panic!("{sql}: {e}"))
-    }
-
-    #[test]
-    #[ignore = "needs DATABASE_URL pointing at a throwaway database"]
-    fn generates_consistent_scale_data() {
-        let Ok(url) = std::env::var("DATABASE_URL") else {
-            eprintln!("DATABASE_URL is not set: skipping");
-            return;
-        };
-        let mut conn = PgConnection::establish(&url).expect("connect");
-        migrate(&mut conn).expect("migrate");
-        seed::seed_demo(&mut conn).expect("seed");
-        let before_issues = n(&mut conn, "SELECT count(*) AS n FROM issues");
-        let before_feedback = n(&mut conn, "SELECT count(*) AS n FROM doc_feedback");
-
-        let size: usize = std::env::var("GENERATE_ISSUES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(20_000);
-        let opts = GenerateOptions {
-            customers: std::env::var("GENERATE_CUSTOMERS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(20),
-            issues: size,
-            feedback: size,
-            batch: std::env::var("GENERATE_BATCH")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(7_000),
-        };
-        let mut lines = Vec::new();
-        let summary = generate(&mut conn, &opts, &mut |line| {
-            eprintln!("{line}");
-            lines.push(line.to_owned());
-        })
-        .expect("generate");
-        eprintln!("{summary:?}");
-        let batches = size.div_ceil(opts.batch);
-        assert_eq!(lines.len(), 2 + 2 * batches);
-        assert_eq!(summary.customers, opts.customers);
-        assert_eq!(summary.issues, opts.issues);
-        assert_eq!(summary.feedback, opts.feedback);
-
-        // Counts match what was reported.
-        let load = "SELECT id FROM customers WHERE name LIKE 'Load Customer %'";
-        assert_eq!(
-            n(&mut conn, &format!("SELECT count(*) AS n FROM ({load}) x")),
-            opts.customers as i64
-        );
-        assert_eq!(
-            n(&mut conn, "SELECT count(*) AS n FROM issues") - before_issues,
-            opts.issues as i64
-        );
-        assert_eq!(
-            n(&mut conn, "SELECT count(*) AS n FROM doc_feedback") - before_feedback,
-            opts.feedback as i64
-        );
-        let comments = n(
-            &mut conn,
-            &format!(
-                "SELECT count(*) AS n FROM comments c JOIN issues i ON i.id = c.issue_id
-                 WHERE i.customer_id IN ({load})"
-            ),
-        );
-        assert_eq!(comments, summary.comments as i64);
-        let activities = n(
-            &mut conn,
-            &format!(
-                "SELECT count(*) AS n FROM issue_activities a JOIN issues i ON i.id = a.issue_id
-                 WHERE i.customer_id IN ({load})"
-            ),
-        );
-        assert_eq!(activities, summary.activities as i64);
-        let per_issue = comments as f64 / size as f64;
-        assert!(
-            (2.5..3.5).contains(&per_issue),
-            "comments per issue {per_issue}"
-        );
-        let per_issue = activities as f64 / size as f64;
-        assert!(
-            (5.0..8.0).contains(&per_issue),
-            "activities per issue {per_issue}"
-        );
-
-        // Setup rows.
-        assert_eq!(
-            n(
-                &mut conn,
-                &format!("SELECT count(*) AS n FROM environments WHERE customer_id IN ({load})")
-            ),
-            4 * opts.customers as i64
-        );
-        assert_eq!(
-            n(
-                &mut conn,
-                &format!(
-                    "SELECT count(*) AS n FROM customer_domains WHERE customer_id IN ({load})"
-                )
-            ),
-            opts.customers as i64
-        );
-        let users = n(
-            &mut conn,
-            &format!(
-                "SELECT count(*) AS n FROM users WHERE customer_id IN ({load}) AND role = 'customer'"
-            ),
-        );
-        assert!(users >= opts.customers as i64 && users <= 3 * opts.customers as i64);
-
-        // The mix.
-        let share = |conn: &mut PgConnection, filter: &str| {
-            n(
-                conn,
-                &format!(
-                    "SELECT (1000 * count(*) FILTER (WHERE {filter}) / count(*)) AS n
-                     FROM issues WHERE customer_id IN ({load})"
-                ),
-            ) as f64
-                / 1000.0
-        };
-        for (status, expected) in [
-            ("open", 0.15),
-            ("in_progress", 0.10),
-            ("resolved", 0.25),
-            ("closed", 0.50),
-        ] {
-            let got = share(&mut conn, &format!("status = '{status}'"));
-            assert!((got - expected).abs() < 0.03, "{status}: {got}");
-        }
-        let assigned = share(&mut conn, "assignee_id IS NOT NULL");
-        assert!((0.55..0.70).contains(&assigned), "assigned {assigned}");
-        let open_assigned = n(
-            &mut conn,
-            &format!(
-                "SELECT (1000 * count(*) FILTER (WHERE assignee_id IS NOT NULL) / count(*)) AS n
-                 FROM issues WHERE customer_id IN ({load}) AND status = 'open'"
-            ),
-        );
-        assert!(open_assigned < 400, "open assigned {open_assigned}");
-        for filter in [
-            "priority = 'low'",
-            "priority = 'medium'",
-            "priority = 'high'",
-            "category = 'technical_issue'",
-            "category = 'billing'",
-            "category = 'feature_request'",
-            "category = 'general_inquiry'",
-            "pipeline_url IS NOT NULL",
-        ] {
-            assert!(share(&mut conn, filter) > 0.02, "{filter}");
-        }
-
-        // Constraint sanity, each query counts violations.
-        let zero = [
-            // Dates: in the last two years, in order, in the past.
-            "SELECT count(*) AS n FROM issues WHERE updated_at < created_at
-                OR created_at < now() - interval '731 days' OR updated_at > now()
-                OR resolved_at < created_at OR closed_at < resolved_at",
-            // Resolved and closed: resolution and dates; open: none.
-            "SELECT count(*) AS n FROM issues i WHERE
-                (status IN ('resolved', 'closed')) <> (resolved_at IS NOT NULL)
-                OR (status = 'closed') <> (closed_at IS NOT NULL)
-                OR (status IN ('resolved', 'closed'))
-                   <> EXISTS (SELECT 1 FROM resolutions r WHERE r.issue_id = i.id
-                              AND r.resolved_at = i.resolved_at)",
-            // The creator is a user of the issue's customer; the assignee an agent.
-            "SELECT count(*) AS n FROM issues i JOIN users u ON u.id = i.created_by_id
-             WHERE u.customer_id <> i.customer_id OR i.submitter_handle <> u.chat_handle",
-            "SELECT count(*) AS n FROM issues i JOIN users u ON u.id = i.assignee_id
-             WHERE u.role <> 'agent'",
-            // One primary plane row, matching the issue.
-            "SELECT count(*) AS n FROM issues i WHERE NOT EXISTS (
-                SELECT 1 FROM issue_planes ip WHERE ip.issue_id = i.id AND ip.is_primary
-                AND ip.plane_id = i.primary_plane_id)",
-            // Every required field of every plane of the issue has a value.
-            "SELECT count(*) AS n FROM issue_planes ip
-             JOIN plane_contexts pc ON pc.plane_id = ip.plane_id AND pc.is_required AND pc.is_active
-             WHERE NOT EXISTS (SELECT 1 FROM issue_plane_contexts x
-                               WHERE x.issue_id = ip.issue_id AND x.plane_context_id = pc.id)",
-            // Select values are options of their field; fields belong to the issue's planes.
-            "SELECT count(*) AS n FROM issue_plane_contexts x
-             JOIN plane_contexts pc ON pc.id = x.plane_context_id
-             WHERE (pc.field_type <> 'text' AND NOT EXISTS (
-                        SELECT 1 FROM plane_context_options o
-                        WHERE o.plane_context_id = pc.id AND o.value = x.value))
-                OR NOT EXISTS (SELECT 1 FROM issue_planes ip
-                               WHERE ip.issue_id = x.issue_id AND ip.plane_id = pc.plane_id)",
-            // Only agents write internal notes; comments and activity within the issue's life.
-            "SELECT count(*) AS n FROM comments c JOIN users u ON u.id = c.author_id
-             WHERE c.is_internal AND u.role = 'customer'",
-            "SELECT count(*) AS n FROM comments c JOIN issues i ON i.id = c.issue_id
-             WHERE c.created_at < i.created_at OR c.created_at > i.updated_at",
-            "SELECT count(*) AS n FROM issue_activities a JOIN issues i ON i.id = a.issue_id
-             WHERE a.created_at < i.created_at OR a.created_at > i.updated_at",
-            // Exactly one 'created' entry per issue; one activity per comment.
-            "SELECT count(*) AS n FROM issues i WHERE (SELECT count(*) FROM issue_activities a
-                WHERE a.issue_id = i.id AND a.action = 'created') <> 1",
-            // Feedback: copied doc fields, consistent with its issue.
-            "SELECT count(*) AS n FROM doc_feedback f JOIN docs d ON d.id = f.doc_id
-             WHERE d.url <> f.doc_url OR d.doc_type <> f.doc_type",
-            "SELECT count(*) AS n FROM doc_feedback f JOIN issues i ON i.id = f.issue_id
-             WHERE f.customer_id <> i.customer_id OR f.primary_plane_id <> i.primary_plane_id
-                OR f.user_id <> i.created_by_id OR f.created_at > i.created_at",
-            "SELECT count(*) AS n FROM doc_feedback WHERE issue_context IS NULL
-                OR customer_id IS NULL OR primary_plane_id IS NULL OR doc_id IS NULL
-                OR created_at > now() OR created_at < now() - interval '731 days'",
-        ];
-        for sql in zero {
-            assert_eq!(n(&mut conn, sql), 0, "{sql}");
-        }
-
-        let linked = n(
-            &mut conn,
-            "SELECT (1000 * count(*) FILTER (WHERE issue_id IS NOT NULL) / count(*)) AS n
-             FROM doc_feedback WHERE customer_id IN (SELECT id FROM customers
-                                                     WHERE name LIKE 'Load Customer %')",
-        );
-        assert!((250..350).contains(&linked), "linked feedback {linked}‰");
-        // Snapshots of linked clicks carry the issue's fields.
-        assert!(
-            n(
-                &mut conn,
-                "SELECT count(*) AS n FROM doc_feedback
-                 WHERE issue_id IS NOT NULL AND issue_context->'contexts' <> '{}'::jsonb"
-            ) > 0
-        );
-        // Full-text search has varied text to work on.
-        let titles = n(&mut conn, "SELECT count(DISTINCT title) AS n FROM issues");
-        let bodies = n(&mut conn, "SELECT count(DISTINCT body) AS n FROM comments");
-        eprintln!("distinct titles {titles}, comment bodies {bodies}");
-        assert!(titles > (size as i64) / 10, "distinct titles {titles}");
-        assert!(
-            bodies > (size as i64) / 10,
-            "distinct comment bodies {bodies}"
-        );
-        assert!(
-            n(
-                &mut conn,
-                "SELECT count(*) AS n FROM issues
-                 WHERE search @@ websearch_to_tsquery('english', 'karpenter')"
-            ) > 0
-        );
-        // Numbers follow filing order.
-        assert_eq!(
-            n(
-                &mut conn,
-                &format!(
-                    "SELECT count(*) AS n FROM (
-                        SELECT created_at < lag(created_at) OVER (ORDER BY number)
-                               - interval '1 hour' AS backwards
-                        FROM issues WHERE customer_id IN ({load})) x WHERE backwards"
-                )
-            ),
-            0
-        );
-
-        // A second run is refused and adds nothing.
-        let again = generate(&mut conn, &opts, &mut |_| {});
-        assert!(matches!(again, Err(AppError::BadRequest(_))), "{again:?}");
-        assert_eq!(
-            n(&mut conn, &format!("SELECT count(*) AS n FROM ({load}) x")),
-            opts.customers as i64
-        );
-    }
-}

@@ -9,6 +9,7 @@ mod access;
 mod auth;
 mod browser;
 mod database;
+mod generate;
 mod links;
 mod oauth;
 mod portal;
