@@ -249,6 +249,26 @@ fn explain_plans(url: &str) {
     }
 }
 
+/// The issue-submit route files real issues; they are removed before and
+/// after a run so that every run measures the data as generated.
+const SUBMITTED_TITLE: &str = "Benchmark: logs missing from the dashboard";
+
+fn remove_submitted(url: &str) {
+    use diesel::prelude::*;
+    use supportdesk::db::schema::issues::dsl::*;
+    let mut conn = diesel::PgConnection::establish(url).expect("connect to clean up");
+    let removed = diesel::delete(
+        issues
+            .filter(title.eq(SUBMITTED_TITLE))
+            .filter(submitter_handle.eq("@bench")),
+    )
+    .execute(&mut conn)
+    .expect("remove submitted issues");
+    if removed > 0 {
+        eprintln!("removed {removed} issues filed by a benchmark run");
+    }
+}
+
 /// A cursor about 18 months back in the newest-first order: a deep page.
 fn deep_cursor() -> String {
     let at = chrono::Utc::now() - chrono::Duration::days(540);
@@ -266,6 +286,9 @@ async fn main() {
         concurrency: env("BENCH_CONCURRENCY", "16").parse().unwrap_or(16),
         database_url: std::env::var("BENCH_DATABASE_URL").ok(),
     };
+    if let Some(url) = &cfg.database_url {
+        remove_submitted(url);
+    }
     let agent = sign_in(&cfg.base, "agent1@example.com").await;
     let customer = sign_in(&cfg.base, "customer1@example.com").await;
 
@@ -304,7 +327,7 @@ async fn main() {
         ("environment_id", environment),
         ("primary_plane", "observability".into()),
         ("ctx.observability.signal_type", "logs".into()),
-        ("title", "Benchmark: logs missing from the dashboard".into()),
+        ("title", SUBMITTED_TITLE.into()),
         ("description", "Submitted by the load benchmark.".into()),
         ("submitter_handle", "@bench".into()),
     ]
@@ -368,5 +391,6 @@ async fn main() {
     }
     if let Some(url) = &cfg.database_url {
         explain_plans(url);
+        remove_submitted(url);
     }
 }
