@@ -96,8 +96,9 @@ async fn cached_counts_and_names_follow_every_write() {
         agent_id(&app, "agent1@example.com")
     ));
     assert_eq!(mine_count(&before), mine.to_string());
-    // Served from the cache: session, user, change counters, the page.
-    assert!(app.statements_for("/queue?view=mine").await <= 5);
+    // Served from the cache: session, user, change counters, the page and
+    // its secondary planes.
+    assert!(app.statements_for("/queue?view=mine").await <= 6);
 
     // Another instance assigns an unassigned ticket to agent1.
     let other = app.another_instance().await;
@@ -185,6 +186,38 @@ async fn filters_and_search_narrow_the_queue() {
         let want = app.count(&format!("SELECT count(*) AS n FROM issues WHERE {sql}"));
         assert_eq!(got.len() as i64, want, "{query}");
     }
+    // Rows show every plane of a ticket, the primary one first.
+    let (number, secondary) = {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = BigInt)]
+            number: i64,
+            #[diesel(sql_type = Text)]
+            name: String,
+        }
+        let row: Row = diesel::sql_query(
+            "SELECT i.number, p.name FROM issues i JOIN issue_planes ip ON ip.issue_id = i.id \
+             AND NOT ip.is_primary JOIN planes p ON p.id = ip.plane_id ORDER BY i.number LIMIT 1",
+        )
+        .get_result(&mut app.db.conn())
+        .unwrap();
+        (row.number, row.name)
+    };
+    let doc = html::parse(&queue(&app, "view=all").await);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let row = doc
+        .select(&sel("tbody tr"))
+        .find(|tr| {
+            tr.select(&sel(&format!("#select-{number}")))
+                .next()
+                .is_some()
+        })
+        .expect("the ticket's row");
+    let badges: Vec<String> = row
+        .select(&sel(".badge-plane-secondary"))
+        .map(|b| b.text().collect())
+        .collect();
+    assert_eq!(badges, vec![secondary]);
     // A word that only appears in a comment finds its ticket.
     let number = app.count("SELECT min(number) AS n FROM issues");
     let issue_id = app.text(&format!(
@@ -670,8 +703,8 @@ async fn pages_run_a_handful_of_statements() {
     let number = app.count("SELECT min(number) AS n FROM issues");
     for (path, most) in [
         ("/status".to_owned(), 3),
-        ("/queue?view=all".to_owned(), 5),
-        ("/queue?view=all&q=pods&sort=priority".to_owned(), 5),
+        ("/queue?view=all".to_owned(), 6),
+        ("/queue?view=all&q=pods&sort=priority".to_owned(), 6),
         (format!("/issues/{number}"), 12),
         ("/issues".to_owned(), 6),
     ] {

@@ -149,7 +149,7 @@ pub struct QueueIssue {
 }
 
 impl QueueIssue {
-    /// The ids a row names, for [`Directory::knows`].
+    /// The ids a row names (but its secondary planes), for [`Directory::knows`].
     pub fn named_ids(&self) -> impl Iterator<Item = Uuid> + Clone + '_ {
         [
             Some(self.customer_id),
@@ -169,19 +169,34 @@ pub struct QueueRow {
     pub customer: String,
     pub env_type: Option<EnvType>,
     pub plane: String,
+    /// Secondary planes.
+    pub other_planes: Vec<String>,
     pub assignee: Option<String>,
 }
 
 impl QueueRow {
-    pub fn new(issue: QueueIssue, directory: &Directory) -> Self {
+    /// Names the rows of a page; `other_planes` are (issue, plane) pairs.
+    pub fn name_all(
+        issues: Vec<QueueIssue>,
+        other_planes: &[(Uuid, Uuid)],
+        directory: &Directory,
+    ) -> Vec<Self> {
         let name = |id| directory.name(id).unwrap_or("—").to_owned();
-        Self {
-            customer: name(issue.customer_id),
-            env_type: directory.env_type(issue.environment_id),
-            plane: name(issue.primary_plane_id),
-            assignee: issue.assignee_id.map(name),
-            issue,
-        }
+        issues
+            .into_iter()
+            .map(|issue| Self {
+                customer: name(issue.customer_id),
+                env_type: directory.env_type(issue.environment_id),
+                plane: name(issue.primary_plane_id),
+                other_planes: other_planes
+                    .iter()
+                    .filter(|(of, _)| *of == issue.id)
+                    .map(|(_, plane)| name(*plane))
+                    .collect(),
+                assignee: issue.assignee_id.map(name),
+                issue,
+            })
+            .collect()
     }
 }
 
@@ -327,6 +342,20 @@ pub fn list(
     let more = rows.len() as i64 > per_page;
     rows.truncate(per_page as usize);
     Ok((rows, more))
+}
+
+/// The secondary planes of the tickets on a page, as (issue, plane) pairs:
+/// one statement for the whole page.
+pub fn other_planes(
+    conn: &mut PgConnection,
+    issues: &[QueueIssue],
+) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    let ids: Vec<Uuid> = issues.iter().map(|i| i.id).collect();
+    issue_planes::table
+        .filter(issue_planes::issue_id.eq_any(ids))
+        .filter(issue_planes::is_primary.eq(false))
+        .select((issue_planes::issue_id, issue_planes::plane_id))
+        .load(conn)
 }
 
 /// `EXPLAIN (ANALYZE, BUFFERS)` of the page query, for the benchmark report.

@@ -225,13 +225,14 @@ pub async fn list_queue(
         // Read before the page, so a cache entry is never newer than it.
         let markers = Markers::read(conn)?;
         let (issues, more) = queue::list(conn, me, &query_filter, PER_PAGE)?;
-        let directory =
-            caches.directory(conn, markers, issues.iter().flat_map(|i| i.named_ids()))?;
+        let other_planes = queue::other_planes(conn, &issues)?;
+        let named = issues
+            .iter()
+            .flat_map(|i| i.named_ids())
+            .chain(other_planes.iter().map(|(_, plane)| *plane));
+        let directory = caches.directory(conn, markers, named)?;
         let counts = caches.view_counts(conn, markers, me)?;
-        let rows: Vec<QueueRow> = issues
-            .into_iter()
-            .map(|issue| QueueRow::new(issue, &directory))
-            .collect();
+        let rows = QueueRow::name_all(issues, &other_planes, &directory);
         Ok::<_, AppError>((rows, more, counts, directory))
     })
     .await?;
