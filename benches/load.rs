@@ -390,7 +390,8 @@ async fn main() {
         );
     }
     if let Some(url) = &cfg.database_url {
-        explain_plans(url);
+        // Plans of the data the routes were measured on.
         remove_submitted(url);
+        explain_plans(url);
     }
 }

@@ -1,8 +1,9 @@
 //! The agent queue: views, filters, full-text search, three sort orders,
 //! keyset pagination and capped counts, built to stay fast at a million
 //! tickets. One statement on `issues` alone loads a page (joins cost more
-//! to plan than the page costs to read); names come from the cached
-//! [`Directory`]. One more statement counts all views.
+//! to plan than the page costs to read), one more its secondary planes;
+//! names come from the cached [`Directory`]. One statement counts all
+//! views, cached per agent by [`crate::db::cache`].
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -149,7 +150,7 @@ pub struct QueueIssue {
 }
 
 impl QueueIssue {
-    /// The ids a row names (but its secondary planes), for [`Directory::knows`].
+    /// The ids a row names (its secondary planes aside), for [`Directory::knows`].
     pub fn named_ids(&self) -> impl Iterator<Item = Uuid> + Clone + '_ {
         [
             Some(self.customer_id),
@@ -200,8 +201,8 @@ impl QueueRow {
     }
 }
 
-/// The page query for agent `me` and `filter`, with its joins, filters,
-/// keyset and order; a macro so [`list`] and [`explain`] run the very same
+/// The page query for agent `me` and `filter`, with its filters, keyset
+/// and order; a macro so [`list`] and [`explain`] run the very same
 /// query (its boxed type is unnameable).
 macro_rules! page_query {
     ($me:expr, $filter:expr) => {{

@@ -3,6 +3,9 @@
 //! resolving, all in the caller's transaction. One function serves the
 //! customer's close/reopen, the agent's ticket form and bulk actions.
 
+use std::collections::HashMap;
+use std::collections::hash_map;
+
 use chrono::Utc;
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -40,6 +43,21 @@ type Entry = (
     String,
 );
 
+/// The people changes name, each read once: a bulk assignment of 200
+/// tickets reads its assignee once, not once per ticket.
+#[derive(Default)]
+pub struct People(HashMap<Uuid, Option<User>>);
+
+impl People {
+    fn find(&mut self, conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<&User>> {
+        let user = match self.0.entry(id) {
+            hash_map::Entry::Occupied(known) => known.into_mut(),
+            hash_map::Entry::Vacant(slot) => slot.insert(users::find(conn, id).optional()?),
+        };
+        Ok(user.as_ref())
+    }
+}
+
 /// A refusal a person can act on (shown beside the form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused(pub String);
@@ -57,7 +75,7 @@ pub fn change_visible(
         let issue = find_visible(conn, Viewer::of(actor), number)?;
         let version = version
             .ok_or_else(|| AppError::BadRequest("The form is damaged; reload the page.".into()))?;
-        apply_change(conn, actor, &issue, version, change)
+        apply_change(conn, actor, &issue, version, change, &mut People::default())
     })
 }
 
@@ -111,13 +129,15 @@ pub fn add_comment(
 /// Applies `change` to `issue` (loaded by the caller, scoped to the actor,
 /// inside the caller's transaction). A ticket changed since `version` is a
 /// conflict; a change the rules do not allow is refused; nothing is
-/// written unless everything is allowed.
+/// written unless everything is allowed. `people` remembers the assignees
+/// read, across the tickets of one transaction.
 pub fn apply_change(
     conn: &mut PgConnection,
     actor: &User,
     issue: &Issue,
     version: i32,
     change: &TicketChange,
+    people: &mut People,
 ) -> Result<Result<Issue, Refused>, AppError> {
     if issue.lock_version != version {
         return Err(AppError::Conflict(format!(
@@ -219,21 +239,21 @@ pub fn apply_change(
         ));
     }
     if let Some(to) = change.assignee.filter(|a| *a != issue.assignee_id) {
-        let name_of = |conn: &mut PgConnection, id: Uuid| -> Result<String, AppError> {
-            Ok(display_name(&users::find(conn, id)?))
-        };
         let to_name = match to {
             None => None,
-            Some(id) => match users::find(conn, id).ok() {
+            Some(id) => match people.find(conn, id)? {
                 Some(a)
                     if matches!(a.role, UserRole::Agent | UserRole::Admin) && !a.is_disabled() =>
                 {
-                    Some(display_name(&a))
+                    Some(display_name(a))
                 }
                 _ => return refuse("Assign tickets to an active agent from the list."),
             },
         };
-        let from_name = issue.assignee_id.map(|id| name_of(conn, id)).transpose()?;
+        let from_name = match issue.assignee_id {
+            Some(id) => people.find(conn, id)?.map(display_name),
+            None => None,
+        };
         set.assignee_id = Some(to);
         let (action, description) = match &to_name {
             Some(name) if to == Some(actor.id) => {

@@ -361,12 +361,20 @@ pub async fn bulk_update(
         use diesel::Connection;
         conn.transaction(|conn| {
             let mut changed = 0;
+            let mut people = tickets::People::default();
             let found = crate::db::models::issues::find_many(conn, &ids)?;
             if found.len() != ids.len() {
                 return Err(AppError::NotFound);
             }
             for issue in &found {
-                match tickets::apply_change(conn, &actor, issue, issue.lock_version, &change)? {
+                match tickets::apply_change(
+                    conn,
+                    &actor,
+                    issue,
+                    issue.lock_version,
+                    &change,
+                    &mut people,
+                )? {
                     Ok(updated) if updated.lock_version != issue.lock_version => changed += 1,
                     Ok(_) => {}
                     // One refusal undoes the whole batch.
