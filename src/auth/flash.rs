@@ -10,11 +10,27 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use crate::startup::AppConfig;
 use crate::views::{Flash, FlashKind};
 
-const COOKIE: &str = "sd_flash";
+/// The signing key, and under https the `__Host-` name and Secure flag.
+struct Jar {
+    key: Key,
+    https: bool,
+}
 
-fn key(req: &HttpRequest) -> Option<Key> {
-    req.app_data::<web::Data<AppConfig>>()
-        .map(|c| crate::auth::csrf::cookie_key(c))
+impl Jar {
+    fn of(req: &HttpRequest) -> Option<Self> {
+        req.app_data::<web::Data<AppConfig>>().map(|c| Self {
+            key: crate::auth::csrf::cookie_key(c),
+            https: c.https,
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        if self.https {
+            "__Host-sd_flash"
+        } else {
+            "sd_flash"
+        }
+    }
 }
 
 fn encode(kind: FlashKind) -> char {
@@ -28,15 +44,16 @@ fn encode(kind: FlashKind) -> char {
 
 /// Adds a message to a (redirect) response.
 pub fn set(req: &HttpRequest, response: &mut HttpResponse, kind: FlashKind, message: &str) {
-    let Some(key) = key(req) else { return };
+    let Some(flash) = Jar::of(req) else { return };
     let mut jar = CookieJar::new();
-    jar.signed_mut(&key).add(
+    jar.signed_mut(&flash.key).add(
         Cookie::build(
-            COOKIE,
+            flash.name(),
             format!("{}{}", encode(kind), URL_SAFE_NO_PAD.encode(message)),
         )
         .path("/")
         .http_only(true)
+        .secure(flash.https)
         .same_site(SameSite::Lax)
         .finish(),
     );
@@ -47,12 +64,15 @@ pub fn set(req: &HttpRequest, response: &mut HttpResponse, kind: FlashKind, mess
 
 /// The message waiting for this request, if any (verified).
 pub fn read(req: &HttpRequest) -> Vec<Flash> {
-    let (Some(key), Some(cookie)) = (key(req), req.cookie(COOKIE)) else {
+    let Some(flash) = Jar::of(req) else {
+        return Vec::new();
+    };
+    let Some(cookie) = req.cookie(flash.name()) else {
         return Vec::new();
     };
     let mut jar = CookieJar::new();
     jar.add_original(cookie);
-    let Some(verified) = jar.signed(&key).get(COOKIE) else {
+    let Some(verified) = jar.signed(&flash.key).get(flash.name()) else {
         return Vec::new();
     };
     let value = verified.value();
@@ -74,8 +94,12 @@ pub fn read(req: &HttpRequest) -> Vec<Flash> {
 
 /// Removes the cookie once its message has been shown.
 pub fn clear(req: &HttpRequest, response: &mut HttpResponse) {
-    if req.cookie(COOKIE).is_some() {
-        let mut removal = Cookie::build(COOKIE, "").path("/").finish();
+    let Some(flash) = Jar::of(req) else { return };
+    if req.cookie(flash.name()).is_some() {
+        let mut removal = Cookie::build(flash.name(), "")
+            .path("/")
+            .secure(flash.https)
+            .finish();
         removal.make_removal();
         let _ = response.add_cookie(&removal);
     }

@@ -386,4 +386,30 @@ async fn cookies_are_host_prefixed_and_secure_under_https() {
         !cookie.contains("Domain="),
         "__Host- cookies carry no Domain"
     );
+
+    // The one-time message cookie too ("You are signed out."). The client
+    // keeps no Secure cookies over plain http, so the form's cookie is
+    // sent by hand.
+    let body = res.text().await.unwrap();
+    let token = html::attrs(&html::parse(&body), "input[name=csrf_token]", "value").remove(0);
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    let res = app
+        .client
+        .post(app.url("/logout"))
+        .header("cookie", &pair)
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let flash = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-sd_flash="))
+        .expect("__Host- prefixed flash cookie");
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(flash.contains(attribute), "{flash} lacks {attribute}");
+    }
 }
