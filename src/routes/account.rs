@@ -30,8 +30,16 @@ struct AccountPage {
     errors: PasswordErrors,
 }
 
+impl AccountPage {
+    fn recent_minutes(&self) -> i64 {
+        RECENT_SIGN_IN_MINUTES
+    }
+}
+
 #[derive(Default)]
 struct PasswordErrors {
+    /// A first password needs a recent sign-in.
+    sign_in_again: bool,
     current: Option<&'static str>,
     new: Option<String>,
     confirm: Option<&'static str>,
@@ -39,9 +47,12 @@ struct PasswordErrors {
 
 impl PasswordErrors {
     fn any(&self) -> bool {
-        self.current.is_some() || self.new.is_some() || self.confirm.is_some()
+        self.sign_in_again || self.current.is_some() || self.new.is_some() || self.confirm.is_some()
     }
 }
+
+/// How recent a sign-in must be to set a first password.
+const RECENT_SIGN_IN_MINUTES: i64 = 10;
 
 async fn account_page(
     page: &Page,
@@ -98,14 +109,24 @@ pub async fn update_password(
     let mut errors = PasswordErrors::default();
     let stored = user.password_hash.clone();
     let current = form.current_password.clone();
-    let current_ok = match stored {
-        None => true, // OAuth-only users set a first password.
-        Some(hash) => web::block(move || password::verify_password(&current, &hash))
-            .await
-            .map_err(|e| AppError::Internal(format!("password check: {e}")))?,
-    };
-    if !current_ok {
-        errors.current = Some("Your current password is not correct.");
+    match stored {
+        // Users who sign in with a provider set a first password only
+        // shortly after signing in: a stolen session cookie must not be
+        // turned into a lasting password.
+        None => {
+            errors.sign_in_again = !session::signed_in_within(
+                &session,
+                chrono::Duration::minutes(RECENT_SIGN_IN_MINUTES),
+            )
+        }
+        Some(hash) => {
+            let ok = web::block(move || password::verify_password(&current, &hash))
+                .await
+                .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
+            if !ok {
+                errors.current = Some("Your current password is not correct.");
+            }
+        }
     }
     (errors.new, errors.confirm) = password::check_new(&form.new_password, &form.confirm_password);
     if errors.any() {

@@ -252,6 +252,58 @@ async fn next_only_accepts_local_paths() {
     }
 }
 
+/// A user without a password (they sign in with a provider) sets a first
+/// one only soon after signing in: an old session cookie is not enough.
+#[tokio::test]
+async fn a_first_password_needs_a_recent_sign_in() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let drop_password =
+        || app.exec("UPDATE users SET password_hash = NULL WHERE email = 'customer1@example.com'");
+    let has_password = || {
+        app.count(
+            "SELECT count(*) AS n FROM users \
+             WHERE email = 'customer1@example.com' AND password_hash IS NOT NULL",
+        )
+    };
+    async fn set_first(browser: &TestApp) -> reqwest::Response {
+        let token = browser.form_token("/account").await;
+        browser
+            .post_form(
+                "/account/password",
+                &[
+                    ("csrf_token", &token),
+                    ("new_password", "a-first-password-1"),
+                    ("confirm_password", "a-first-password-1"),
+                ],
+            )
+            .await
+    }
+
+    // This session signed in an hour ago.
+    drop_password();
+    app.exec(
+        "UPDATE sessions SET state = jsonb_set(state, '{signed_in_at}', \
+         to_jsonb((extract(epoch FROM now())::bigint - 3600)::text)) WHERE user_id IS NOT NULL",
+    );
+    let res = set_first(&app).await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("needs a recent sign-in"), "{body}");
+    assert_eq!(has_password(), 0, "no password was set");
+
+    // A browser that has just signed in may.
+    app.exec(
+        "UPDATE users SET password_hash = (SELECT password_hash FROM users \
+         WHERE email = 'customer2@example.com') WHERE email = 'customer1@example.com'",
+    );
+    let fresh = app.other_browser();
+    fresh.sign_in("customer1@example.com").await;
+    drop_password();
+    assert_eq!(set_first(&fresh).await.status(), 303);
+    assert_eq!(has_password(), 1);
+}
+
 #[tokio::test]
 async fn password_change_checks_and_signs_out_other_devices() {
     let app = TestApp::spawn().await;
