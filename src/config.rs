@@ -98,6 +98,18 @@ pub struct Settings {
     )]
     pub oauth: Vec<String>,
 
+    /// Reverse proxies or load balancers in front of the app, as addresses or
+    /// networks (`10.0.0.0/8`), comma-separated. X-Forwarded-For is believed
+    /// only from these, to tell clients apart for the sign-in limit per
+    /// address; without them every client behind a proxy shares one limit.
+    #[arg(
+        long = "trusted-proxy",
+        global = true,
+        env = "SUPPORTDESK_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
+
     /// Seed demo data into an empty database even when DATABASE_URL is set
     /// (the embedded default always gets demo data when empty).
     #[arg(long, global = true, env = "SUPPORTDESK_DEMO", default_value_t = false)]
@@ -119,6 +131,7 @@ impl Settings {
             db_statement_timeout_ms: 5000,
             workers: Some(1),
             oauth: Vec::new(),
+            trusted_proxies: Vec::new(),
             demo: false,
         }
     }

@@ -16,6 +16,7 @@ use actix_session::config::{BrowserSession, CookieContentSecurity};
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 
+use crate::auth::client_address::TrustedProxies;
 use crate::auth::oauth;
 use crate::auth::session_store::{IDLE_TIMEOUT, PgSessionStore};
 use crate::config::Settings;
@@ -34,6 +35,7 @@ pub struct AppConfig {
     pub https: bool,
     pub base_url: String,
     pub secret_key: Vec<u8>,
+    pub trusted_proxies: TrustedProxies,
 }
 
 pub struct Application {
@@ -83,6 +85,8 @@ impl Application {
             https: settings.is_https(),
             base_url,
             secret_key,
+            trusted_proxies: TrustedProxies::parse(&settings.trusted_proxies)
+                .map_err(AppError::Internal)?,
         };
         let provider_configs = settings
             .oauth

@@ -1,6 +1,7 @@
 //! Sign-in and access: passwords, server-side sessions, CSRF, role
 //! extractors, throttling, safe redirects, one-time tokens, flash messages.
 
+pub mod client_address;
 pub mod csrf;
 pub mod extractors;
 pub mod flash;

@@ -3,7 +3,7 @@
 use actix_session::Session;
 use actix_web::http::Method;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -13,6 +13,7 @@ use crate::db::models::users;
 use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::routes::add;
+use crate::startup::AppConfig;
 use crate::views::{FlashKind, Layout, Page};
 
 #[derive(Template)]
@@ -82,26 +83,19 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// The client's address for throttling: the peer, not a forwarded header
-/// anyone could set.
-fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// POST /login — anyone.
 pub async fn login(
     page: Page,
     session: Session,
     pool: web::Data<PgPool>,
     providers: web::Data<Providers>,
+    config: web::Data<AppConfig>,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let email = form.email.trim().to_lowercase();
     let next = redirect::safe_next(form.next.as_deref());
-    let address = client_address(page.request());
+    let address = config.trusted_proxies.client_of(page.request());
 
     let (throttle_email, throttle_address) = (email.clone(), address.clone());
     db::run(&pool, move |conn| {

@@ -366,6 +366,47 @@ async fn password_change_checks_and_signs_out_other_devices() {
     );
 }
 
+/// The per-address limit counts the client behind a trusted proxy, and
+/// the peer when the header comes from anyone else.
+#[tokio::test]
+async fn addresses_come_from_trusted_proxies_only() {
+    let addresses = |app: &TestApp| {
+        app.text(
+            "SELECT string_agg(subject, ',' ORDER BY subject) AS s FROM login_attempts \
+             WHERE scope = 'address'",
+        )
+    };
+    async fn fail(app: &TestApp) {
+        let token = app.form_token("/login").await;
+        let res = app
+            .client
+            .post(app.url("/login"))
+            .header("x-forwarded-for", "6.6.6.6, 203.0.113.9")
+            .form(&[
+                ("email", "customer1@example.com"),
+                ("password", "wrong-password-1"),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+
+    // Not configured: the header is ignored.
+    let app = TestApp::spawn().await;
+    fail(&app).await;
+    assert_eq!(addresses(&app), "127.0.0.1");
+
+    // The app behind a proxy on 127.0.0.1: the client it saw counts.
+    let db = crate::helpers::TestDb::new();
+    let mut settings = supportdesk::config::Settings::for_database(&db.url);
+    settings.trusted_proxies = vec!["127.0.0.0/8".into()];
+    let app = TestApp::spawn_with(db, settings).await;
+    fail(&app).await;
+    assert_eq!(addresses(&app), "203.0.113.9");
+}
+
 #[tokio::test]
 async fn parallel_wrong_passwords_are_held_to_the_limit() {
     let app = TestApp::spawn().await;
