@@ -290,7 +290,7 @@ impl Provider {
             .request_async(&self.http)
             .await
             .map_err(|e| OAuthError::Exchange(e.to_string()))?;
-        let id_subject = match &self.config.jwks_url {
+        let id_claims = match &self.config.jwks_url {
             Some(jwks_url) => {
                 let id_token = token
                     .extra_fields()
@@ -315,8 +315,8 @@ impl Provider {
             })
             .filter(|s| !s.is_empty())
             .ok_or_else(|| OAuthError::Provider("no subject in user info".into()))?;
-        if let Some(id_subject) = id_subject
-            && id_subject != subject
+        if let Some(id) = &id_claims
+            && id.sub != subject
         {
             return Err(OAuthError::IdToken("subject differs from user info".into()));
         }
@@ -324,11 +324,13 @@ impl Provider {
             .get("email")
             .and_then(|v| v.as_str())
             .map(str::to_lowercase);
-        let mut email_verified = match info.get("email_verified") {
-            Some(serde_json::Value::Bool(b)) => *b,
-            Some(serde_json::Value::String(s)) => s == "true",
-            _ => false,
-        };
+        // User info's word, else the ID token's (Microsoft says it only
+        // there, as xms_edov), else unverified.
+        let mut email_verified = info
+            .get("email_verified")
+            .and_then(claim_bool)
+            .or(id_claims.as_ref().and_then(|id| id.email_verified))
+            .unwrap_or(false);
         if let Some(emails_url) = &self.config.emails_url {
             #[derive(Deserialize)]
             struct Address {
@@ -381,13 +383,13 @@ impl Provider {
     }
 
     /// Signature (RS256 from the provider's JWKS), issuer, audience,
-    /// expiry and nonce; returns the subject.
+    /// expiry and nonce; returns what the token says of the user.
     async fn check_id_token(
         &self,
         id_token: &str,
         jwks_url: &str,
         nonce: &str,
-    ) -> Result<String, OAuthError> {
+    ) -> Result<IdClaims, OAuthError> {
         #[derive(Deserialize)]
         struct Jwk {
             kid: Option<String>,
@@ -402,6 +404,10 @@ impl Provider {
         struct Claims {
             sub: String,
             nonce: Option<String>,
+            email_verified: Option<serde_json::Value>,
+            /// Microsoft: the e-mail's domain is verified by its owner (an
+            /// optional claim the app registration must ask for).
+            xms_edov: Option<serde_json::Value>,
         }
         let header = decode_header(id_token).map_err(|e| OAuthError::IdToken(e.to_string()))?;
         if header.alg != Algorithm::RS256 {
@@ -444,7 +450,30 @@ impl Provider {
                 "nonce does not match this sign-in".into(),
             ));
         }
-        Ok(claims.sub)
+        Ok(IdClaims {
+            email_verified: claims
+                .email_verified
+                .as_ref()
+                .or(claims.xms_edov.as_ref())
+                .and_then(claim_bool),
+            sub: claims.sub,
+        })
+    }
+}
+
+/// What a verified ID token says of the user.
+struct IdClaims {
+    sub: String,
+    email_verified: Option<bool>,
+}
+
+/// A yes/no claim, as providers write it: `true`, `"true"` or `"1"`.
+fn claim_bool(value: &serde_json::Value) -> Option<bool> {
+    match value {
+        serde_json::Value::Bool(b) => Some(*b),
+        serde_json::Value::String(s) => Some(s == "true" || s == "1"),
+        serde_json::Value::Number(n) => Some(n.as_i64() == Some(1)),
+        _ => None,
     }
 }
 

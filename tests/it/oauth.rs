@@ -20,6 +20,7 @@ fn identity(sub: &str, email: &str, verified: bool) -> FakeIdentity {
         email: email.into(),
         email_verified: verified,
         name: "Pat Example".into(),
+        verified_only_in_id_token: false,
     }
 }
 
@@ -123,6 +124,29 @@ async fn an_unverified_email_is_not_linked_to_an_existing_agent() {
     assert!(html::text(&doc, ".error-summary").contains("not verified"));
     assert_eq!(count(&app, "SELECT count(*) AS n FROM accounts"), 0);
     assert_eq!(app.get("/account").await.status(), 303, "not signed in");
+}
+
+/// Microsoft's user info says nothing of verification; its ID token's
+/// `xms_edov` claim does, and is believed only when true.
+#[tokio::test]
+async fn verification_may_come_from_the_id_token_as_with_microsoft() {
+    for (verified, status) in [(false, 403), (true, 303)] {
+        let (app, provider) = app_with_provider().await;
+        provider.set_identity(FakeIdentity {
+            verified_only_in_id_token: true,
+            ..identity("sub-ms", "agent1@example.com", verified)
+        });
+        let callback = start(&app, "/").await;
+        assert_eq!(
+            finish(&app, &callback).await.status(),
+            status,
+            "xms_edov {verified}"
+        );
+        assert_eq!(
+            count(&app, "SELECT count(*) AS n FROM accounts"),
+            i64::from(verified)
+        );
+    }
 }
 
 #[tokio::test]

@@ -21,6 +21,9 @@ pub struct FakeIdentity {
     pub email: String,
     pub email_verified: bool,
     pub name: String,
+    /// As Microsoft: user info says nothing of verification; the ID token
+    /// carries `xms_edov` instead.
+    pub verified_only_in_id_token: bool,
 }
 
 #[derive(Default)]
@@ -157,6 +160,10 @@ async fn token(
         "exp": now + 300,
         "nonce": state.forced_nonce.clone().or(nonce),
     });
+    let mut claims = claims;
+    if identity.verified_only_in_id_token {
+        claims["xms_edov"] = serde_json::json!(identity.email_verified);
+    }
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some("test-key".into());
     let key = EncodingKey::from_rsa_der(include_bytes!("../fixtures/oidc-test-key.der"));
@@ -185,12 +192,15 @@ async fn userinfo(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
         .identity
         .clone()
         .expect("identity set");
-    HttpResponse::Ok().json(serde_json::json!({
+    let mut info = serde_json::json!({
         "sub": identity.sub,
         "email": identity.email,
-        "email_verified": identity.email_verified,
         "name": identity.name,
-    }))
+    });
+    if !identity.verified_only_in_id_token {
+        info["email_verified"] = serde_json::json!(identity.email_verified);
+    }
+    HttpResponse::Ok().json(info)
 }
 
 async fn jwks() -> HttpResponse {
