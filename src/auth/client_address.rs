@@ -32,7 +32,11 @@ impl TrustedProxies {
                     Some(b) => b.parse::<u8>().ok().filter(|b| *b <= max).ok_or_else(bad)?,
                     None => max,
                 };
-                Ok((addr, bits))
+                // `::ffff:10.0.0.0/104` is the IPv4 network 10.0.0.0/8.
+                Ok(match canonical(addr) {
+                    v4 @ IpAddr::V4(_) if addr.is_ipv6() => (v4, bits.saturating_sub(96)),
+                    same => (same, bits),
+                })
             })
             .collect::<Result<_, _>>()
             .map(Self)
@@ -93,7 +97,7 @@ fn in_network(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
             u128::MAX << (width - u32::from(bits))
         }
     };
-    match (ip, canonical(net)) {
+    match (ip, net) {
         (IpAddr::V4(a), IpAddr::V4(b)) => {
             let m = mask(32) as u32;
             u32::from(a) & m == u32::from(b) & m
@@ -129,6 +133,9 @@ mod tests {
         assert!(p.contains(ip("fd12::1")));
         assert!(!p.contains(ip("fe80::1")));
         assert!(proxies(&["0.0.0.0/0"]).contains(ip("8.8.8.8")));
+        let mapped = proxies(&["::ffff:10.0.0.0/104"]);
+        assert!(mapped.contains(ip("10.1.2.3")));
+        assert!(!mapped.contains(ip("11.1.2.3")));
         for bad in ["10.0.0.0/33", "proxy.example", "10.0.0.1/x", "::1/129"] {
             assert!(TrustedProxies::parse(&[bad.to_owned()]).is_err(), "{bad}");
         }
