@@ -87,7 +87,19 @@ async fn send(c: &Client, base: &str, req: &Request) -> bool {
     };
     match res {
         Ok(r) => {
-            let ok = r.status().is_success() || r.status().as_u16() == 303;
+            // A page is a 200; a filed issue redirects to its page. A
+            // redirect to the sign-in page, or anything else, is a failure.
+            let ok = match req {
+                Request::Get(_) => r.status() == 200,
+                Request::Submit { .. } => {
+                    r.status() == 303
+                        && r.headers()
+                            .get("location")
+                            .and_then(|l| l.to_str().ok())
+                            .and_then(|l| l.strip_prefix("/issues/"))
+                            .is_some_and(|n| n.parse::<i64>().is_ok())
+                }
+            };
             let _ = r.bytes().await;
             ok
         }
@@ -301,11 +313,13 @@ async fn main() {
         .text()
         .await
         .unwrap();
+    // The first ticket link (the page also links to /issues/new).
     let number = queue
         .split("href=\"/issues/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or("1001")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|n| n.parse::<i64>().is_ok())
+        .expect("a ticket on the queue page")
         .to_owned();
     let form = customer
         .get(format!("{}/issues/new", cfg.base))
@@ -379,6 +393,11 @@ async fn main() {
         if baseline.is_some() && !name.contains(only.as_str()) {
             continue;
         }
+        // A route that does not answer as it should measures nothing.
+        assert!(
+            send(c, &cfg.base, &req).await,
+            "{name}: a single request failed"
+        );
         let (rate, failed) = closed_loop(c, &cfg, &req).await;
         let base = *baseline.get_or_insert(rate);
         let lat = open_loop(c, &cfg, &req, rate / 2.0).await;
