@@ -387,13 +387,33 @@ fn ids_of(app: &TestApp, sql: &str) -> Vec<(String, i64)> {
     .collect()
 }
 
+/// Posts a bulk action on tickets as the queue lists them now: each with
+/// its current version (a ticket unknown to the database gets version 0).
 async fn bulk(app: &TestApp, ids: &[(String, i64)], fields: &[(&str, &str)]) -> reqwest::Response {
+    let selection = ids
+        .iter()
+        .map(|(id, _)| {
+            let version = app.count(&format!(
+                "SELECT coalesce((SELECT lock_version::bigint FROM issues WHERE id::text = '{id}'), 0) AS n"
+            ));
+            format!("{id}.{version}")
+        })
+        .collect::<Vec<_>>();
+    bulk_selection(app, &selection, fields).await
+}
+
+/// Posts a bulk action on `<id>.<version>` selections as given.
+async fn bulk_selection(
+    app: &TestApp,
+    selection: &[String],
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let token = app.form_token("/queue").await;
     let mut form: Vec<(String, String)> = vec![
         ("csrf_token".into(), token),
         ("return_to".into(), "/queue?view=all".into()),
     ];
-    form.extend(ids.iter().map(|(id, _)| ("issue".to_owned(), id.clone())));
+    form.extend(selection.iter().map(|s| ("issue".to_owned(), s.clone())));
     form.extend(
         fields
             .iter()
@@ -488,6 +508,65 @@ async fn bulk_actions_change_all_selected_tickets_with_activity_or_none() {
         0
     );
 
+    // A selection listed before someone else changed a ticket is a
+    // conflict: nothing is overwritten. The same ticket twice is one.
+    let (id, number) = &targets[0];
+    let listed = app.count(&format!(
+        "SELECT lock_version::bigint AS n FROM issues WHERE id = '{id}'"
+    ));
+    app.exec(&format!(
+        "UPDATE issues SET priority = 'low', lock_version = lock_version + 1 WHERE id = '{id}'"
+    ));
+    let res = bulk_selection(
+        &app,
+        &[format!("{id}.{listed}"), format!("{id}.{listed}")],
+        &[("action", "priority"), ("priority", "medium")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let page = html::parse(&app.get("/queue?view=all").await.text().await.unwrap());
+    let flash = html::text(&page, ".flash");
+    assert!(
+        flash.contains(&format!("Ticket #{number} changed after you opened it")),
+        "{flash}"
+    );
+    assert_eq!(
+        app.text(&format!(
+            "SELECT priority::text AS s FROM issues WHERE id = '{id}'"
+        )),
+        "low"
+    );
+    app.exec(&format!(
+        "UPDATE issues SET priority = 'high' WHERE id = '{id}'"
+    ));
+    let res = bulk(
+        &app,
+        &[targets[0].clone(), targets[0].clone()],
+        &[("action", "priority"), ("priority", "medium")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let page = html::parse(&app.get("/queue?view=all").await.text().await.unwrap());
+    assert_eq!(html::text(&page, ".flash"), "1 ticket(s) updated.");
+    app.exec(&format!(
+        "UPDATE issues SET priority = 'high' WHERE id = '{id}'"
+    ));
+
+    // A return address with a line break is not followed (and is no 500).
+    let token = app.form_token("/queue").await;
+    let res = app
+        .post_form(
+            "/queue/bulk",
+            &[
+                ("csrf_token", &token),
+                ("return_to", "/queue?view=all\r\nSet-Cookie: x=1"),
+                ("action", "priority"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/queue");
+
     // Customers cannot use it at all.
     let customer = app.other_browser();
     customer.sign_in("customer1@example.com").await;
@@ -497,7 +576,7 @@ async fn bulk_actions_change_all_selected_tickets_with_activity_or_none() {
             "/queue/bulk",
             &[
                 ("csrf_token", &token),
-                ("issue", &targets[0].0),
+                ("issue", &format!("{}.0", targets[0].0)),
                 ("action", "priority"),
                 ("priority", "low"),
             ],

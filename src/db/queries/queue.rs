@@ -145,6 +145,8 @@ pub struct QueueIssue {
     pub title: String,
     pub status: IssueStatus,
     pub priority: IssuePriority,
+    /// Posted with a bulk selection, so a ticket changed since is a conflict.
+    pub lock_version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -423,7 +425,7 @@ pub fn view_counts(conn: &mut PgConnection, me: Uuid) -> QueryResult<Vec<(View, 
     ])
 }
 
-/// "1,234" or "10,000+".
+/// "1,234" or "1,000+".
 pub fn format_count(n: i64) -> String {
     let capped = n > COUNT_CAP;
     let digits = n.min(COUNT_CAP).to_string();

@@ -3,12 +3,14 @@
 
 pub mod ticket;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
+use diesel::Connection;
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAgent;
@@ -293,15 +295,21 @@ pub async fn bulk_update(
             .unwrap_or_default()
     };
     let return_to = match value("return_to") {
-        r if r == "/queue" || r.starts_with("/queue?") => r,
+        r if (r == "/queue" || r.starts_with("/queue?")) && !r.chars().any(char::is_control) => r,
         _ => "/queue".to_owned(),
     };
     let back = |kind, message: &str| Ok(page.redirect_with(&return_to, kind, message));
-    let ids: Vec<Uuid> = pairs
+    // Each selected ticket as `<id>.<version>`: the version it was listed
+    // at, so a ticket someone changed since is a conflict, not overwritten.
+    let selected: BTreeMap<Uuid, i32> = pairs
         .iter()
         .filter(|(k, _)| k == "issue")
-        .filter_map(|(_, v)| Uuid::parse_str(v).ok())
+        .filter_map(|(_, v)| {
+            let (id, version) = v.split_once('.')?;
+            Some((Uuid::parse_str(id).ok()?, version.parse().ok()?))
+        })
         .collect();
+    let ids: Vec<Uuid> = selected.keys().copied().collect();
     if ids.is_empty() {
         return back(FlashKind::Warning, "Select at least one ticket first.");
     }
@@ -358,7 +366,6 @@ pub async fn bulk_update(
     };
     let actor = agent.clone();
     let outcome = db::run(&pool, move |conn| {
-        use diesel::Connection;
         conn.transaction(|conn| {
             let mut changed = 0;
             let mut people = tickets::People::default();
@@ -371,7 +378,7 @@ pub async fn bulk_update(
                     conn,
                     &actor,
                     issue,
-                    issue.lock_version,
+                    selected[&issue.id],
                     &change,
                     &mut people,
                 )? {
