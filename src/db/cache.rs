@@ -3,8 +3,9 @@
 //! counts. An entry is used while the database's change counter for its
 //! tables (migration 000005) reads as it did when the entry was made, so a
 //! write by any instance is seen on the next request. A writer bumps the
-//! counter just before it commits; a reader caught in between keeps the
-//! old entry, so entries are also dropped after [`MAX_AGE`].
+//! counter with each statement, before it commits; a reader caught in
+//! between keeps the old entry, so entries are also dropped after
+//! [`MAX_AGE`].
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -33,9 +34,13 @@ pub struct Markers {
 
 impl Markers {
     pub fn read(conn: &mut PgConnection) -> QueryResult<Self> {
+        // A sequence not yet used reads last_value 1, as after its first
+        // nextval: is_called tells the two apart.
         diesel::sql_query(
-            "SELECT (SELECT last_value FROM issue_changes) AS issues, \
-                    (SELECT last_value FROM directory_changes) AS directory",
+            "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
+                     FROM issue_changes) AS issues, \
+                    (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
+                     FROM directory_changes) AS directory",
         )
         .get_result(conn)
     }

@@ -25,11 +25,7 @@ pub async fn show_home(page: Page) -> Result<HttpResponse, AppError> {
     };
     page.render(&HomePage {
         layout: page.layout("Home"),
-        name: if user.name.is_empty() {
-            user.email.clone()
-        } else {
-            user.name.clone()
-        },
+        name: user.display_name(),
         role: user.role,
     })
 }

@@ -22,11 +22,7 @@ pub struct LayoutUser {
 impl LayoutUser {
     pub fn of(user: &crate::db::models::users::User) -> Self {
         Self {
-            name: if user.name.is_empty() {
-                user.email.clone()
-            } else {
-                user.name.clone()
-            },
+            name: user.display_name(),
             email: user.email.clone(),
             role: user.role,
         }

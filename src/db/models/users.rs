@@ -28,7 +28,17 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+/// How a person is named on pages: their name, or their e-mail when they
+/// gave none (OAuth and invited users often have no name).
+pub fn shown_name(name: &str, email: &str) -> String {
+    if name.is_empty() { email } else { name }.to_owned()
+}
+
 impl User {
+    pub fn display_name(&self) -> String {
+        shown_name(&self.name, &self.email)
+    }
+
     pub fn is_disabled(&self) -> bool {
         self.disabled_at.is_some()
     }

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::db::models::enums::{EnvType, UserRole};
+use crate::db::models::users::shown_name;
 use crate::db::schema::{customers, environments, planes, users};
 
 /// Something a list offers: its id and its name.
@@ -45,8 +46,19 @@ impl Directory {
         let staff: Vec<(Named, bool)> = users::table
             .filter(users::role.eq_any([UserRole::Agent, UserRole::Admin]))
             .order((users::name.asc(), users::email.asc()))
-            .select(((users::id, users::name), users::disabled_at.is_null()))
-            .load(conn)?;
+            .select((
+                users::id,
+                users::name,
+                users::email,
+                users::disabled_at.is_null(),
+            ))
+            .load::<(Uuid, String, String, bool)>(conn)?
+            .into_iter()
+            .map(|(id, name, email, active)| {
+                let name = shown_name(&name, &email);
+                (Named { id, name }, active)
+            })
+            .collect();
         let env_types = environments::table
             .select((environments::id, environments::env_type))
             .load::<(Uuid, EnvType)>(conn)?

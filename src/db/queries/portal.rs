@@ -348,7 +348,7 @@ pub fn file_issue(
                 field: None,
                 from_value: None,
                 to_value: None,
-                description: &format!("{} filed the issue", display_name(creator)),
+                description: &format!("{} filed the issue", creator.display_name()),
                 created_at: None,
             },
         )?;
@@ -357,14 +357,6 @@ pub fn file_issue(
         }
         Ok(row)
     })
-}
-
-pub fn display_name(user: &User) -> String {
-    if user.name.is_empty() {
-        user.email.clone()
-    } else {
-        user.name.clone()
-    }
 }
 
 /// Loads an issue by number if the viewer may see it; otherwise NotFound,
@@ -627,7 +619,7 @@ pub fn issue_detail(
         .into_iter()
         .map(|(comment, name, email, role)| CommentView {
             comment,
-            author: if name.is_empty() { email } else { name },
+            author: crate::db::models::users::shown_name(&name, &email),
             author_is_staff: role != UserRole::Customer,
         })
         .collect();
@@ -667,14 +659,10 @@ pub fn issue_detail(
             .collect();
         let agents = crate::db::models::users::list_agents(conn)?
             .iter()
-            .map(|a| (a.id, display_name(a)))
+            .map(|a| (a.id, a.display_name()))
             .collect();
         Some(StaffView {
-            submitter: if submitter_name.is_empty() {
-                submitter_email.clone()
-            } else {
-                submitter_name
-            },
+            submitter: crate::db::models::users::shown_name(&submitter_name, &submitter_email),
             submitter_email,
             docs,
             agents,

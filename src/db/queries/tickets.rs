@@ -16,7 +16,7 @@ use crate::db::models::issue_activities::{self, NewIssueActivity, actions};
 use crate::db::models::issues::{self, Issue, IssueChangeset};
 use crate::db::models::resolutions::{self, NewResolution};
 use crate::db::models::users::{self, User};
-use crate::db::queries::portal::{Viewer, display_name, find_visible};
+use crate::db::queries::portal::{Viewer, find_visible};
 use crate::domain::lifecycle::{self, Actor};
 use crate::error::AppError;
 
@@ -114,7 +114,7 @@ pub fn add_comment(
                 field: None,
                 from_value: None,
                 to_value: None,
-                description: &format!("{} {what}", display_name(author)),
+                description: &format!("{} {what}", author.display_name()),
                 created_at: None,
             },
         )?;
@@ -152,7 +152,7 @@ pub fn apply_change(
     {
         return Err(AppError::Forbidden);
     }
-    let who = display_name(actor);
+    let who = actor.display_name();
     let now = Utc::now();
     let mut set = IssueChangeset::default();
     let mut log: Vec<Entry> = Vec::new();
@@ -245,13 +245,13 @@ pub fn apply_change(
                 Some(a)
                     if matches!(a.role, UserRole::Agent | UserRole::Admin) && !a.is_disabled() =>
                 {
-                    Some(display_name(a))
+                    Some(a.display_name())
                 }
                 _ => return refuse("Assign tickets to an active agent from the list."),
             },
         };
         let from_name = match issue.assignee_id {
-            Some(id) => people.find(conn, id)?.map(display_name),
+            Some(id) => people.find(conn, id)?.map(User::display_name),
             None => None,
         };
         set.assignee_id = Some(to);

@@ -17,7 +17,6 @@ use crate::auth::extractors::RequireAgent;
 use crate::db::cache::{Caches, Markers};
 use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus};
 use crate::db::queries::directory::Directory;
-use crate::db::queries::portal::display_name;
 use crate::db::queries::queue::{self, Assignee, Cursor, QueueFilter, QueueRow, Sort, View};
 use crate::db::queries::tickets::{self, TicketChange};
 use crate::db::{self, PgPool};
@@ -399,7 +398,7 @@ pub async fn bulk_update(
     .await;
     match outcome {
         Ok(changed) => {
-            tracing::info!(agent = %display_name(&agent), changed, "bulk update");
+            tracing::info!(agent = %agent.display_name(), changed, "bulk update");
             back(FlashKind::Success, &format!("{changed} ticket(s) updated."))
         }
         Err(AppError::Conflict(why)) => {
