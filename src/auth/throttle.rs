@@ -25,9 +25,16 @@ fn lock(conn: &mut PgConnection, scope: AttemptScope, subject: &str) -> QueryRes
         .map(|_| ())
 }
 
+/// An attempt let through: the address's count row, so a success takes off
+/// exactly its own attempt.
+#[derive(Debug, Clone, Copy)]
+pub struct Admitted {
+    address_attempt: i64,
+}
+
 /// Records an attempt for the account and the address, or refuses with 429
 /// when either is at its limit (a refused attempt is not counted).
-pub fn admit(conn: &mut PgConnection, email: &str, address: &str) -> Result<(), AppError> {
+pub fn admit(conn: &mut PgConnection, email: &str, address: &str) -> Result<Admitted, AppError> {
     conn.transaction(|conn| {
         let since = Utc::now() - WINDOW;
         let checks = [
@@ -44,17 +51,17 @@ pub fn admit(conn: &mut PgConnection, email: &str, address: &str) -> Result<(), 
                 });
             }
         }
-        for (scope, subject, _) in checks {
-            login_attempts::insert(conn, scope, subject)?;
-        }
-        Ok(())
+        login_attempts::insert(conn, AttemptScope::Account, email)?;
+        let address_attempt = login_attempts::insert(conn, AttemptScope::Address, address)?;
+        Ok(Admitted { address_attempt })
     })
 }
 
 /// A successful sign-in clears the account's count and takes its own
 /// attempt off the address's count: the address limit counts failures, so
-/// an office of colleagues signing in is not throttled.
-pub fn forget_success(conn: &mut PgConnection, email: &str, address: &str) -> QueryResult<()> {
+/// an office of colleagues signing in is not throttled (and a success never
+/// takes off someone else's failure).
+pub fn forget_success(conn: &mut PgConnection, email: &str, admitted: Admitted) -> QueryResult<()> {
     login_attempts::delete_for_subject(conn, AttemptScope::Account, email)?;
-    login_attempts::delete_latest(conn, AttemptScope::Address, address).map(|_| ())
+    login_attempts::delete(conn, admitted.address_attempt).map(|_| ())
 }

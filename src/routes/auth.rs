@@ -97,9 +97,9 @@ pub async fn login(
     let next = redirect::safe_next(form.next.as_deref());
     let address = config.trusted_proxies.client_of(page.request());
 
-    let (throttle_email, throttle_address) = (email.clone(), address.clone());
-    db::run(&pool, move |conn| {
-        throttle::admit(conn, &throttle_email, &throttle_address)
+    let throttle_email = email.clone();
+    let admitted = db::run(&pool, move |conn| {
+        throttle::admit(conn, &throttle_email, &address)
     })
     .await?;
 
@@ -119,7 +119,7 @@ pub async fn login(
         Some(user) if matches && !user.is_disabled() => {
             let forget = email.clone();
             db::run(&pool, move |conn| {
-                throttle::forget_success(conn, &forget, &address)
+                throttle::forget_success(conn, &forget, admitted)
             })
             .await?;
             session::sign_in(&session, user.id)

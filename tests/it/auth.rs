@@ -506,3 +506,27 @@ async fn cookies_are_host_prefixed_and_secure_under_https() {
         assert!(flash.contains(attribute), "{flash} lacks {attribute}");
     }
 }
+
+/// A success takes its own attempt off the address's count, never a
+/// failure that happened to be recorded after it.
+#[test]
+fn a_success_forgets_only_its_own_attempt() {
+    use supportdesk::auth::throttle;
+    let db = crate::helpers::TestDb::new();
+    let mut conn = db.conn();
+    let ours = throttle::admit(&mut conn, "customer1@example.com", "203.0.113.9").unwrap();
+    throttle::admit(&mut conn, "customer2@example.com", "203.0.113.9").unwrap();
+    throttle::forget_success(&mut conn, "customer1@example.com", ours).unwrap();
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        subject: String,
+    }
+    let left: Vec<String> = diesel::sql_query("SELECT subject FROM login_attempts ORDER BY id")
+        .load::<Row>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.subject)
+        .collect();
+    assert_eq!(left, vec!["customer2@example.com", "203.0.113.9"]);
+}

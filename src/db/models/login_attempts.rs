@@ -40,15 +40,15 @@ struct NewLoginAttempt<'a> {
     subject: &'a str,
 }
 
-/// Records one attempt now.
-pub fn insert(conn: &mut PgConnection, scope: AttemptScope, subject: &str) -> QueryResult<()> {
+/// Records one attempt now; returns its id.
+pub fn insert(conn: &mut PgConnection, scope: AttemptScope, subject: &str) -> QueryResult<i64> {
     diesel::insert_into(login_attempts::table)
         .values(NewLoginAttempt {
             scope: scope.as_str(),
             subject,
         })
-        .execute(conn)
-        .map(|_| ())
+        .returning(login_attempts::id)
+        .get_result(conn)
 }
 
 /// Attempts for this subject after `since`.
@@ -80,26 +80,11 @@ pub fn delete_for_subject(
     .execute(conn)
 }
 
-/// The periodic sweep.
-/// Removes the most recent attempt of a subject.
-pub fn delete_latest(
-    conn: &mut PgConnection,
-    scope: AttemptScope,
-    subject: &str,
-) -> QueryResult<usize> {
-    let latest: Option<i64> = login_attempts::table
-        .filter(login_attempts::scope.eq(scope.as_str()))
-        .filter(login_attempts::subject.eq(subject))
-        .order(login_attempts::id.desc())
-        .select(login_attempts::id)
-        .first(conn)
-        .optional()?;
-    match latest {
-        Some(id) => diesel::delete(login_attempts::table.find(id)).execute(conn),
-        None => Ok(0),
-    }
+pub fn delete(conn: &mut PgConnection, id: i64) -> QueryResult<usize> {
+    diesel::delete(login_attempts::table.find(id)).execute(conn)
 }
 
+/// The periodic sweep.
 pub fn delete_older_than(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryResult<usize> {
     diesel::delete(login_attempts::table.filter(login_attempts::attempted_at.lt(before)))
         .execute(conn)
