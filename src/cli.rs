@@ -48,7 +48,8 @@ pub enum Command {
     DbUrl,
     /// Add generated load data on top of the demo data (scale testing):
     /// customers, issues with planes, contexts, comments and activity, and
-    /// doc feedback. Refuses to run twice on one database.
+    /// doc feedback. Refuses to run twice on one database. The demo data is
+    /// added first on the embedded cluster, or with --demo.
     Generate {
         #[arg(long, default_value_t = 1_000_000)]
         issues: usize,
@@ -109,9 +110,13 @@ pub fn run(cli: Cli) -> Result<(), String> {
             feedback,
             customers,
             batch,
-        } => with_database(&settings, |conn, _| {
+        } => with_database(&settings, |conn, embedded| {
             db::migrate(conn)?;
-            seed::seed_demo(conn)?;
+            // The demo accounts have a published password: an external
+            // database gets them only when asked (--demo), as with serve.
+            if embedded || settings.demo {
+                seed::seed_demo(conn)?;
+            }
             let options = crate::db::generate::GenerateOptions {
                 customers,
                 issues,
