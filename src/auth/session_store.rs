@@ -130,11 +130,9 @@ impl SessionStore for PgSessionStore {
         .map_err(|e| UpdateError::Other(anyhow::anyhow!("{e}")))?;
         if updated == 0 {
             // Deleted meanwhile (signed out everywhere, password reset) or
-            // expired: carry on as a new anonymous session, never bringing
-            // the sign-in back.
-            let mut state = state;
-            state.retain(|k, _| k != USER_ID_KEY && k != crate::auth::session::CSRF_KEY);
-            return self.save(state, ttl).await.map_err(|e| match e {
+            // expired: carry on as a new, empty session, so nothing of the
+            // sign-in (user, CSRF token, sign-in time) comes back.
+            return self.save(State::new(), ttl).await.map_err(|e| match e {
                 SaveError::Serialization(e) => UpdateError::Serialization(e),
                 SaveError::Other(e) => UpdateError::Other(e),
             });
