@@ -73,15 +73,6 @@ pub struct IssueChangeset<'a> {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
-#[diesel(table_name = issue_planes, check_for_backend(diesel::pg::Pg))]
-pub struct IssuePlane {
-    pub id: Uuid,
-    pub issue_id: Uuid,
-    pub plane_id: Uuid,
-    pub is_primary: bool,
-}
-
 /// Every plane of an issue, the primary one too (`is_primary`, which must
 /// match `issues.primary_plane_id`).
 #[derive(Debug, Clone, Copy, Insertable)]
@@ -90,15 +81,6 @@ pub struct NewIssuePlane {
     pub issue_id: Uuid,
     pub plane_id: Uuid,
     pub is_primary: bool,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
-#[diesel(table_name = issue_plane_contexts, check_for_backend(diesel::pg::Pg))]
-pub struct IssuePlaneContext {
-    pub id: Uuid,
-    pub issue_id: Uuid,
-    pub plane_context_id: Uuid,
-    pub value: String,
 }
 
 /// One chosen value; a multi_select has one row per value.
@@ -117,25 +99,14 @@ pub fn insert(conn: &mut PgConnection, new: &NewIssue) -> QueryResult<Issue> {
         .get_result(conn)
 }
 
-/// Unscoped: routes load issues through queries scoped to the current user.
-pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Issue> {
-    issues::table
-        .find(id)
-        .select(Issue::as_select())
-        .first(conn)
-}
-
-/// Unscoped, like [`find`]: the issues with these ids, by number.
+/// Unscoped (staff see every ticket; routes for others load through
+/// scoped queries): the issues with these ids, by number.
 pub fn find_many(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<Issue>> {
     issues::table
         .filter(issues::id.eq_any(ids))
         .order(issues::number.asc())
         .select(Issue::as_select())
         .load(conn)
-}
-
-pub fn count(conn: &mut PgConnection) -> QueryResult<i64> {
-    issues::table.count().get_result(conn)
 }
 
 /// Optimistic update: applies the changes only if the issue still has
@@ -179,16 +150,4 @@ pub fn insert_contexts(
     diesel::insert_into(issue_plane_contexts::table)
         .values(rows)
         .execute(conn)
-}
-
-/// The context values of an issue (join them to contexts for labels/order).
-pub fn contexts_of(conn: &mut PgConnection, issue_id: Uuid) -> QueryResult<Vec<IssuePlaneContext>> {
-    issue_plane_contexts::table
-        .filter(issue_plane_contexts::issue_id.eq(issue_id))
-        .order((
-            issue_plane_contexts::plane_context_id.asc(),
-            issue_plane_contexts::value.asc(),
-        ))
-        .select(IssuePlaneContext::as_select())
-        .load(conn)
 }

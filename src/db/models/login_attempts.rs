@@ -24,15 +24,6 @@ impl AttemptScope {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = login_attempts, check_for_backend(diesel::pg::Pg))]
-pub struct LoginAttempt {
-    pub id: i64,
-    pub scope: String,
-    pub subject: String,
-    pub attempted_at: DateTime<Utc>,
-}
-
 #[derive(Debug, Clone, Copy, Insertable)]
 #[diesel(table_name = login_attempts)]
 struct NewLoginAttempt<'a> {

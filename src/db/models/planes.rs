@@ -71,18 +71,6 @@ pub struct NewPlaneContext<'a> {
     pub is_active: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, AsChangeset)]
-#[diesel(table_name = plane_contexts)]
-pub struct PlaneContextChangeset<'a> {
-    pub context_key: Option<&'a str>,
-    pub label: Option<&'a str>,
-    pub field_type: Option<FieldType>,
-    pub is_required: Option<bool>,
-    pub display_order: Option<i32>,
-    pub help_text: Option<Option<&'a str>>,
-    pub is_active: Option<bool>,
-}
-
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = plane_context_options, check_for_backend(diesel::pg::Pg))]
 pub struct PlaneContextOption {
@@ -103,15 +91,6 @@ pub struct NewPlaneContextOption<'a> {
     pub label: &'a str,
     pub display_order: i32,
     pub is_active: bool,
-}
-
-#[derive(Debug, Clone, Copy, Default, AsChangeset)]
-#[diesel(table_name = plane_context_options)]
-pub struct PlaneContextOptionChangeset<'a> {
-    pub value: Option<&'a str>,
-    pub label: Option<&'a str>,
-    pub display_order: Option<i32>,
-    pub is_active: Option<bool>,
 }
 
 // ---------------------------------------------------------------------------
