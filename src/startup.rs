@@ -29,12 +29,14 @@ use crate::views::errors::render_error_page;
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-/// What handlers need besides the pool.
-#[derive(Debug, Clone)]
+/// What handlers need besides the pool (no Debug: it holds the secrets).
+#[derive(Clone)]
 pub struct AppConfig {
     pub https: bool,
     pub base_url: String,
     pub secret_key: Vec<u8>,
+    /// Signs and encrypts cookies; derived from `secret_key` once.
+    pub cookie_key: Key,
     pub trusted_proxies: TrustedProxies,
 }
 
@@ -84,6 +86,7 @@ impl Application {
         let config = AppConfig {
             https: settings.is_https(),
             base_url,
+            cookie_key: Key::derive_from(&secret_key),
             secret_key,
             trusted_proxies: TrustedProxies::parse(&settings.trusted_proxies)
                 .map_err(AppError::Internal)?,
@@ -135,7 +138,7 @@ fn serve(
 ) -> Result<Server, AppError> {
     let https = config.https;
     let store = PgSessionStore::new(pool.clone());
-    let cookie_key = crate::auth::csrf::cookie_key(&config);
+    let cookie_key = config.cookie_key.clone();
     let pool = web::Data::new(pool);
     let config = web::Data::new(config);
     let providers = web::Data::new(providers);

@@ -10,7 +10,7 @@
 
 use actix_session::SessionExt;
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
+use actix_web::cookie::{Cookie, CookieJar, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
@@ -30,10 +30,6 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 fn anon_cookie_name(https: bool) -> &'static str {
     if https { "__Host-sd_csrf" } else { "sd_csrf" }
-}
-
-pub fn cookie_key(config: &AppConfig) -> Key {
-    Key::derive_from(&config.secret_key)
 }
 
 /// True when the browser says the request comes from another site.
@@ -64,7 +60,7 @@ pub async fn protect(
         .app_data::<web::Data<AppConfig>>()
         .cloned()
         .ok_or_else(|| AppError::Internal("AppConfig missing".into()))?;
-    let key = cookie_key(&config);
+    let key = &config.cookie_key;
     let cookie_name = anon_cookie_name(config.https);
 
     let session_token = session::csrf_token(&req.get_session());
@@ -76,7 +72,7 @@ pub async fn protect(
             if let Some(c) = req.cookie(cookie_name) {
                 jar.add_original(c);
             }
-            match jar.signed(&key).get(cookie_name) {
+            match jar.signed(key).get(cookie_name) {
                 Some(c) => c.value().to_owned(),
                 None => {
                     let token = tokens::random_token(32);
@@ -118,7 +114,7 @@ pub async fn protect(
     let mut res = next.call(req).await?.map_into_boxed_body();
     if let Some(token) = new_anon_cookie {
         let mut jar = CookieJar::new();
-        jar.signed_mut(&key).add(
+        jar.signed_mut(key).add(
             Cookie::build(cookie_name, token)
                 .path("/")
                 .http_only(true)

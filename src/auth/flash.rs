@@ -19,7 +19,7 @@ struct Jar {
 impl Jar {
     fn of(req: &HttpRequest) -> Option<Self> {
         req.app_data::<web::Data<AppConfig>>().map(|c| Self {
-            key: crate::auth::csrf::cookie_key(c),
+            key: c.cookie_key.clone(),
             https: c.https,
         })
     }
