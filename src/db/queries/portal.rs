@@ -35,10 +35,13 @@ impl Viewer {
     pub fn of(user: &User) -> Self {
         Self {
             user_id: user.id,
+            // A customer user always has a customer (a CHECK says so); were
+            // one missing, the nil id matches nothing: fail closed, never
+            // as staff.
             customer_id: if user.is_staff() {
                 None
             } else {
-                user.customer_id
+                Some(user.customer_id.unwrap_or(Uuid::nil()))
             },
         }
     }
