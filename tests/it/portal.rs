@@ -542,7 +542,8 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    // The same (now stale) form again: 409, nothing changes.
+    // The same (now stale) form again: 409, nothing changes, and the page
+    // says why.
     let res = app
         .post_form(
             &format!("{location}/close"),
@@ -550,6 +551,8 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
         )
         .await;
     assert_eq!(res.status(), 409);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, "#status-error").contains("Nothing was changed"));
 
     let page = html::parse(&app.get(&location).await.text().await.unwrap());
     assert_eq!(html::text(&page, ".page-header .badge"), "Closed");
@@ -581,6 +584,20 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
         )
         .await;
     assert_eq!(res.status(), 303);
+    // A second, stale reopen form: refused on the page, its reason kept.
+    let res = app
+        .post_form(
+            &format!("{location}/reopen"),
+            &[
+                ("csrf_token", &token),
+                ("version", &version),
+                ("reason", "Typed in another tab"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, "#status-error").contains("changed after you opened it"));
     let page = html::parse(&app.get(&location).await.text().await.unwrap());
     assert_eq!(html::text(&page, ".page-header .badge"), "Open");
     assert!(

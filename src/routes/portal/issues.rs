@@ -123,13 +123,8 @@ struct IssuePage {
     is_staff: bool,
     can_close: bool,
     can_reopen: bool,
-    comment_body: String,
-    comment_error: Option<String>,
-    reopen_reason: String,
-    reopen_error: Option<String>,
-    ticket_error: Option<String>,
-    resolution_notes: String,
-    conflict: Option<Vec<String>>,
+    /// What was typed and what was wrong with it.
+    form: FormState,
     statuses: &'static [IssueStatus],
     priorities: &'static [IssuePriority],
     categories: &'static [IssueCategory],
@@ -158,6 +153,8 @@ pub struct FormState {
     pub reopen_reason: String,
     pub reopen_error: Option<String>,
     pub ticket_error: Option<String>,
+    /// Why closing or reopening did not happen (refused, or stale page).
+    pub status_error: Option<String>,
     pub resolution_notes: String,
     pub conflict: Option<Vec<String>>,
 }
@@ -171,6 +168,7 @@ impl Default for FormState {
             reopen_reason: String::new(),
             reopen_error: None,
             ticket_error: None,
+            status_error: None,
             resolution_notes: String::new(),
             conflict: None,
         }
@@ -202,13 +200,7 @@ pub async fn issue_page(
                 .is_ok_and(|e| e.reopens),
             is_staff: user.is_staff(),
             detail,
-            comment_body: state.comment_body,
-            comment_error: state.comment_error,
-            reopen_reason: state.reopen_reason,
-            reopen_error: state.reopen_error,
-            ticket_error: state.ticket_error,
-            resolution_notes: state.resolution_notes,
-            conflict: state.conflict,
+            form: state,
             statuses: IssueStatus::ALL,
             priorities: IssuePriority::ALL,
             categories: IssueCategory::ALL,
@@ -308,7 +300,8 @@ pub struct StatusForm {
 }
 
 /// Moves an issue to `to` for the viewer through the shared ticket-change
-/// rules; a stale form is a 409, a refused change too (with the reason).
+/// rules. `Ok(Some(..))` is why it did not happen: 409 for a page loaded
+/// before someone else changed the issue, 422 for a refused change.
 async fn change_status(
     user: &User,
     pool: &PgPool,
@@ -316,7 +309,7 @@ async fn change_status(
     to: IssueStatus,
     version: &str,
     reason: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<Option<(StatusCode, String)>, AppError> {
     let version: Option<i32> = version.parse().ok();
     let who = user.clone();
     let change = TicketChange {
@@ -327,10 +320,16 @@ async fn change_status(
     let outcome = db::run(pool, move |conn| {
         tickets::change_visible(conn, &who, number, version, &change)
     })
-    .await?;
-    outcome
-        .map(|_| ())
-        .map_err(|refused| AppError::Conflict(refused.0))
+    .await;
+    match outcome {
+        Ok(Ok(_)) => Ok(None),
+        Ok(Err(refused)) => Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, refused.0))),
+        Err(AppError::Conflict(why)) => Ok(Some((
+            StatusCode::CONFLICT,
+            format!("{why} Nothing was changed; here is the issue as it is now."),
+        ))),
+        Err(e) => Err(e),
+    }
 }
 
 /// POST /issues/{number}/close — the issue's customer and staff.
@@ -342,7 +341,7 @@ pub async fn close_issue(
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
     let number = parse_number(&number)?;
-    change_status(
+    if let Some((status, why)) = change_status(
         &user,
         &pool,
         number,
@@ -350,7 +349,15 @@ pub async fn close_issue(
         &form.version,
         None,
     )
-    .await?;
+    .await?
+    {
+        let state = FormState {
+            status,
+            status_error: Some(why),
+            ..FormState::default()
+        };
+        return issue_page(&page, &pool, &user, number, state).await;
+    }
     Ok(page.redirect_with(
         &format!("/issues/{number}"),
         FlashKind::Success,
@@ -380,7 +387,7 @@ pub async fn reopen_issue(
             return issue_page(&page, &pool, &user, number, state).await;
         }
     };
-    change_status(
+    if let Some((status, why)) = change_status(
         &user,
         &pool,
         number,
@@ -388,7 +395,17 @@ pub async fn reopen_issue(
         &form.version,
         Some(reason),
     )
-    .await?;
+    .await?
+    {
+        // The reason typed is kept for another try.
+        let state = FormState {
+            status,
+            status_error: Some(why),
+            reopen_reason: form.reason,
+            ..FormState::default()
+        };
+        return issue_page(&page, &pool, &user, number, state).await;
+    }
     Ok(page.redirect_with(
         &format!("/issues/{number}"),
         FlashKind::Success,
