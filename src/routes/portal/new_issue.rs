@@ -246,7 +246,8 @@ async fn customer_for(
     }
 }
 
-/// Loads the definitions and suggestions and assembles the view.
+/// Loads the definitions (unless the caller already has them) and the
+/// suggestions, and assembles the view.
 async fn form_view(
     pool: &PgPool,
     page: &Page,
@@ -254,6 +255,7 @@ async fn form_view(
     customer: &Customer,
     draft: Draft,
     errors: Errors,
+    defs: Option<Definitions>,
 ) -> Result<FormView, AppError> {
     let customer_id = customer.id;
     let chosen = draft.chosen_planes();
@@ -262,7 +264,10 @@ async fn form_view(
     let user_id = user.id;
     let draft_for_query = draft.clone();
     let (defs, suggestions, resolved, answered) = db::run(pool, move |conn| {
-        let defs = portal::definitions(conn, customer_id, &chosen)?;
+        let defs = match defs {
+            Some(defs) => defs,
+            None => portal::definitions(conn, customer_id, &chosen)?,
+        };
         let plane_ids: Vec<Uuid> = chosen
             .iter()
             .filter_map(|s| defs.plane(s))
@@ -387,6 +392,7 @@ fn wants_fragment(req: &HttpRequest) -> bool {
         .is_some_and(|v| v.as_bytes() == b"fetch")
 }
 
+/// The form (or its fragment): 200, or 422 when `errors` has any.
 async fn respond(
     page: &Page,
     pool: &PgPool,
@@ -394,9 +400,14 @@ async fn respond(
     customer: &Customer,
     draft: Draft,
     errors: Errors,
-    status: StatusCode,
+    defs: Option<Definitions>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form_view(pool, page, user, customer, draft, errors).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let form = form_view(pool, page, user, customer, draft, errors, defs).await?;
     if wants_fragment(page.request()) {
         return page.render_status(status, &NewIssueFragment { form });
     }
@@ -445,7 +456,7 @@ pub async fn new_issue_form(
         &customer,
         draft,
         Errors::default(),
-        StatusCode::OK,
+        None,
     )
     .await
 }
@@ -463,12 +474,7 @@ pub async fn update_issue_form(
         return choose_customer(&page, &pool).await;
     };
     fresh_ids(&mut draft);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    respond(&page, &pool, &user, &customer, draft, errors, status).await
+    respond(&page, &pool, &user, &customer, draft, errors, None).await
 }
 
 /// POST /issues/new/feedback — "This solved my problem" / "Not relevant"
@@ -502,7 +508,7 @@ pub async fn record_doc_feedback(
     let viewer = Viewer::of(&user);
     let customer_id = customer.id;
     let snapshot_draft = draft.clone();
-    db::run(&pool, move |conn| {
+    let defs = db::run(&pool, move |conn| {
         let defs = portal::definitions(conn, customer_id, &snapshot_draft.chosen_planes())?;
         let primary = defs.plane(&snapshot_draft.primary_plane).map(|p| p.id);
         let feedback = portal::Feedback {
@@ -513,19 +519,11 @@ pub async fn record_doc_feedback(
             form_session_id: session_id,
             snapshot: snapshot(&defs, &snapshot_draft),
         };
-        portal::record_feedback(conn, viewer, &feedback)
+        portal::record_feedback(conn, viewer, &feedback)?;
+        Ok::<_, AppError>(defs)
     })
     .await?;
-    respond(
-        &page,
-        &pool,
-        &user,
-        &customer,
-        draft,
-        errors,
-        StatusCode::OK,
-    )
-    .await
+    respond(&page, &pool, &user, &customer, draft, errors, Some(defs)).await
 }
 
 /// POST /issues — files the issue, or shows the form again with what is wrong.
@@ -551,16 +549,7 @@ pub async fn create_issue(
     let valid = issue_form::validate(&draft, &defs, &mut errors);
     let Some(valid) = valid.filter(|_| errors.is_empty()) else {
         fresh_ids(&mut draft);
-        return respond(
-            &page,
-            &pool,
-            &user,
-            &customer,
-            draft,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return respond(&page, &pool, &user, &customer, draft, errors, Some(defs)).await;
     };
     let creator = user.clone();
     let issue = db::run(&pool, move |conn| {
