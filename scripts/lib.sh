@@ -23,7 +23,7 @@ apt_install() {
 
 # PostgreSQL server binaries for the embedded cluster, libpq for diesel.
 install_system_packages() {
-  apt_install postgresql libpq-dev pkg-config ca-certificates
+  apt_install postgresql libpq-dev pkg-config ca-certificates curl
   # Debian's package starts a system cluster we do not use; leave it alone.
 }
 
@@ -36,7 +36,10 @@ install_browser_packages() {
 # axe-core (npm) checks accessibility in the browser tests.
 install_test_npm_packages() {
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
-  [ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund
+  # Reinstall when package-lock.json changed since the last install.
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund
+  fi
 }
 
 ensure_rust() {
