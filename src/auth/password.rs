@@ -33,6 +33,31 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default())
 }
 
+/// [`hash_password`] on the blocking pool, for handlers.
+pub async fn hash_off_executor(password: String) -> Result<String, AppError> {
+    actix_web::web::block(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing: {e}")))?
+}
+
+/// [`verify_password`] on the blocking pool, for handlers. With no stored
+/// hash (an unknown account) it checks against [`dummy_hash`], so the
+/// answer takes as long as for a real account, and is false.
+pub async fn verify_off_executor(
+    password: String,
+    stored_hash: Option<String>,
+) -> Result<bool, AppError> {
+    actix_web::web::block(move || match stored_hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            verify_password(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("password check: {e}")))
+}
+
 /// Shortest password accepted.
 pub const MIN_CHARS: usize = 12;
 /// Longest password accepted (argon2 time grows with length).

@@ -120,10 +120,7 @@ pub async fn update_password(
             )
         }
         Some(hash) => {
-            let ok = web::block(move || password::verify_password(&current, &hash))
-                .await
-                .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
-            if !ok {
+            if !password::verify_off_executor(current, Some(hash)).await? {
                 errors.current = Some("Your current password is not correct.");
             }
         }
@@ -133,9 +130,7 @@ pub async fn update_password(
         return account_page(&page, &pool, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
     }
     let new_password = form.new_password;
-    let hash = web::block(move || password::hash_password(&new_password))
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing: {e}")))??;
+    let hash = password::hash_off_executor(new_password).await?;
     let user_id = user.id;
     db::run(&pool, move |conn| {
         conn.build_transaction().run(|conn| {

@@ -107,13 +107,7 @@ pub async fn login(
     let user = db::run(&pool, move |conn| users::find_by_email(conn, &lookup)).await?;
     let candidate = form.password;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let matches = web::block(move || {
-        // Unknown accounts take as long as known ones.
-        let hash = stored.unwrap_or_else(|| password::dummy_hash().to_owned());
-        password::verify_password(&candidate, &hash)
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("password check: {e}")))?;
+    let matches = password::verify_off_executor(candidate, stored).await?;
 
     match user {
         Some(user) if matches && !user.is_disabled() => {

@@ -137,9 +137,7 @@ async fn redeem(
         return page.render_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
     let new_password = form.password;
-    let hash = web::block(move || password::hash_password(&new_password))
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing: {e}")))??;
+    let hash = password::hash_off_executor(new_password).await?;
     let user = db::run(pool, move |conn| match purpose {
         TokenPurpose::Invitation => invitations::accept(conn, &token, &name, &hash),
         _ => invitations::reset(conn, &token, &hash),

@@ -530,3 +530,15 @@ fn a_success_forgets_only_its_own_attempt() {
         .collect();
     assert_eq!(left, vec!["customer2@example.com", "203.0.113.9"]);
 }
+
+/// An account without a password (it signs in with a provider) cannot be
+/// signed into with the password behind the timing-equaliser hash.
+#[tokio::test]
+async fn an_account_without_a_password_refuses_every_password() {
+    let app = TestApp::spawn().await;
+    app.exec("UPDATE users SET password_hash = NULL WHERE email = 'customer1@example.com'");
+    for guess in ["not a real password", "", DEMO_PASSWORD] {
+        let res = app.try_sign_in("customer1@example.com", guess).await;
+        assert_eq!(res.status(), 401, "{guess:?}");
+    }
+}
