@@ -2,21 +2,11 @@
 //! rejects bad rows; `schema.rs` matches the migrations.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::Text;
 use diesel_migrations::MigrationHarness;
 use supportdesk::db::{self, MIGRATIONS};
 
-use crate::helpers::TestDb;
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-fn count(conn: &mut PgConnection, sql: &str) -> i64 {
-    diesel::sql_query(sql).get_result::<Count>(conn).unwrap().n
-}
+use crate::helpers::{TestDb, count};
 
 const OUR_OBJECTS: &str = "SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'public' \
      AND tablename <> '__diesel_schema_migrations') + (SELECT count(*) FROM pg_type t JOIN \

@@ -4,23 +4,10 @@
 //! GENERATE_ISSUES, GENERATE_CUSTOMERS and GENERATE_BATCH.
 
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 use supportdesk::db::generate::{GenerateOptions, generate};
 use supportdesk::error::AppError;
 
-use crate::helpers::TestDb;
-
-fn n(conn: &mut PgConnection, sql: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(sql)
-        .get_result::<N>(conn)
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .n
-}
+use crate::helpers::{TestDb, count as n};
 
 #[test]
 fn generates_consistent_scale_data() {

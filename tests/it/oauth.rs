@@ -43,18 +43,6 @@ async fn finish(app: &TestApp, callback: &str) -> reqwest::Response {
     app.client.get(callback).send().await.unwrap()
 }
 
-fn count(app: &TestApp, sql: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(sql)
-        .get_result::<N>(&mut app.db.conn())
-        .unwrap()
-        .n
-}
-
 #[tokio::test]
 async fn the_sign_in_page_offers_each_provider() {
     let (app, _provider) = app_with_provider().await;
@@ -81,9 +69,7 @@ async fn a_verified_email_at_a_customer_domain_signs_up_as_that_customer() {
     let doc = html::parse(&app.get("/account").await.text().await.unwrap());
     assert_eq!(html::text(&doc, ".user-menu .role-badge"), "Customer");
     assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) AS n FROM users u JOIN customers c ON c.id = u.customer_id \
+        app.count("SELECT count(*) AS n FROM users u JOIN customers c ON c.id = u.customer_id \
              JOIN accounts a ON a.user_id = u.id WHERE u.email = 'pat@acme.example' \
              AND c.name = 'Acme Payments' AND a.provider = 'testid' AND a.provider_account_id = 'sub-new-1'"
         ),
@@ -94,10 +80,7 @@ async fn a_verified_email_at_a_customer_domain_signs_up_as_that_customer() {
     let callback = start(&again, "/").await;
     assert_eq!(finish(&again, &callback).await.status(), 303);
     assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) AS n FROM users WHERE email = 'pat@acme.example'"
-        ),
+        app.count("SELECT count(*) AS n FROM users WHERE email = 'pat@acme.example'"),
         1
     );
 }
@@ -122,7 +105,7 @@ async fn an_unverified_email_is_not_linked_to_an_existing_agent() {
     assert_eq!(res.status(), 403);
     let doc = html::parse(&res.text().await.unwrap());
     assert!(html::text(&doc, ".error-summary").contains("not verified"));
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM accounts"), 0);
+    assert_eq!(app.count("SELECT count(*) AS n FROM accounts"), 0);
     assert_eq!(app.get("/account").await.status(), 303, "not signed in");
 }
 
@@ -143,7 +126,7 @@ async fn verification_may_come_from_the_id_token_as_with_microsoft() {
             "xms_edov {verified}"
         );
         assert_eq!(
-            count(&app, "SELECT count(*) AS n FROM accounts"),
+            app.count("SELECT count(*) AS n FROM accounts"),
             i64::from(verified)
         );
     }
@@ -159,14 +142,11 @@ async fn an_unknown_domain_is_refused() {
     let doc = html::parse(&res.text().await.unwrap());
     assert!(html::text(&doc, ".error-summary").contains("belongs to no customer"));
     assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) AS n FROM users WHERE email = 'someone@elsewhere.example'"
-        ),
+        app.count("SELECT count(*) AS n FROM users WHERE email = 'someone@elsewhere.example'"),
         0
     );
     assert_eq!(
-        count(&app, "SELECT count(*) AS n FROM sessions"),
+        app.count("SELECT count(*) AS n FROM sessions"),
         0,
         "no session is left"
     );
@@ -205,10 +185,7 @@ async fn bad_state_is_refused_and_leaves_no_session() {
         "victim not signed in"
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) AS n FROM sessions WHERE user_id IS NOT NULL"
-        ),
+        app.count("SELECT count(*) AS n FROM sessions WHERE user_id IS NOT NULL"),
         0,
         "no signed-in session from refused attempts"
     );

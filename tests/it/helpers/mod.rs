@@ -265,15 +265,7 @@ impl TestApp {
 
     /// A number from the test database (the query names it `n`).
     pub fn count(&self, sql: &str) -> i64 {
-        #[derive(QueryableByName)]
-        struct N {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        diesel::sql_query(sql)
-            .get_result::<N>(&mut self.db.conn())
-            .expect(sql)
-            .n
+        count(&mut self.db.conn(), sql)
     }
 
     /// A text from the test database (the query names it `s`).
@@ -336,4 +328,17 @@ impl TestApp {
             db: self.db.clone(),
         }
     }
+}
+
+/// A number from a database (the query names it `n`).
+pub fn count(conn: &mut PgConnection, sql: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(sql)
+        .get_result::<N>(conn)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .n
 }
