@@ -5,10 +5,13 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use actix_session::SessionExt;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use diesel::OptionalExtension;
+use tokio::sync::OnceCell;
 
 use crate::auth::session;
 use crate::db::models::enums::UserRole;
@@ -16,45 +19,45 @@ use crate::db::models::users::{self, User};
 use crate::db::{self, PgPool};
 use crate::error::AppError;
 
-/// The user loaded for this request, cached in its extensions.
-#[derive(Clone)]
-struct LoadedUser(Option<User>);
+/// The user of this request, loaded at most once: a handler's extractors
+/// run concurrently (e.g. `CurrentUser` and `Page`), and all of them wait
+/// for the one query.
+#[derive(Clone, Default)]
+struct LoadedUser(Rc<OnceCell<Option<User>>>);
 
 /// Loads the session's user (active ones only), once per request.
 pub async fn load_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
-    if let Some(LoadedUser(user)) = req.extensions().get::<LoadedUser>() {
-        return Ok(user.clone());
-    }
-    let session = req.get_session();
-    let user = match session::user_id(&session) {
-        None => None,
-        Some(id) => {
-            let pool = req
-                .app_data::<web::Data<PgPool>>()
-                .cloned()
-                .ok_or_else(|| AppError::Internal("pool missing".into()))?;
-            let found = db::run(&pool, move |conn| {
-                users::find(conn, id).map(Some).or_else(|e| {
-                    if e == diesel::result::Error::NotFound {
-                        Ok(None)
-                    } else {
-                        Err(e)
-                    }
-                })
-            })
-            .await?;
-            match found {
-                Some(user) if !user.is_disabled() => Some(user),
-                // Deleted or disabled since sign-in: the session is worthless.
-                _ => {
-                    session::sign_out(&session);
-                    None
-                }
-            }
+    let cell = {
+        let mut extensions = req.extensions_mut();
+        if !extensions.contains::<LoadedUser>() {
+            extensions.insert(LoadedUser::default());
         }
+        extensions
+            .get::<LoadedUser>()
+            .map(|l| l.0.clone())
+            .unwrap_or_default()
     };
-    req.extensions_mut().insert(LoadedUser(user.clone()));
-    Ok(user)
+    cell.get_or_try_init(|| fetch_user(req)).await.cloned()
+}
+
+async fn fetch_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
+    let session = req.get_session();
+    let Some(id) = session::user_id(&session) else {
+        return Ok(None);
+    };
+    let pool = req
+        .app_data::<web::Data<PgPool>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("pool missing".into()))?;
+    let found = db::run(&pool, move |conn| users::find(conn, id).optional()).await?;
+    match found {
+        Some(user) if !user.is_disabled() => Ok(Some(user)),
+        // Deleted or disabled since sign-in: the session is worthless.
+        _ => {
+            session::sign_out(&session);
+            Ok(None)
+        }
+    }
 }
 
 /// The user an earlier extractor loaded for this request, if any (error
@@ -62,7 +65,7 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
 pub fn cached_user(req: &HttpRequest) -> Option<User> {
     req.extensions()
         .get::<LoadedUser>()
-        .and_then(|LoadedUser(user)| user.clone())
+        .and_then(|LoadedUser(cell)| cell.get().cloned().flatten())
 }
 
 /// Where to come back to after signing in.

@@ -102,7 +102,7 @@ async fn cached_counts_and_names_follow_every_write() {
     assert_eq!(mine_count(&before), mine.to_string());
     // Served from the cache: session, user, change counters, the page and
     // its secondary planes.
-    assert!(app.statements_for("/queue?view=mine").await <= 6);
+    assert!(app.statements_for("/queue?view=mine").await <= 5);
 
     // Another instance assigns an unassigned ticket to agent1.
     let other = app.another_instance().await;
@@ -793,9 +793,9 @@ async fn pages_run_a_handful_of_statements() {
     let number = app.count("SELECT min(number) AS n FROM issues");
     for (path, most) in [
         ("/status".to_owned(), 3),
-        ("/queue?view=all".to_owned(), 6),
-        ("/queue?view=all&q=pods&sort=priority".to_owned(), 6),
-        (format!("/issues/{number}"), 12),
+        ("/queue?view=all".to_owned(), 5),
+        ("/queue?view=all&q=pods&sort=priority".to_owned(), 5),
+        (format!("/issues/{number}"), 11),
         ("/issues".to_owned(), 6),
     ] {
         let n = app.statements_for(&path).await;
