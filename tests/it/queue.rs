@@ -795,7 +795,8 @@ async fn pages_run_a_handful_of_statements() {
         ("/status".to_owned(), 3),
         ("/queue?view=all".to_owned(), 5),
         ("/queue?view=all&q=pods&sort=priority".to_owned(), 5),
-        (format!("/issues/{number}"), 11),
+        // Session, user, and the issue with everything its page shows.
+        (format!("/issues/{number}"), 3),
         ("/issues".to_owned(), 6),
     ] {
         let n = app.statements_for(&path).await;
@@ -808,4 +809,151 @@ async fn pages_run_a_handful_of_statements() {
         .statements_for("/issues/new?primary_plane=eks")
         .await;
     assert!(n <= 11, "/issues/new ran {n} statements");
+    let own = customer.count(
+        "SELECT min(number) AS n FROM issues i JOIN users u ON u.id = i.created_by_id \
+         WHERE u.email = 'customer1@example.com'",
+    );
+    let n = customer.statements_for(&format!("/issues/{own}")).await;
+    assert!(n <= 3, "a customer's /issues/{own} ran {n} statements");
+}
+
+/// The texts `x` of a query's rows in the order of its column `o`,
+/// whitespace folded as in [`html::texts`].
+fn texts_of(app: &TestApp, sql: &str) -> Vec<String> {
+    let joined = app.text(&format!(
+        "SELECT coalesce(string_agg(x, chr(31) ORDER BY o), '') AS s FROM ({sql}) q"
+    ));
+    joined
+        .split('\u{1f}')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+async fn ticket_page(app: &TestApp, number: i64) -> scraper::Html {
+    let res = app.get(&format!("/issues/{number}")).await;
+    assert_eq!(res.status(), 200);
+    html::parse(&res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_ticket_page_shows_each_part_to_whom_it_belongs() {
+    let app = agent_app().await;
+    // A demo ticket of customer1's with every part: a second plane, a
+    // context value with an option label, an internal note, docs shown
+    // while filing and a resolution; agent-only activity is added.
+    let number = app.count(
+        "SELECT min(i.number) AS n FROM issues i \
+         WHERE i.customer_id = (SELECT customer_id FROM users WHERE email = 'customer1@example.com') \
+         AND (SELECT count(*) FROM issue_planes p WHERE p.issue_id = i.id) = 2 \
+         AND EXISTS (SELECT FROM issue_plane_contexts x JOIN plane_context_options o \
+                     ON o.plane_context_id = x.plane_context_id AND o.value = x.value \
+                     WHERE x.issue_id = i.id) \
+         AND EXISTS (SELECT FROM comments c WHERE c.issue_id = i.id AND c.is_internal) \
+         AND EXISTS (SELECT FROM doc_feedback f WHERE f.issue_id = i.id) \
+         AND EXISTS (SELECT FROM resolutions r WHERE r.issue_id = i.id)",
+    );
+    let issue = format!("(SELECT id FROM issues WHERE number = {number})");
+    app.exec(&format!(
+        "INSERT INTO issue_activities (issue_id, action, field, from_value, to_value, description) \
+         VALUES ({issue}, 'priority_changed', 'priority', 'low', 'high', 'Priority raised by a test')"
+    ));
+    let planes = texts_of(
+        &app,
+        &format!(
+            "SELECT p.name || CASE WHEN ip.is_primary THEN ' (primary)' ELSE '' END AS x, \
+             row_number() OVER (ORDER BY ip.is_primary DESC, p.display_order) AS o \
+             FROM issue_planes ip JOIN planes p ON p.id = ip.plane_id WHERE ip.issue_id = {issue}"
+        ),
+    );
+    let option_labels = texts_of(
+        &app,
+        &format!(
+            "SELECT o.label AS x, 1 AS o FROM issue_plane_contexts c JOIN plane_context_options o \
+             ON o.plane_context_id = c.plane_context_id AND o.value = c.value WHERE c.issue_id = {issue}"
+        ),
+    );
+    let authors = |internal: bool| {
+        texts_of(
+            &app,
+            &format!(
+                "SELECT CASE WHEN u.name = '' THEN u.email ELSE u.name END AS x, \
+                 row_number() OVER (ORDER BY c.created_at, c.id) AS o \
+                 FROM comments c JOIN users u ON u.id = c.author_id \
+                 WHERE c.issue_id = {issue} AND (NOT c.is_internal OR {internal})"
+            ),
+        )
+    };
+    let activity = |all: bool| {
+        texts_of(
+            &app,
+            &format!(
+                "SELECT description AS x, row_number() OVER (ORDER BY created_at, id) AS o \
+                 FROM issue_activities WHERE issue_id = {issue} AND ({all} OR action IN \
+                 ('created', 'status_changed', 'category_changed', 'commented', 'resolved'))"
+            ),
+        )
+    };
+    let notes = app.text(&format!(
+        "SELECT resolution_notes AS s FROM resolutions WHERE issue_id = {issue} \
+         ORDER BY resolved_at DESC, id DESC LIMIT 1"
+    ));
+    let docs = texts_of(
+        &app,
+        &format!(
+            "SELECT coalesce(d.title, f.doc_url) || ' — ' || CASE WHEN f.marked_helpful \
+             THEN 'said it solved the problem' ELSE 'not relevant' END AS x, \
+             row_number() OVER (ORDER BY f.created_at, f.id) AS o \
+             FROM doc_feedback f LEFT JOIN docs d ON d.id = f.doc_id WHERE f.issue_id = {issue}"
+        ),
+    );
+    let agents = texts_of(
+        &app,
+        "SELECT CASE WHEN name = '' THEN email ELSE name END AS x, \
+         row_number() OVER (ORDER BY name, email) AS o FROM users \
+         WHERE role IN ('agent', 'admin') AND disabled_at IS NULL",
+    );
+    assert!(planes.len() == 2 && !option_labels.is_empty() && !docs.is_empty());
+
+    let notes = notes.split_whitespace().collect::<Vec<_>>().join(" ");
+    let notes_shown = |doc: &scraper::Html| {
+        html::text(doc, "[aria-labelledby=resolution-heading]").contains(&notes)
+    };
+
+    let doc = ticket_page(&app, number).await;
+    assert_eq!(html::texts(&doc, ".badge-plane"), planes);
+    let details = html::text(&doc, ".ticket-meta");
+    assert!(
+        option_labels.iter().all(|l| details.contains(l)),
+        "{details}"
+    );
+    assert_eq!(html::texts(&doc, ".comment-header strong"), authors(true));
+    assert_eq!(
+        html::texts(&doc, ".is-internal").len(),
+        authors(true).len() - authors(false).len()
+    );
+    assert_eq!(html::texts(&doc, ".timeline li > span"), activity(true));
+    assert!(activity(true).contains(&"Priority raised by a test".to_owned()));
+    assert!(notes_shown(&doc));
+    assert_eq!(
+        html::texts(&doc, "[aria-labelledby=submitter-heading] li"),
+        docs
+    );
+    let mut options = html::texts(&doc, "#t-assignee option");
+    assert_eq!(options.remove(0), "Nobody");
+    assert_eq!(options, agents);
+
+    let customer = app.other_browser();
+    customer.sign_in("customer1@example.com").await;
+    let doc = ticket_page(&customer, number).await;
+    assert_eq!(html::texts(&doc, ".badge-plane"), planes);
+    assert_eq!(html::texts(&doc, ".comment-header strong"), authors(false));
+    assert!(html::texts(&doc, ".is-internal").is_empty());
+    let shown = html::texts(&doc, ".timeline li > span");
+    assert_eq!(shown, activity(false));
+    assert!(!shown.contains(&"Priority raised by a test".to_owned()));
+    assert!(notes_shown(&doc));
+    for staff_only in ["#submitter-heading", "#t-assignee", "#work-heading"] {
+        assert!(html::texts(&doc, staff_only).is_empty(), "{staff_only}");
+    }
 }

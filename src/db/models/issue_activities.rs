@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::schema::issue_activities;
@@ -22,7 +22,7 @@ pub mod actions {
     pub const RESOLVED: &str = "resolved";
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, Deserialize)]
 #[diesel(table_name = issue_activities, check_for_backend(diesel::pg::Pg))]
 pub struct IssueActivity {
     pub id: Uuid,

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::models::enums::FieldType;
 use crate::db::schema::{plane_context_options, plane_contexts, planes};
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, Deserialize)]
 #[diesel(table_name = planes, check_for_backend(diesel::pg::Pg))]
 pub struct Plane {
     pub id: Uuid,

@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::schema::resolutions;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, Deserialize)]
 #[diesel(table_name = resolutions, check_for_backend(diesel::pg::Pg))]
 pub struct Resolution {
     pub id: Uuid,
@@ -37,19 +37,6 @@ pub fn insert(conn: &mut PgConnection, new: &NewResolution) -> QueryResult<Resol
         .values(new)
         .returning(Resolution::as_returning())
         .get_result(conn)
-}
-
-/// The most recent resolution of an issue, if it was ever resolved.
-pub fn latest_for_issue(
-    conn: &mut PgConnection,
-    issue_id: Uuid,
-) -> QueryResult<Option<Resolution>> {
-    resolutions::table
-        .filter(resolutions::issue_id.eq(issue_id))
-        .order((resolutions::resolved_at.desc(), resolutions::id.desc()))
-        .select(Resolution::as_select())
-        .first(conn)
-        .optional()
 }
 
 /// Every resolution of an issue, newest first.

@@ -165,16 +165,6 @@ pub fn find_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option
         .optional()
 }
 
-/// Active (not disabled) agents and admins, by name: the assignee picker.
-pub fn list_agents(conn: &mut PgConnection) -> QueryResult<Vec<User>> {
-    users::table
-        .filter(users::role.eq_any([UserRole::Agent, UserRole::Admin]))
-        .filter(users::disabled_at.is_null())
-        .order((users::name.asc(), users::email.asc()))
-        .select(User::as_select())
-        .load(conn)
-}
-
 /// The users of one customer, by name.
 pub fn list_for_customer(conn: &mut PgConnection, customer_id: Uuid) -> QueryResult<Vec<User>> {
     users::table

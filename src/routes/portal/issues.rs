@@ -12,7 +12,8 @@ use uuid::Uuid;
 use crate::auth::extractors::CurrentUser;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::users::User;
-use crate::db::queries::portal::{self, IssueDetail, ListFilter, ListRow, Viewer};
+use crate::db::queries::issue_detail::{IssueDetail, issue_detail};
+use crate::db::queries::portal::{self, ListFilter, ListRow, Viewer};
 use crate::db::queries::tickets::{self, TicketChange};
 use crate::db::{self, PgPool};
 use crate::domain::lifecycle::{self, Actor};
@@ -183,7 +184,7 @@ pub async fn issue_page(
     state: FormState,
 ) -> Result<HttpResponse, AppError> {
     let viewer = Viewer::of(user);
-    let detail = db::run(pool, move |conn| portal::issue_detail(conn, viewer, number)).await?;
+    let detail = db::run(pool, move |conn| issue_detail(conn, viewer, number)).await?;
     let actor = if user.is_staff() {
         Actor::Staff
     } else {
