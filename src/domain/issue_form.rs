@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::db::models::enums::{FieldType, IssueCategory};
 use crate::db::models::environments::Environment;
 use crate::db::models::planes::{Plane, PlaneContext, PlaneContextOption};
+use crate::domain::text::has_control;
 
 pub const TITLE_MAX: usize = 200;
 pub const DESCRIPTION_MAX: usize = 20_000;
@@ -96,14 +97,6 @@ impl Errors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-}
-
-/// A control character (NUL included) anywhere but line breaks and tabs
-/// of multi-line text.
-fn has_control(value: &str, multiline: bool) -> bool {
-    value
-        .chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
 }
 
 /// Reads submitted pairs into a draft. `extra` names endpoint-specific

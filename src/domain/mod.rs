@@ -3,3 +3,4 @@
 pub mod form_pairs;
 pub mod issue_form;
 pub mod lifecycle;
+pub mod text;

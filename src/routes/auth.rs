@@ -11,6 +11,7 @@ use crate::auth::oauth::Providers;
 use crate::auth::{password, redirect, session, throttle};
 use crate::db::models::users;
 use crate::db::{self, PgPool};
+use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
 use crate::startup::AppConfig;
@@ -95,6 +96,18 @@ pub async fn login(
     let form = form.into_inner();
     let email = form.email.trim().to_lowercase();
     let next = redirect::safe_next(form.next.as_deref());
+    if text::has_control(&email, false) {
+        // No account has such an address, and a NUL cannot be stored in
+        // the throttle's log: refuse before any query.
+        return login_page(
+            &page,
+            &providers,
+            email.replace(char::is_control, ""),
+            next,
+            Some(SIGN_IN_FAILED.to_owned()),
+            StatusCode::UNAUTHORIZED,
+        );
+    }
     let address = config.trusted_proxies.client_of(page.request());
 
     let throttle_email = email.clone();

@@ -11,6 +11,7 @@ use crate::auth::invitations::{self, LINK_INVALID};
 use crate::auth::{password, session};
 use crate::db::models::enums::TokenPurpose;
 use crate::db::{self, PgPool};
+use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
 use crate::views::{self, FlashKind, Layout, Page};
@@ -127,8 +128,10 @@ async fn redeem(
     };
     let mut view = blank(&page, purpose, &token, link.email);
     let name = form.name.trim().to_owned();
-    if purpose == TokenPurpose::Invitation && (name.is_empty() || name.chars().count() > 255) {
-        view.name_error = Some("Enter your name (at most 255 characters).");
+    if purpose == TokenPurpose::Invitation
+        && (name.is_empty() || name.chars().count() > 255 || text::has_control(&name, false))
+    {
+        view.name_error = Some("Enter your name (at most 255 characters, no control characters).");
     }
     (view.password_error, view.confirm_error) =
         password::check_new(&form.password, &form.confirm_password);

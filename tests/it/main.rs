@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod database;
 mod generate;
+mod hostile;
 mod links;
 mod oauth;
 mod portal;

@@ -13,6 +13,7 @@ use crate::db::models::customers::{self, Customer};
 use crate::db::models::enums::UserRole;
 use crate::db::models::users;
 use crate::db::{self, PgPool};
+use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
 use crate::startup::AppConfig;
@@ -105,19 +106,14 @@ pub async fn create_invitation(
         error: Some(error.to_owned()),
         ..Outcome::blank()
     };
-    let email = form.email.trim().to_lowercase();
-    if email.len() > 320
-        || !email.contains('@')
-        || email.starts_with('@')
-        || email.contains(char::is_whitespace)
-    {
+    let Some(email) = text::email(&form.email) else {
         return render(
             &page,
             &pool,
             invalid(form, "Enter an e-mail address like name@example.com."),
         )
         .await;
-    }
+    };
     let Some(role) = UserRole::parse(&form.role) else {
         return render(&page, &pool, invalid(form, "Choose a role.")).await;
     };
@@ -188,7 +184,15 @@ pub async fn create_reset_link(
     config: web::Data<AppConfig>,
     form: web::Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
-    let email = form.email.trim().to_lowercase();
+    let Some(email) = text::email(&form.email) else {
+        let outcome = Outcome {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            reset_error: Some("Enter an e-mail address like name@example.com.".into()),
+            reset_email: form.email.trim().to_owned(),
+            ..Outcome::blank()
+        };
+        return render(&page, &pool, outcome).await;
+    };
     let lookup = email.clone();
     let admin_id = admin.id;
     let token = db::run(&pool, move |conn| {

@@ -17,6 +17,7 @@ use crate::db::queries::portal::{self, ListFilter, ListRow, Viewer};
 use crate::db::queries::tickets::{self, TicketChange};
 use crate::db::{self, PgPool};
 use crate::domain::lifecycle::{self, Actor};
+use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
 use crate::views::{FlashKind, Layout, Page, urlencode};
@@ -78,13 +79,7 @@ pub async fn list_issues(
             None
         }),
     };
-    let q = query
-        .q
-        .clone()
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect::<String>();
+    let q = text::search_words(query.q.as_deref().unwrap_or_default());
     let filter = ListFilter {
         status,
         search: Some(q.clone()).filter(|s| !s.trim().is_empty()),
@@ -231,10 +226,7 @@ fn check_text(value: &str, what: &str, max: usize) -> Result<String, String> {
         Err(format!("Write {what} first."))
     } else if chars > max {
         Err(format!("Use at most {max} characters (this has {chars})."))
-    } else if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
+    } else if text::has_control(value, true) {
         Err("Remove the control characters (such as NUL) from the text.".into())
     } else {
         Ok(value.to_owned())

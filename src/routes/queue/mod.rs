@@ -20,7 +20,7 @@ use crate::db::queries::directory::Directory;
 use crate::db::queries::queue::{self, Assignee, Cursor, QueueFilter, QueueRow, Sort, View};
 use crate::db::queries::tickets::{self, TicketChange};
 use crate::db::{self, PgPool};
-use crate::domain::form_pairs;
+use crate::domain::{form_pairs, text};
 use crate::error::AppError;
 use crate::routes::add;
 use crate::views::{FlashKind, Layout, Page, urlencode};
@@ -195,7 +195,7 @@ fn parse_filter(params: &Params, after: Option<&str>, notices: &mut Vec<String>)
         ),
         from: pick(&params.from, "start date", date, notices),
         to: pick(&params.to, "end date", date, notices),
-        q: Some(params.q.trim().to_owned()).filter(|q| !q.is_empty()),
+        q: Some(text::search_words(&params.q)).filter(|q| !q.is_empty()),
         sort: pick(&params.sort, "sort", Sort::parse, notices).unwrap_or(Sort::Created),
         after: None,
     };

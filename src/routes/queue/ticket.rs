@@ -14,6 +14,7 @@ use crate::db::models::issue_activities;
 use crate::db::queries::portal::{self, Viewer};
 use crate::db::queries::tickets::{self, TicketChange};
 use crate::db::{self, PgPool};
+use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
 use crate::routes::portal::issues::{FormState, issue_page, parse_number};
@@ -59,6 +60,11 @@ fn read_change(form: &TicketForm, me: Uuid) -> Result<TicketChange, String> {
     let notes = form.resolution_notes.trim();
     if notes.chars().count() > 20_000 {
         return Err("Use at most 20000 characters for the resolution notes.".into());
+    }
+    if text::has_control(notes, true) {
+        return Err(
+            "Remove the control characters (such as NUL) from the resolution notes.".into(),
+        );
     }
     Ok(TicketChange {
         status: pick(form.status.as_deref(), IssueStatus::parse, "status")?,
