@@ -27,7 +27,8 @@ async fn nul_bytes_in_any_input_never_cause_a_500() {
         app.count(
             "SELECT (SELECT count(*) FROM issues) + (SELECT count(*) FROM comments) \
              + (SELECT count(*) FROM resolutions) + (SELECT count(*) FROM issue_activities) \
-             + (SELECT count(*) FROM users) + (SELECT count(*) FROM verification_tokens) AS n",
+             + (SELECT count(*) FROM users) + (SELECT count(*) FROM verification_tokens) \
+             + (SELECT count(*) FROM doc_feedback) AS n",
         )
     };
     let before = rows(&app);

@@ -1,7 +1,8 @@
 //! Reads and writes behind the customer portal: what the issue form may
 //! contain, doc and resolved-issue suggestions, filing an issue, and the
-//! scoped list and detail of issues. Every read of an issue is scoped to
-//! the viewer: a customer sees only their own customer's issues.
+//! scoped list of issues (one issue's page is read by `issue_detail`).
+//! Every read of an issue is scoped to the viewer: a customer sees only
+//! their own customer's issues.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
