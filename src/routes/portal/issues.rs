@@ -23,7 +23,7 @@ use crate::routes::add;
 use crate::views::{FlashKind, Layout, Page, urlencode};
 
 const PER_PAGE: i64 = 25;
-pub const COMMENT_MAX: usize = 20_000;
+const COMMENT_MAX: usize = 20_000;
 
 #[derive(Template)]
 #[template(path = "portal/issues.html")]
@@ -132,6 +132,13 @@ impl IssuePage {
     fn is_assignee(&self, id: &uuid::Uuid) -> bool {
         self.detail.issue.assignee_id == Some(*id)
     }
+
+    /// What changed since a stale form was loaded (staff see all activity).
+    fn stale_changes(&self) -> Option<Vec<&str>> {
+        let since = self.form.stale_since?;
+        let changes = self.detail.activity.iter().filter(|a| a.created_at > since);
+        Some(changes.map(|a| a.description.as_str()).collect())
+    }
 }
 
 pub fn parse_number(raw: &str) -> Result<i64, AppError> {
@@ -141,7 +148,9 @@ pub fn parse_number(raw: &str) -> Result<i64, AppError> {
 }
 
 /// What the page shows besides the ticket: a form's refused values and
-/// messages, or the changes that made an agent's form stale.
+/// messages, or the changes that made an agent's form stale. The default
+/// is a plain page answering 200.
+#[derive(Default)]
 pub struct FormState {
     pub status: StatusCode,
     pub comment_body: String,
@@ -152,23 +161,8 @@ pub struct FormState {
     /// Why closing or reopening did not happen (refused, or stale page).
     pub status_error: Option<String>,
     pub resolution_notes: String,
-    pub conflict: Option<Vec<String>>,
-}
-
-impl Default for FormState {
-    fn default() -> Self {
-        Self {
-            status: StatusCode::OK,
-            comment_body: String::new(),
-            comment_error: None,
-            reopen_reason: String::new(),
-            reopen_error: None,
-            ticket_error: None,
-            status_error: None,
-            resolution_notes: String::new(),
-            conflict: None,
-        }
-    }
+    /// A stale agent form: the activity after this instant is listed.
+    pub stale_since: Option<DateTime<Utc>>,
 }
 
 pub async fn issue_page(

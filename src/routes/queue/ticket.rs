@@ -4,14 +4,12 @@
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, web};
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAgent;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
-use crate::db::models::issue_activities;
-use crate::db::queries::portal::{self, Viewer};
 use crate::db::queries::tickets::{self, TicketChange};
 use crate::db::{self, PgPool};
 use crate::domain::text;
@@ -100,7 +98,6 @@ pub async fn update_ticket(
         }
     };
     let version: Option<i32> = form.version.parse().ok();
-    let viewer = Viewer::of(&agent);
     let actor = agent.clone();
     let outcome = db::run(&pool, move |conn| {
         tickets::change_visible(conn, &actor, number, version, &change)
@@ -117,29 +114,20 @@ pub async fn update_ticket(
             issue_page(&page, &pool, &agent, number, state).await
         }
         Err(AppError::Conflict(why)) => {
-            // Show the ticket as it is now, and what changed since the form was loaded.
+            // Show the ticket as it is now, and what changed since the form
+            // was loaded (everything, when that time is missing).
             let since = form
                 .loaded_at
                 .parse::<i64>()
                 .ok()
-                .and_then(DateTime::from_timestamp_micros);
-            let changes = db::run(&pool, move |conn| {
-                let issue = portal::find_visible(conn, viewer, number)?;
-                let all = issue_activities::list_for_issue(conn, issue.id)?;
-                Ok::<_, AppError>(
-                    all.into_iter()
-                        .filter(|a| since.is_none_or(|s| a.created_at > s))
-                        .map(|a| a.description)
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .await?;
+                .and_then(DateTime::from_timestamp_micros)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC);
             let state = FormState {
                 status: StatusCode::CONFLICT,
                 ticket_error: Some(format!(
                     "{why} Nothing you sent was saved; check the changes below and try again."
                 )),
-                conflict: Some(changes),
+                stale_since: Some(since),
                 resolution_notes: form.resolution_notes.clone(),
                 ..FormState::default()
             };
