@@ -43,6 +43,8 @@ pub struct InviteForm {
     customer_id: String,
 }
 
+/// What the page shows; the default is a blank page answering 200.
+#[derive(Default)]
 struct Outcome {
     status: StatusCode,
     form: InviteForm,
@@ -50,19 +52,6 @@ struct Outcome {
     reset_email: String,
     reset_error: Option<String>,
     created: Option<(String, String)>,
-}
-
-impl Outcome {
-    fn blank() -> Self {
-        Self {
-            status: StatusCode::OK,
-            form: InviteForm::default(),
-            error: None,
-            reset_email: String::new(),
-            reset_error: None,
-            created: None,
-        }
-    }
 }
 
 async fn render(page: &Page, pool: &PgPool, outcome: Outcome) -> Result<HttpResponse, AppError> {
@@ -88,7 +77,7 @@ pub async fn show_invitations(
     page: Page,
     pool: web::Data<PgPool>,
 ) -> Result<HttpResponse, AppError> {
-    render(&page, &pool, Outcome::blank()).await
+    render(&page, &pool, Outcome::default()).await
 }
 
 /// POST /admin/invitations — admin.
@@ -104,7 +93,7 @@ pub async fn create_invitation(
         status: StatusCode::UNPROCESSABLE_ENTITY,
         form,
         error: Some(error.to_owned()),
-        ..Outcome::blank()
+        ..Outcome::default()
     };
     let Some(email) = text::email(&form.email) else {
         return render(
@@ -162,7 +151,7 @@ pub async fn create_invitation(
                 &pool,
                 Outcome {
                     created,
-                    ..Outcome::blank()
+                    ..Outcome::default()
                 },
             )
             .await
@@ -189,7 +178,7 @@ pub async fn create_reset_link(
             status: StatusCode::UNPROCESSABLE_ENTITY,
             reset_error: Some("Enter an e-mail address like name@example.com.".into()),
             reset_email: form.email.trim().to_owned(),
-            ..Outcome::blank()
+            ..Outcome::default()
         };
         return render(&page, &pool, outcome).await;
     };
@@ -207,14 +196,14 @@ pub async fn create_reset_link(
             status: StatusCode::UNPROCESSABLE_ENTITY,
             reset_error: Some("There is no account with this e-mail.".into()),
             reset_email: email,
-            ..Outcome::blank()
+            ..Outcome::default()
         },
         Some(token) => Outcome {
             created: Some((
                 format!("Password reset for {email}"),
                 format!("{}/password-reset/{token}", config.base_url),
             )),
-            ..Outcome::blank()
+            ..Outcome::default()
         },
     };
     render(&page, &pool, outcome).await
