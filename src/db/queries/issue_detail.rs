@@ -8,6 +8,8 @@
 //! its own rather than `dsl::sql`, because diesel never keeps a statement
 //! with raw SQL prepared, and planning this one costs more than running it.
 
+use std::sync::LazyLock;
+
 use diesel::helper_types::AsSelect;
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -94,8 +96,7 @@ pub fn issue_detail(
             users::email,
         ),
         number,
-        customer_id: viewer.customer_id,
-        staff,
+        viewer,
     }
     .get_result::<(Issue, Environment, String, String, serde_json::Value)>(conn)?;
     let related: Related = serde_json::from_value(related)
@@ -209,6 +210,10 @@ struct AgentRow {
     email: String,
 }
 
+/// The [`related_sql`] for staff and for customers, built once.
+static RELATED_SQL: LazyLock<[String; 2]> =
+    LazyLock::new(|| [related_sql(true), related_sql(false)]);
+
 /// `json_build_object(...)` of the [`Related`] parts, for the issue in
 /// the outer query. Comments and resolutions are spelled out to leave
 /// their search vectors behind. Authors and doc titles are scalar
@@ -271,8 +276,7 @@ type Columns = (
 struct DetailQuery {
     columns: Columns,
     number: i64,
-    customer_id: Option<Uuid>,
-    staff: bool,
+    viewer: Viewer,
 }
 
 impl Query for DetailQuery {
@@ -290,7 +294,12 @@ impl QueryFragment<Pg> for DetailQuery {
         out.push_sql("SELECT ");
         self.columns.walk_ast(out.reborrow())?;
         out.push_sql(", ");
-        out.push_sql(&related_sql(self.staff));
+        let [staff, customer] = &*RELATED_SQL;
+        out.push_sql(if self.viewer.is_staff() {
+            staff
+        } else {
+            customer
+        });
         out.push_sql(
             " FROM issues \
              JOIN environments ON environments.id = issues.environment_id \
@@ -298,7 +307,7 @@ impl QueryFragment<Pg> for DetailQuery {
              WHERE issues.number = ",
         );
         out.push_bind_param::<BigInt, _>(&self.number)?;
-        if let Some(customer_id) = &self.customer_id {
+        if let Some(customer_id) = &self.viewer.customer_id {
             out.push_sql(" AND issues.customer_id = ");
             out.push_bind_param::<SqlUuid, _>(customer_id)?;
         }
