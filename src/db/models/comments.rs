@@ -37,27 +37,3 @@ pub fn insert(conn: &mut PgConnection, new: &NewComment) -> QueryResult<Comment>
         .returning(Comment::as_returning())
         .get_result(conn)
 }
-
-pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Comment> {
-    comments::table
-        .find(id)
-        .select(Comment::as_select())
-        .first(conn)
-}
-
-/// The conversation in order; internal notes only when asked (agents).
-pub fn list_for_issue(
-    conn: &mut PgConnection,
-    issue_id: Uuid,
-    include_internal: bool,
-) -> QueryResult<Vec<Comment>> {
-    let mut query = comments::table
-        .filter(comments::issue_id.eq(issue_id))
-        .order((comments::created_at.asc(), comments::id.asc()))
-        .select(Comment::as_select())
-        .into_boxed();
-    if !include_internal {
-        query = query.filter(comments::is_internal.eq(false));
-    }
-    query.load(conn)
-}

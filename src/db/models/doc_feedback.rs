@@ -75,12 +75,3 @@ pub fn attach_to_issue(
     .set(doc_feedback::issue_id.eq(issue_id))
     .execute(conn)
 }
-
-/// The feedback given on the form an issue was filed from, oldest first.
-pub fn list_for_issue(conn: &mut PgConnection, issue_id: Uuid) -> QueryResult<Vec<DocFeedback>> {
-    doc_feedback::table
-        .filter(doc_feedback::issue_id.eq(issue_id))
-        .order((doc_feedback::created_at.asc(), doc_feedback::id.asc()))
-        .select(DocFeedback::as_select())
-        .load(conn)
-}

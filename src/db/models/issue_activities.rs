@@ -59,15 +59,3 @@ pub fn insert(conn: &mut PgConnection, new: &NewIssueActivity) -> QueryResult<Is
         .returning(IssueActivity::as_returning())
         .get_result(conn)
 }
-
-/// The timeline of a ticket, oldest first.
-pub fn list_for_issue(conn: &mut PgConnection, issue_id: Uuid) -> QueryResult<Vec<IssueActivity>> {
-    issue_activities::table
-        .filter(issue_activities::issue_id.eq(issue_id))
-        .order((
-            issue_activities::created_at.asc(),
-            issue_activities::id.asc(),
-        ))
-        .select(IssueActivity::as_select())
-        .load(conn)
-}

@@ -38,12 +38,3 @@ pub fn insert(conn: &mut PgConnection, new: &NewResolution) -> QueryResult<Resol
         .returning(Resolution::as_returning())
         .get_result(conn)
 }
-
-/// Every resolution of an issue, newest first.
-pub fn list_for_issue(conn: &mut PgConnection, issue_id: Uuid) -> QueryResult<Vec<Resolution>> {
-    resolutions::table
-        .filter(resolutions::issue_id.eq(issue_id))
-        .order((resolutions::resolved_at.desc(), resolutions::id.desc()))
-        .select(Resolution::as_select())
-        .load(conn)
-}

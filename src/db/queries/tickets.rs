@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::db::models::comments::{self, NewComment};
-use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus, UserRole};
+use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::issue_activities::{self, NewIssueActivity, actions};
 use crate::db::models::issues::{self, Issue, IssueChangeset};
 use crate::db::models::resolutions::{self, NewResolution};
@@ -242,11 +242,7 @@ pub fn apply_change(
         let to_name = match to {
             None => None,
             Some(id) => match people.find(conn, id)? {
-                Some(a)
-                    if matches!(a.role, UserRole::Agent | UserRole::Admin) && !a.is_disabled() =>
-                {
-                    Some(a.display_name())
-                }
+                Some(a) if a.is_staff() && !a.is_disabled() => Some(a.display_name()),
                 _ => return refuse("Assign tickets to an active agent from the list."),
             },
         };
