@@ -34,8 +34,7 @@ pub struct RequestId(pub String);
 pub struct AppConfig {
     pub https: bool,
     pub base_url: String,
-    pub secret_key: Vec<u8>,
-    /// Signs and encrypts cookies; derived from `secret_key` once.
+    /// Signs and encrypts cookies; derived from the secret key once.
     pub cookie_key: Key,
     pub trusted_proxies: TrustedProxies,
 }
@@ -87,7 +86,6 @@ impl Application {
             https: settings.is_https(),
             base_url,
             cookie_key: Key::derive_from(&secret_key),
-            secret_key,
             trusted_proxies: TrustedProxies::parse(&settings.trusted_proxies)
                 .map_err(AppError::Internal)?,
         };

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::auth::session_store::USER_ID_KEY;
 use crate::auth::tokens;
 
-pub const CSRF_KEY: &str = "csrf";
+const CSRF_KEY: &str = "csrf";
 /// When this session signed in (unix seconds).
 const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 

@@ -398,7 +398,7 @@ pub async fn bulk_update(
     .await;
     match outcome {
         Ok(changed) => {
-            tracing::info!(agent = %agent.display_name(), changed, "bulk update");
+            tracing::info!(agent_id = %agent.id, changed, "bulk update");
             back(FlashKind::Success, &format!("{changed} ticket(s) updated."))
         }
         Err(AppError::Conflict(why)) => {
