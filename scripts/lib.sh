@@ -21,9 +21,10 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# PostgreSQL server binaries for the embedded cluster, libpq for diesel.
+# PostgreSQL server binaries for the embedded cluster, libpq for diesel,
+# and the C toolchain rustc links with (rustup does not install one).
 install_system_packages() {
-  apt_install postgresql libpq-dev pkg-config ca-certificates curl
+  apt_install postgresql libpq-dev pkg-config ca-certificates gcc libc6-dev
   # Debian's package starts a system cluster we do not use; leave it alone.
 }
 
