@@ -273,3 +273,40 @@ async fn every_route_answers_each_role_as_designed() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_post_route_refuses_a_missing_or_forged_token() {
+    let app = TestApp::spawn().await;
+    let number = app.count("SELECT min(number) AS n FROM issues WHERE status = 'open'");
+    let stranger = app.other_browser();
+    stranger.sign_in("agent2@example.com").await;
+    let forged = stranger.form_token("/account").await;
+    for role in ROLES {
+        let browser = app.other_browser();
+        if let Some(email) = role {
+            browser.sign_in(email).await;
+        }
+        for m in MATRIX.iter().filter(|m| m.method == "POST") {
+            let path = m.path.replace("999999", &number.to_string());
+            for token in [None, Some(forged.as_str()), Some("not-a-token")] {
+                let mut fields = vec![("version", "1"), ("body", "hello")];
+                if let Some(token) = token {
+                    fields.push(("csrf_token", token));
+                }
+                let res = browser.post_form(&path, &fields).await;
+                assert_eq!(
+                    res.status(),
+                    403,
+                    "POST {path} as {role:?} with token {token:?}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM comments c JOIN issues i ON i.id = c.issue_id \
+             WHERE i.number = {number} AND c.body = 'hello'"
+        )),
+        0
+    );
+}

@@ -108,6 +108,32 @@ fn schema_rs_matches_the_migrations() {
     );
 }
 
+/// `issues_set_updated_at` names the columns whose change bumps
+/// `updated_at` (all but the search vectors, migration 000006): a column
+/// added to `issues` must be added there too, or its updates go unnoticed.
+#[test]
+fn the_updated_at_trigger_names_every_issue_column_but_the_search_vectors() {
+    let test_db = TestDb::new();
+    let mut conn = test_db.conn();
+    let missing: Vec<String> = diesel::sql_query(
+        "SELECT a.attname::text AS name FROM pg_attribute a \
+         WHERE a.attrelid = 'issues'::regclass AND a.attnum > 0 AND NOT a.attisdropped \
+         AND a.attname NOT IN ('search', 'comment_search') \
+         AND a.attnum <> ALL (coalesce((SELECT t.tgattr::int2[] FROM pg_trigger t \
+              WHERE t.tgrelid = 'issues'::regclass AND t.tgname = 'issues_set_updated_at'), '{}')) \
+         ORDER BY a.attnum",
+    )
+    .load::<Name>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|n| n.name)
+    .collect();
+    assert!(
+        missing.is_empty(),
+        "add to issues_set_updated_at: {missing:?}"
+    );
+}
+
 #[derive(QueryableByName)]
 struct Name {
     #[diesel(sql_type = Text)]

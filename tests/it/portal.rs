@@ -929,3 +929,39 @@ async fn out_of_range_dates_and_cursors_are_notices_not_errors() {
         assert_eq!(app.get(path).await.status(), 200, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_customer_cannot_post_the_agent_ticket_form_to_their_own_issue() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let number = app.count(
+        "SELECT min(i.number) AS n FROM issues i JOIN users u ON u.id = i.created_by_id \
+         WHERE u.email = 'customer1@example.com' AND i.status = 'open'",
+    );
+    let state = || {
+        app.text(&format!(
+            "SELECT concat_ws(' ', status, priority, assignee_id, lock_version, \
+                 (SELECT count(*) FROM issue_activities a WHERE a.issue_id = i.id)) AS s \
+             FROM issues i WHERE number = {number}"
+        ))
+    };
+    let before = state();
+    let version = app.count(&format!(
+        "SELECT lock_version::bigint AS n FROM issues WHERE number = {number}"
+    ));
+    let token = app.form_token(&format!("/issues/{number}")).await;
+    let res = app
+        .post_form(
+            &format!("/issues/{number}/update"),
+            &[
+                ("csrf_token", token.as_str()),
+                ("version", &version.to_string()),
+                ("status", "in_progress"),
+                ("priority", "high"),
+                ("assignee_id", "me"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(state(), before);
+}
