@@ -15,11 +15,15 @@
   // Only the answer to the latest request is applied, so a slow answer
   // to an earlier one cannot undo a newer change.
   var latest = 0;
+  // Parts asked for since the last swap: every answer carries them all, so
+  // the latest answer also swaps what an overtaken request was for.
+  var owed = {};
 
   // Posts the whole form (plus one extra pair) to a fragment endpoint and
   // swaps the parts it returns, keeping everything typed.
   function refresh(url, extra, parts) {
     var seq = ++latest;
+    parts.forEach(function (id) { owed[id] = true; });
     var data = new URLSearchParams(new FormData(form));
     data.delete("action");
     if (extra) data.append(extra[0], extra[1]);
@@ -34,11 +38,12 @@
     }).then(function (html) {
       if (seq !== latest) return;
       var doc = new DOMParser().parseFromString(html, "text/html");
-      parts.forEach(function (id) {
+      Object.keys(owed).forEach(function (id) {
         var fresh = doc.getElementById(id);
         var current = document.getElementById(id);
         if (fresh && current) current.innerHTML = fresh.innerHTML;
       });
+      owed = {};
     }).catch(function () {
       // The no-JavaScript path still works: "Update fields" and the buttons submit the form.
     });
