@@ -133,12 +133,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// Clicks the element `css` finds. A part of the page that the script
+    /// swapped between the find and the click (the suggestions refresh
+    /// while typing settles) is found again, as a person would click again.
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        for _ in 0..5 {
+            match self.find(css).await.click().await {
+                Err(e) if e.to_string().contains("stale element") => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                outcome => return outcome.unwrap_or_else(|e| panic!("click {css}: {e}")),
+            }
+        }
+        panic!("click {css}: the element was replaced five times in a row");
     }
 
     /// Chooses an option of a select by its value (fires `change`).
