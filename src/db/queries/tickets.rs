@@ -153,7 +153,9 @@ pub fn change_many(
         let people = &mut People::default();
         let mut changed = 0;
         for issue in &found {
-            let version = selected.get(&issue.id).copied().unwrap_or_default();
+            // Every ticket found was selected; a version missing would be
+            // stale, never overwritten.
+            let version = selected.get(&issue.id).copied().unwrap_or(-1);
             if apply(conn, &actor, issue, version, change, people, now)?.is_some() {
                 changed += 1;
             }
