@@ -1,6 +1,8 @@
-//! Validated types parsed from raw input; no actix, no database calls.
+//! Rules and validated types: form parsing, the ticket rules (permission,
+//! lifecycle, changes and their activity wording); no actix, no database
+//! calls.
 
 pub mod form_pairs;
 pub mod issue_form;
-pub mod lifecycle;
 pub mod text;
+pub mod ticket;

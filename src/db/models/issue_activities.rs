@@ -8,18 +8,18 @@ use uuid::Uuid;
 
 use crate::db::schema::issue_activities;
 
-/// The `action` values written by this app.
+/// The `action` strings the demo seed still writes by hand, taken from
+/// [`Action`](crate::domain::ticket::Action), which the app writes through.
+/// Delete this module once the seed writes through `domain::ticket` too.
 pub mod actions {
-    pub const CREATED: &str = "created";
-    pub const ASSIGNED: &str = "assigned";
-    pub const UNASSIGNED: &str = "unassigned";
-    pub const STATUS_CHANGED: &str = "status_changed";
-    pub const PRIORITY_CHANGED: &str = "priority_changed";
-    pub const CATEGORY_CHANGED: &str = "category_changed";
-    pub const EDITED: &str = "edited";
-    pub const COMMENTED: &str = "commented";
-    pub const INTERNAL_NOTE: &str = "internal_note";
-    pub const RESOLVED: &str = "resolved";
+    use crate::domain::ticket::Action;
+
+    pub const CREATED: &str = Action::Created.as_str();
+    pub const ASSIGNED: &str = Action::Assigned.as_str();
+    pub const STATUS_CHANGED: &str = Action::StatusChanged.as_str();
+    pub const PRIORITY_CHANGED: &str = Action::PriorityChanged.as_str();
+    pub const COMMENTED: &str = Action::Commented.as_str();
+    pub const INTERNAL_NOTE: &str = Action::InternalNote.as_str();
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, Deserialize)]
@@ -45,6 +45,7 @@ pub struct IssueActivity {
 pub struct NewIssueActivity<'a> {
     pub issue_id: Uuid,
     pub actor_id: Option<Uuid>,
+    /// An [`Action`](crate::domain::ticket::Action)'s stored value.
     pub action: &'a str,
     pub field: Option<&'a str>,
     pub from_value: Option<&'a str>,

@@ -21,13 +21,14 @@ use uuid::Uuid;
 use crate::db::models::comments::Comment;
 use crate::db::models::enums::UserRole;
 use crate::db::models::environments::Environment;
-use crate::db::models::issue_activities::{IssueActivity, actions};
+use crate::db::models::issue_activities::IssueActivity;
 use crate::db::models::issues::Issue;
 use crate::db::models::planes::Plane;
 use crate::db::models::resolutions::Resolution;
 use crate::db::models::users::shown_name;
 use crate::db::queries::portal::Viewer;
 use crate::db::schema::users;
+use crate::domain::ticket::Action;
 
 /// Everything the issue page shows.
 #[derive(Debug, Clone)]
@@ -142,17 +143,9 @@ pub fn issue_detail(
     })
 }
 
-/// Activities a customer may see: an allow-list, so that agent-only
-/// fields (priority, assignee) and internal notes never show.
+/// Activities a customer may see: [`Action::visible_to_customers`].
 fn visible_to_customers(activity: &IssueActivity) -> bool {
-    [
-        actions::CREATED,
-        actions::STATUS_CHANGED,
-        actions::CATEGORY_CHANGED,
-        actions::COMMENTED,
-        actions::RESOLVED,
-    ]
-    .contains(&activity.action.as_str())
+    Action::parse(&activity.action).is_some_and(Action::visible_to_customers)
 }
 
 /// How the page names a comment's author, and one no longer there.

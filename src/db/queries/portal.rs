@@ -12,12 +12,13 @@ use uuid::Uuid;
 use crate::db::models::doc_feedback::{self, NewDocFeedback};
 use crate::db::models::enums::{DocType, EnvType, IssuePriority, IssueStatus};
 use crate::db::models::environments::{self, Environment};
-use crate::db::models::issue_activities::{self, NewIssueActivity, actions};
 use crate::db::models::issues::{self, Issue, NewIssue, NewIssuePlane, NewIssuePlaneContext};
 use crate::db::models::planes;
 use crate::db::models::users::User;
+use crate::db::queries::tickets;
 use crate::db::schema::{issues as issues_t, planes as planes_t};
 use crate::domain::issue_form::{Definitions, ValidIssue};
+use crate::domain::ticket::Activity;
 use crate::error::AppError;
 
 /// Who is looking: customers are confined to their customer.
@@ -339,18 +340,12 @@ pub fn file_issue(
             })
             .collect();
         issues::insert_contexts(conn, &context_rows)?;
-        issue_activities::insert(
+        tickets::record(
             conn,
-            &NewIssueActivity {
-                issue_id: row.id,
-                actor_id: Some(creator.id),
-                action: actions::CREATED,
-                field: None,
-                from_value: None,
-                to_value: None,
-                description: &format!("{} filed the issue", creator.display_name()),
-                created_at: None,
-            },
+            row.id,
+            &tickets::actor(creator),
+            &Activity::Filed,
+            None,
         )?;
         if let Some(session) = issue.form_session_id {
             doc_feedback::attach_to_issue(conn, session, creator.id, row.id)?;

@@ -14,10 +14,11 @@ use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::users::User;
 use crate::db::queries::issue_detail::{IssueDetail, issue_detail};
 use crate::db::queries::portal::{self, ListFilter, ListRow, Viewer};
-use crate::db::queries::tickets::{self, TicketChange};
+use crate::db::queries::tickets::{self, ChangeOutcome};
 use crate::db::{self, PgPool};
-use crate::domain::lifecycle::{self, Actor};
 use crate::domain::text;
+use crate::domain::ticket::lifecycle::{self, Role};
+use crate::domain::ticket::{Change, Refused};
 use crate::error::AppError;
 use crate::routes::add;
 use crate::views::{FlashKind, Layout, Page, urlencode};
@@ -174,11 +175,7 @@ pub async fn issue_page(
 ) -> Result<HttpResponse, AppError> {
     let viewer = Viewer::of(user);
     let detail = db::run(pool, move |conn| issue_detail(conn, viewer, number)).await?;
-    let actor = if user.is_staff() {
-        Actor::Staff
-    } else {
-        Actor::Customer
-    };
+    let actor = Role::of_staff(user.is_staff());
     let status = detail.issue.status;
     let title = format!("#{} {}", detail.issue.number, detail.issue.title);
     page.render_status(
@@ -266,7 +263,7 @@ pub async fn create_comment(
     let internal = user.is_staff() && form.internal == "true";
     let author = user.clone();
     db::run(&pool, move |conn| {
-        tickets::add_comment(conn, &author, number, &body, internal)
+        tickets::add_comment(conn, &author, number, &body, internal, Utc::now())
     })
     .await?;
     let message = if internal {
@@ -286,6 +283,43 @@ pub struct StatusForm {
     reason: String,
 }
 
+/// Why a ticket change was not saved, for the page to show beside its form.
+pub enum NotSaved {
+    /// The rules refused it (422).
+    Refused(String),
+    /// The ticket changed since the page was loaded (409).
+    Stale(String),
+}
+
+/// Saves `change` of ticket `number` for `user`, the form having been
+/// loaded at `version`: the one mapping of a change's outcome shared by
+/// the agent's ticket form and closing or reopening. A change no page
+/// offers the user is forbidden (403), a form without its version damaged
+/// (400), an issue the user cannot see not found (404).
+pub async fn save_change(
+    user: &User,
+    pool: &PgPool,
+    number: i64,
+    version: &str,
+    change: Change,
+) -> Result<Result<(), NotSaved>, AppError> {
+    let version: Option<i32> = version.parse().ok();
+    let who = user.clone();
+    let outcome = db::run(pool, move |conn| {
+        tickets::change_visible(conn, &who, number, version, &change, Utc::now())
+    })
+    .await?;
+    match outcome {
+        ChangeOutcome::Changed(_) => Ok(Ok(())),
+        ChangeOutcome::Refused(Refused::StaffOnly) => Err(AppError::Forbidden),
+        ChangeOutcome::Refused(why) => Ok(Err(NotSaved::Refused(why.to_string()))),
+        ChangeOutcome::Stale(stale) => Ok(Err(NotSaved::Stale(stale.sentence()))),
+        ChangeOutcome::NoVersion => Err(AppError::BadRequest(
+            "The form is damaged; reload the page.".into(),
+        )),
+    }
+}
+
 /// Moves an issue to `to` for the viewer through the shared ticket-change
 /// rules. `Ok(Some(..))` is why it did not happen: 409 for a page loaded
 /// before someone else changed the issue, 422 for a refused change.
@@ -297,26 +331,20 @@ async fn change_status(
     version: &str,
     reason: Option<String>,
 ) -> Result<Option<(StatusCode, String)>, AppError> {
-    let version: Option<i32> = version.parse().ok();
-    let who = user.clone();
-    let change = TicketChange {
+    let change = Change {
         status: Some(to),
         reopen_reason: reason,
-        ..TicketChange::default()
+        ..Change::default()
     };
-    let outcome = db::run(pool, move |conn| {
-        tickets::change_visible(conn, &who, number, version, &change)
-    })
-    .await;
-    match outcome {
-        Ok(Ok(_)) => Ok(None),
-        Ok(Err(refused)) => Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, refused.0))),
-        Err(AppError::Conflict(why)) => Ok(Some((
+    let saved = save_change(user, pool, number, version, change).await?;
+    Ok(match saved {
+        Ok(()) => None,
+        Err(NotSaved::Refused(why)) => Some((StatusCode::UNPROCESSABLE_ENTITY, why)),
+        Err(NotSaved::Stale(why)) => Some((
             StatusCode::CONFLICT,
             format!("{why} Nothing was changed; here is the issue as it is now."),
-        ))),
-        Err(e) => Err(e),
-    }
+        )),
+    })
 }
 
 /// POST /issues/{number}/close — the issue's customer and staff.

@@ -10,7 +10,6 @@ use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
-use diesel::Connection;
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAgent;
@@ -18,8 +17,9 @@ use crate::db::cache::{Caches, Markers};
 use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus};
 use crate::db::queries::directory::Directory;
 use crate::db::queries::queue::{self, Assignee, Cursor, QueueFilter, QueueRow, Sort, View};
-use crate::db::queries::tickets::{self, TicketChange};
+use crate::db::queries::tickets::{self, BulkOutcome};
 use crate::db::{self, PgPool};
+use crate::domain::ticket::{Change, parse_assignee};
 use crate::domain::{form_pairs, text};
 use crate::error::AppError;
 use crate::routes::add;
@@ -308,33 +308,22 @@ pub async fn bulk_update(
             Some((Uuid::parse_str(id).ok()?, version.parse().ok()?))
         })
         .collect();
-    let ids: Vec<Uuid> = selected.keys().copied().collect();
-    if ids.is_empty() {
+    if selected.is_empty() {
         return back(FlashKind::Warning, "Select at least one ticket first.");
     }
-    if ids.len() > BULK_MAX {
+    if selected.len() > BULK_MAX {
         return back(
             FlashKind::Error,
             &format!("Select at most {BULK_MAX} tickets at once."),
         );
     }
     let change = match value("action").as_str() {
-        "assign" => match value("assignee_id").as_str() {
-            "" | "none" => TicketChange {
-                assignee: Some(None),
+        "assign" => match parse_assignee(&value("assignee_id"), agent.id) {
+            Ok(to) => Change {
+                assignee: Some(to),
                 ..Default::default()
             },
-            "me" => TicketChange {
-                assignee: Some(Some(agent.id)),
-                ..Default::default()
-            },
-            id => match Uuid::parse_str(id) {
-                Ok(id) => TicketChange {
-                    assignee: Some(Some(id)),
-                    ..Default::default()
-                },
-                Err(_) => return back(FlashKind::Error, "Choose an agent from the list."),
-            },
+            Err(unknown) => return back(FlashKind::Error, &unknown.to_string()),
         },
         "status" => match IssueStatus::parse(&value("status")) {
             Some(IssueStatus::Resolved) => {
@@ -343,14 +332,14 @@ pub async fn bulk_update(
                     "Resolve tickets one at a time: each needs its resolution notes.",
                 );
             }
-            Some(status) => TicketChange {
+            Some(status) => Change {
                 status: Some(status),
                 ..Default::default()
             },
             None => return back(FlashKind::Error, "Choose a status from the list."),
         },
         "priority" => match IssuePriority::parse(&value("priority")) {
-            Some(priority) => TicketChange {
+            Some(priority) => Change {
                 priority: Some(priority),
                 ..Default::default()
             },
@@ -365,50 +354,26 @@ pub async fn bulk_update(
     };
     let actor = agent.clone();
     let outcome = db::run(&pool, move |conn| {
-        conn.transaction(|conn| {
-            let mut changed = 0;
-            let mut people = tickets::People::default();
-            let found = crate::db::models::issues::find_many(conn, &ids)?;
-            if found.len() != ids.len() {
-                return Err(AppError::NotFound);
-            }
-            for issue in &found {
-                match tickets::apply_change(
-                    conn,
-                    &actor,
-                    issue,
-                    selected[&issue.id],
-                    &change,
-                    &mut people,
-                )? {
-                    Ok(updated) if updated.lock_version != issue.lock_version => changed += 1,
-                    Ok(_) => {}
-                    // One refusal undoes the whole batch.
-                    Err(refused) => {
-                        return Err(AppError::Conflict(format!(
-                            "#{}: {}",
-                            issue.number, refused.0
-                        )));
-                    }
-                }
-            }
-            Ok(changed)
-        })
+        tickets::change_many(conn, &actor, &selected, &change, Utc::now())
     })
-    .await;
+    .await?;
     match outcome {
-        Ok(changed) => {
+        BulkOutcome::Changed(changed) => {
             tracing::info!(agent_id = %agent.id, changed, "bulk update");
             back(FlashKind::Success, &format!("{changed} ticket(s) updated."))
         }
-        Err(AppError::Conflict(why)) => {
-            back(FlashKind::Error, &format!("Nothing was changed. {why}"))
-        }
-        Err(AppError::NotFound) => back(
+        BulkOutcome::Refused { number, why } => back(
+            FlashKind::Error,
+            &format!("Nothing was changed. #{number}: {why}"),
+        ),
+        BulkOutcome::Stale(stale) => back(
+            FlashKind::Error,
+            &format!("Nothing was changed. {}", stale.sentence()),
+        ),
+        BulkOutcome::Missing => back(
             FlashKind::Error,
             "Nothing was changed: a selected ticket no longer exists.",
         ),
-        Err(e) => Err(e),
     }
 }
 

@@ -9,13 +9,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAgent;
+use crate::db::PgPool;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
-use crate::db::queries::tickets::{self, TicketChange};
-use crate::db::{self, PgPool};
 use crate::domain::text;
+use crate::domain::ticket::{self, Change};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::routes::portal::issues::{FormState, issue_page, parse_number};
+use crate::routes::portal::issues::{FormState, NotSaved, issue_page, parse_number, save_change};
 use crate::views::{FlashKind, Page};
 
 #[derive(Deserialize)]
@@ -34,15 +34,11 @@ pub struct TicketForm {
 }
 
 /// The change the form asks for, or what is wrong with it.
-fn read_change(form: &TicketForm, me: Uuid) -> Result<TicketChange, String> {
-    let assignee = match form.assignee_id.as_deref() {
-        None => None,
-        Some("") | Some("none") => Some(None),
-        Some("me") => Some(Some(me)),
-        Some(id) => Some(Some(
-            Uuid::parse_str(id).map_err(|_| "Choose an agent from the list.")?,
-        )),
-    };
+fn read_change(form: &TicketForm, me: Uuid) -> Result<Change, String> {
+    let assignee = (form.assignee_id.as_deref())
+        .map(|word| ticket::parse_assignee(word, me))
+        .transpose()
+        .map_err(|unknown| unknown.to_string())?;
     fn pick<T>(
         raw: Option<&str>,
         parse: fn(&str) -> Option<T>,
@@ -64,7 +60,7 @@ fn read_change(form: &TicketForm, me: Uuid) -> Result<TicketChange, String> {
             "Remove the control characters (such as NUL) from the resolution notes.".into(),
         );
     }
-    Ok(TicketChange {
+    Ok(Change {
         status: pick(form.status.as_deref(), IssueStatus::parse, "status")?,
         priority: pick(form.priority.as_deref(), IssuePriority::parse, "priority")?,
         category: pick(form.category.as_deref(), IssueCategory::parse, "category")?,
@@ -97,23 +93,17 @@ pub async fn update_ticket(
             return issue_page(&page, &pool, &agent, number, state).await;
         }
     };
-    let version: Option<i32> = form.version.parse().ok();
-    let actor = agent.clone();
-    let outcome = db::run(&pool, move |conn| {
-        tickets::change_visible(conn, &actor, number, version, &change)
-    })
-    .await;
-    match outcome {
-        Ok(Ok(_)) => Ok(page.redirect_with(
+    match save_change(&agent, &pool, number, &form.version, change).await? {
+        Ok(()) => Ok(page.redirect_with(
             &format!("/issues/{number}"),
             FlashKind::Success,
             "Ticket updated.",
         )),
-        Ok(Err(why)) => {
-            let state = refused(why.0, StatusCode::UNPROCESSABLE_ENTITY);
+        Err(NotSaved::Refused(why)) => {
+            let state = refused(why, StatusCode::UNPROCESSABLE_ENTITY);
             issue_page(&page, &pool, &agent, number, state).await
         }
-        Err(AppError::Conflict(why)) => {
+        Err(NotSaved::Stale(why)) => {
             // Show the ticket as it is now, and what changed since the form
             // was loaded (everything, when that time is missing).
             let since = form
@@ -133,7 +123,6 @@ pub async fn update_ticket(
             };
             issue_page(&page, &pool, &agent, number, state).await
         }
-        Err(e) => Err(e),
     }
 }
 
