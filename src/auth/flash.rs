@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::startup::AppConfig;
+use crate::config::AppConfig;
 use crate::views::{Flash, FlashKind};
 
 /// The signing key, and under https the `__Host-` name and Secure flag.

@@ -8,13 +8,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::oauth::Providers;
-use crate::auth::{password, redirect, session, throttle};
+use crate::auth::{client_address, password, redirect, session, throttle};
+use crate::config::AppConfig;
 use crate::db::models::users;
 use crate::db::{self, PgPool};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::startup::AppConfig;
 use crate::views::{FlashKind, Layout, Page};
 
 #[derive(Template)]
@@ -108,7 +108,7 @@ pub async fn login(
             StatusCode::UNAUTHORIZED,
         );
     }
-    let address = config.trusted_proxies.client_of(page.request());
+    let address = client_address::client_of(&config.trusted_proxies, page.request());
 
     let throttle_email = email.clone();
     let admitted = db::run(&pool, move |conn| {

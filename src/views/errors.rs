@@ -11,8 +11,8 @@ use askama::Template;
 use super::{Layout, LayoutUser};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::extractors::cached_user;
+use crate::config::RequestId;
 use crate::error::ErrorDetail;
-use crate::startup::RequestId;
 
 #[derive(Template)]
 #[template(path = "errors/error.html")]
