@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::flash::FlashKind;
 use crate::auth::oauth::Providers;
 use crate::auth::{client_address, password, redirect, session, throttle};
 use crate::config::AppConfig;
@@ -15,7 +16,7 @@ use crate::db::{self, PgPool};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{FlashKind, Layout, Page};
+use crate::views::{Layout, Page};
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, http::header};
 use askama::Template;
 
+use crate::auth::flash::{Flash, FlashKind};
 use crate::db::models::enums::UserRole;
 use crate::error::AppError;
 use crate::routes::assets;
@@ -27,31 +28,6 @@ impl LayoutUser {
             role: user.role,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlashKind {
-    Success,
-    Info,
-    Warning,
-    Error,
-}
-
-impl FlashKind {
-    pub fn css(&self) -> &'static str {
-        match self {
-            FlashKind::Success => "flash-success",
-            FlashKind::Info => "flash-info",
-            FlashKind::Warning => "flash-warning",
-            FlashKind::Error => "flash-error",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Flash {
-    pub kind: FlashKind,
-    pub message: String,
 }
 
 #[derive(Debug, Clone)]

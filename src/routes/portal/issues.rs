@@ -10,6 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::extractors::CurrentUser;
+use crate::auth::flash::FlashKind;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::users::User;
 use crate::db::queries::issue_detail::{IssueDetail, issue_detail};
@@ -20,7 +21,7 @@ use crate::domain::lifecycle::{self, Actor};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{FlashKind, Layout, Page, urlencode};
+use crate::views::{Layout, Page, urlencode};
 
 const PER_PAGE: i64 = 25;
 const COMMENT_MAX: usize = 20_000;

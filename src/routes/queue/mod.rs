@@ -14,6 +14,7 @@ use diesel::Connection;
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAgent;
+use crate::auth::flash::FlashKind;
 use crate::db::cache::{Caches, Markers};
 use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus};
 use crate::db::queries::directory::Directory;
@@ -23,7 +24,7 @@ use crate::db::{self, PgPool};
 use crate::domain::{form_pairs, text};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{FlashKind, Layout, Page, urlencode};
+use crate::views::{Layout, Page, urlencode};
 
 pub const PER_PAGE: i64 = 50;
 /// Most tickets one bulk action changes.

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAgent;
+use crate::auth::flash::FlashKind;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::queries::tickets::{self, TicketChange};
 use crate::db::{self, PgPool};
@@ -16,7 +17,7 @@ use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
 use crate::routes::portal::issues::{FormState, issue_page, parse_number};
-use crate::views::{FlashKind, Page};
+use crate::views::Page;
 
 #[derive(Deserialize)]
 pub struct TicketForm {
