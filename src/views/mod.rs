@@ -1,6 +1,7 @@
 //! Shared template plumbing: the [`Layout`] every page embeds, rendering
 //! helpers and small text utilities used by templates.
 
+pub mod assets;
 pub mod errors;
 
 use actix_web::http::StatusCode;
@@ -10,7 +11,6 @@ use askama::Template;
 use crate::auth::flash::{Flash, FlashKind};
 use crate::db::models::enums::UserRole;
 use crate::error::AppError;
-use crate::routes::assets;
 
 /// The signed-in user as the header shows them.
 #[derive(Debug, Clone)]
