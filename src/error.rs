@@ -74,7 +74,8 @@ impl ResponseError for AppError {
         let status = self.status_code();
         match self {
             AppError::Unauthenticated { next } => {
-                let location = format!("/login?next={}", crate::views::urlencode(next));
+                let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                let location = format!("/login?next={next}");
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, location))
                     .finish();

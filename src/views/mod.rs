@@ -130,20 +130,6 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// Percent-encodes a query-string value.
-pub fn urlencode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 /// The request as a page sees it: the layout's user, CSRF token and flash
 /// messages. Rendering through it clears a flash once shown.
 pub struct Page {

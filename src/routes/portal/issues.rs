@@ -21,7 +21,7 @@ use crate::domain::lifecycle::{self, Actor};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{Layout, Page, urlencode};
+use crate::views::{Layout, Page};
 
 const PER_PAGE: i64 = 25;
 const COMMENT_MAX: usize = 20_000;
@@ -95,7 +95,7 @@ pub async fn list_issues(
         Some(last) if more => Some(format!(
             "/issues?status={}&q={}&before={}",
             status.map(|s| s.as_str()).unwrap_or(""),
-            urlencode(&q),
+            url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>(),
             encode_cursor(last.issue.created_at, last.issue.id)
         )),
         _ => None,

@@ -24,7 +24,7 @@ use crate::db::{self, PgPool};
 use crate::domain::{form_pairs, text};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{Layout, Page, urlencode};
+use crate::views::{Layout, Page};
 
 pub const PER_PAGE: i64 = 50;
 /// Most tickets one bulk action changes.
@@ -135,12 +135,11 @@ impl Params {
             ("q", &self.q),
             ("sort", &self.sort),
         ];
-        pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+            query.append_pair(k, v);
+        }
+        query.finish()
     }
 }
 
