@@ -22,7 +22,7 @@ use crate::config::{AppConfig, RequestId, Settings, TrustedProxies};
 use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::routes;
-use crate::views::errors::render_error_page;
+use crate::routes::page::render_error_page;
 
 pub struct Application {
     port: u16,

@@ -16,7 +16,8 @@ use crate::db::models::{sessions, users};
 use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 #[derive(Template)]
 #[template(path = "account/show.html")]

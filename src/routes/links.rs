@@ -15,7 +15,8 @@ use crate::db::{self, PgPool};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{self, Layout, Page};
+use crate::routes::page::Page;
+use crate::views::{self, Layout};
 
 #[derive(Template)]
 #[template(path = "auth/set_password.html")]

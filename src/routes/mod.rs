@@ -8,6 +8,7 @@ pub mod health;
 pub mod home;
 pub mod links;
 pub mod oauth;
+pub mod page;
 pub mod portal;
 pub mod queue;
 

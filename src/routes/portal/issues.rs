@@ -21,7 +21,8 @@ use crate::domain::lifecycle::{self, Actor};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 const PER_PAGE: i64 = 25;
 const COMMENT_MAX: usize = 20_000;

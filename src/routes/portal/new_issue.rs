@@ -18,7 +18,8 @@ use crate::domain::form_pairs;
 use crate::domain::issue_form::{self, Definitions, Draft, Errors};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 /// One option of a select or checkbox list.
 #[derive(Debug, Clone)]

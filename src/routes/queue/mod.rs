@@ -24,7 +24,8 @@ use crate::db::{self, PgPool};
 use crate::domain::{form_pairs, text};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 pub const PER_PAGE: i64 = 50;
 /// Most tickets one bulk action changes.

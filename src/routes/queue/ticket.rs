@@ -16,8 +16,8 @@ use crate::db::{self, PgPool};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
+use crate::routes::page::Page;
 use crate::routes::portal::issues::{FormState, issue_page, parse_number};
-use crate::views::Page;
 
 #[derive(Deserialize)]
 pub struct TicketForm {
