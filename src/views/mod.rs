@@ -1,5 +1,7 @@
-//! Shared template plumbing: the [`Layout`] every page embeds, rendering
-//! helpers and small text utilities used by templates.
+//! Shared template plumbing: the [`Layout`] every page embeds (with its
+//! [`LayoutUser`] and [`NavLink`]s), the render and redirect helpers, the
+//! static assets' URLs and the error page. Templates get plain structs from
+//! here, never db rows; `routes::page` builds them from the request.
 
 pub mod assets;
 pub mod errors;
