@@ -1,6 +1,7 @@
 //! One error type for handlers. Each variant maps to a status; the page the
-//! user sees is rendered by [`crate::views::errors`] with a request id, and
-//! the cause goes to the log only.
+//! user sees is added by the error-page middleware (`routes::page`, with the
+//! template in `views::errors`) with a request id, and the cause goes to the
+//! log only. A leaf: it names nothing of the crate.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError, http::header};
