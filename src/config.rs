@@ -1,9 +1,14 @@
-//! Settings from environment variables and command-line flags (each variable
-//! has an equal flag). They are parsed once in `main` and passed explicitly.
+//! The ground floor: settings from environment variables and command-line
+//! flags (each variable has an equal flag), parsed once in `main` and passed
+//! explicitly; what handlers read of them at run time ([`AppConfig`], with
+//! the parsed [`TrustedProxies`]); and the request-scoped [`RequestId`].
+//! Every floor above may use these, so this module names nothing of the crate.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use actix_web::cookie::Key;
 use clap::Args;
 
 /// Everything `serve` (and the other commands that touch the database) needs.
@@ -149,5 +154,121 @@ impl Settings {
         self.base_url
             .as_deref()
             .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+    }
+}
+
+/// What handlers need besides the pool (no Debug: it holds the secrets).
+#[derive(Clone)]
+pub struct AppConfig {
+    pub https: bool,
+    pub base_url: String,
+    /// Signs and encrypts cookies; derived from the secret key once.
+    pub cookie_key: Key,
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// A unique id per request: in the log, the `X-Request-Id` header and error pages.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Addresses and networks (CIDR) of the operator's proxies
+/// (`--trusted-proxy`); `auth::client_address` reads the client's address
+/// through them.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// Parses `10.0.0.7`, `10.0.0.0/8`, `::1` or `fd00::/8`.
+    pub fn parse(specs: &[String]) -> Result<Self, String> {
+        specs
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|spec| {
+                let bad = || format!("--trusted-proxy: “{spec}” is not an IP address or network");
+                let (addr, bits) = match spec.split_once('/') {
+                    Some((addr, bits)) => (addr, Some(bits)),
+                    None => (spec, None),
+                };
+                let addr: IpAddr = addr.parse().map_err(|_| bad())?;
+                let max = if addr.is_ipv4() { 32 } else { 128 };
+                let bits = match bits {
+                    Some(b) => b.parse::<u8>().ok().filter(|b| *b <= max).ok_or_else(bad)?,
+                    None => max,
+                };
+                // `::ffff:10.0.0.0/104` is the IPv4 network 10.0.0.0/8.
+                Ok(match canonical_ip(addr) {
+                    v4 @ IpAddr::V4(_) if addr.is_ipv6() => (v4, bits.saturating_sub(96)),
+                    same => (same, bits),
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = canonical_ip(ip);
+        self.0.iter().any(|(net, bits)| in_network(ip, *net, *bits))
+    }
+}
+
+/// IPv4 addresses written as IPv6 (`::ffff:10.0.0.1`) compare as IPv4.
+pub fn canonical_ip(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+fn in_network(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
+    let mask = |width: u32| {
+        if bits == 0 {
+            0
+        } else {
+            u128::MAX << (width - u32::from(bits))
+        }
+    };
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => {
+            let m = mask(32) as u32;
+            u32::from(a) & m == u32::from(b) & m
+        }
+        (IpAddr::V6(a), IpAddr::V6(b)) => {
+            let m = mask(128);
+            u128::from(a) & m == u128::from(b) & m
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proxies(specs: &[&str]) -> TrustedProxies {
+        TrustedProxies::parse(&specs.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()).unwrap()
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn networks_match_their_addresses_only() {
+        let p = proxies(&["10.0.0.0/8", "192.168.1.7", "fd00::/8"]);
+        assert!(p.contains(ip("10.200.3.4")));
+        assert!(p.contains(ip("::ffff:10.0.0.1")));
+        assert!(p.contains(ip("192.168.1.7")));
+        assert!(!p.contains(ip("192.168.1.8")));
+        assert!(!p.contains(ip("11.0.0.1")));
+        assert!(p.contains(ip("fd12::1")));
+        assert!(!p.contains(ip("fe80::1")));
+        assert!(proxies(&["0.0.0.0/0"]).contains(ip("8.8.8.8")));
+        let mapped = proxies(&["::ffff:10.0.0.0/104"]);
+        assert!(mapped.contains(ip("10.1.2.3")));
+        assert!(!mapped.contains(ip("11.1.2.3")));
+        for bad in ["10.0.0.0/33", "proxy.example", "10.0.0.1/x", "::1/129"] {
+            assert!(TrustedProxies::parse(&[bad.to_owned()]).is_err(), "{bad}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! One error type for handlers. Each variant maps to a status; the page the
-//! user sees is rendered by [`crate::views::errors`] with a request id, and
-//! the cause goes to the log only.
+//! user sees is added by the error-page middleware (`routes::page`, with the
+//! template in `views::errors`) with a request id, and the cause goes to the
+//! log only. A leaf: it names nothing of the crate.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError, http::header};
@@ -74,7 +75,8 @@ impl ResponseError for AppError {
         let status = self.status_code();
         match self {
             AppError::Unauthenticated { next } => {
-                let location = format!("/login?next={}", crate::views::urlencode(next));
+                let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                let location = format!("/login?next={next}");
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, location))
                     .finish();

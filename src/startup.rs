@@ -16,28 +16,13 @@ use actix_session::config::{BrowserSession, CookieContentSecurity};
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 
-use crate::auth::client_address::TrustedProxies;
 use crate::auth::oauth;
 use crate::auth::session_store::{IDLE_TIMEOUT, PgSessionStore};
-use crate::config::Settings;
+use crate::config::{AppConfig, RequestId, Settings, TrustedProxies};
 use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::routes;
-use crate::views::errors::render_error_page;
-
-/// A unique id per request: in the log, the `X-Request-Id` header and error pages.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
-/// What handlers need besides the pool (no Debug: it holds the secrets).
-#[derive(Clone)]
-pub struct AppConfig {
-    pub https: bool,
-    pub base_url: String,
-    /// Signs and encrypts cookies; derived from the secret key once.
-    pub cookie_key: Key,
-    pub trusted_proxies: TrustedProxies,
-}
+use crate::routes::page::render_error_page;
 
 pub struct Application {
     port: u16,

@@ -18,8 +18,8 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 
 use crate::auth::{session, tokens};
+use crate::config::AppConfig;
 use crate::error::AppError;
-use crate::startup::AppConfig;
 
 /// The token to embed in this request's forms.
 #[derive(Debug, Clone)]

@@ -7,8 +7,34 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::startup::AppConfig;
-use crate::views::{Flash, FlashKind};
+use crate::config::AppConfig;
+
+/// How a message is styled (the template reads [`FlashKind::css`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlashKind {
+    Success,
+    Info,
+    Warning,
+    Error,
+}
+
+impl FlashKind {
+    pub fn css(&self) -> &'static str {
+        match self {
+            FlashKind::Success => "flash-success",
+            FlashKind::Info => "flash-info",
+            FlashKind::Warning => "flash-warning",
+            FlashKind::Error => "flash-error",
+        }
+    }
+}
+
+/// One message as the layout shows it.
+#[derive(Debug, Clone)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub message: String,
+}
 
 /// The signing key, and under https the `__Host-` name and Secure flag.
 struct Jar {

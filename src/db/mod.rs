@@ -21,7 +21,6 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use crate::error::AppError;
 
 pub type PgPool = Pool<ConnectionManager<PgConnection>>;
-pub type Conn = PgConnection;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 

@@ -9,13 +9,15 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::extractors::CurrentUser;
+use crate::auth::flash::FlashKind;
 use crate::auth::{password, session};
 use crate::db::models::accounts::{self, Account};
 use crate::db::models::{sessions, users};
 use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{FlashKind, Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 #[derive(Template)]
 #[template(path = "account/show.html")]

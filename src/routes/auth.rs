@@ -7,15 +7,17 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::flash::FlashKind;
 use crate::auth::oauth::Providers;
-use crate::auth::{password, redirect, session, throttle};
+use crate::auth::{client_address, password, redirect, session, throttle};
+use crate::config::AppConfig;
 use crate::db::models::users;
 use crate::db::{self, PgPool};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::startup::AppConfig;
-use crate::views::{FlashKind, Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -108,7 +110,7 @@ pub async fn login(
             StatusCode::UNAUTHORIZED,
         );
     }
-    let address = config.trusted_proxies.client_of(page.request());
+    let address = client_address::client_of(&config.trusted_proxies, page.request());
 
     let throttle_email = email.clone();
     let admitted = db::run(&pool, move |conn| {

@@ -6,7 +6,8 @@ use actix_web::{HttpResponse, web};
 use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 use askama::Template;
 
 /// GET /healthz — anyone: the process answers.

@@ -8,7 +8,8 @@ use askama::Template;
 use crate::db::models::enums::UserRole;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 #[derive(Template)]
 #[template(path = "home.html")]

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::auth::flash::FlashKind;
 use crate::auth::invitations::{self, LINK_INVALID};
 use crate::auth::{password, session};
 use crate::db::models::enums::TokenPurpose;
@@ -14,7 +15,8 @@ use crate::db::{self, PgPool};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{self, FlashKind, Layout, Page};
+use crate::routes::page::Page;
+use crate::views::{self, Layout};
 
 #[derive(Template)]
 #[template(path = "auth/set_password.html")]

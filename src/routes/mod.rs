@@ -1,4 +1,6 @@
 //! HTTP handlers by area; each area registers its routes in `configure`.
+//! `page` turns a request into what a page shows (user, CSRF token, flash)
+//! for handlers and error pages alike.
 
 pub mod account;
 pub mod admin;
@@ -8,6 +10,7 @@ pub mod health;
 pub mod home;
 pub mod links;
 pub mod oauth;
+pub mod page;
 pub mod portal;
 pub mod queue;
 

@@ -13,7 +13,8 @@ use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::routes::add;
 use crate::routes::auth::login_page;
-use crate::views::{self, Page};
+use crate::routes::page::Page;
+use crate::views;
 
 const PENDING_KEY: &str = "oauth_pending";
 

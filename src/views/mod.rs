@@ -1,15 +1,18 @@
-//! Shared template plumbing: the [`Layout`] every page embeds, rendering
-//! helpers and small text utilities used by templates.
+//! Shared template plumbing: the [`Layout`] every page embeds (with its
+//! [`LayoutUser`] and [`NavLink`]s), the render and redirect helpers, the
+//! static assets' URLs and the error page. Templates get plain structs from
+//! here, never db rows; `routes::page` builds them from the request.
 
+pub mod assets;
 pub mod errors;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, http::header};
 use askama::Template;
 
+use crate::auth::flash::Flash;
 use crate::db::models::enums::UserRole;
 use crate::error::AppError;
-use crate::routes::assets;
 
 /// The signed-in user as the header shows them.
 #[derive(Debug, Clone)]
@@ -17,41 +20,6 @@ pub struct LayoutUser {
     pub name: String,
     pub email: String,
     pub role: UserRole,
-}
-
-impl LayoutUser {
-    pub fn of(user: &crate::db::models::users::User) -> Self {
-        Self {
-            name: user.display_name(),
-            email: user.email.clone(),
-            role: user.role,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlashKind {
-    Success,
-    Info,
-    Warning,
-    Error,
-}
-
-impl FlashKind {
-    pub fn css(&self) -> &'static str {
-        match self {
-            FlashKind::Success => "flash-success",
-            FlashKind::Info => "flash-info",
-            FlashKind::Warning => "flash-warning",
-            FlashKind::Error => "flash-error",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Flash {
-    pub kind: FlashKind,
-    pub message: String,
 }
 
 #[derive(Debug, Clone)]
@@ -152,90 +120,4 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
-}
-
-/// Percent-encodes a query-string value.
-pub fn urlencode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-/// The request as a page sees it: the layout's user, CSRF token and flash
-/// messages. Rendering through it clears a flash once shown.
-pub struct Page {
-    req: actix_web::HttpRequest,
-    pub user: Option<crate::db::models::users::User>,
-    pub csrf_token: String,
-    flashes: Vec<Flash>,
-}
-
-impl actix_web::FromRequest for Page {
-    type Error = AppError;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
-
-    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let user = crate::auth::extractors::load_user(&req).await?;
-            let csrf_token = actix_web::HttpMessage::extensions(&req)
-                .get::<crate::auth::csrf::CsrfToken>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default();
-            let flashes = crate::auth::flash::read(&req);
-            Ok(Page {
-                req,
-                user,
-                csrf_token,
-                flashes,
-            })
-        })
-    }
-}
-
-impl Page {
-    /// The layout for a page titled `title`.
-    pub fn layout(&self, title: impl Into<String>) -> Layout {
-        let user = self.user.as_ref().map(LayoutUser::of);
-        Layout::new(
-            title,
-            self.req.path(),
-            user,
-            self.csrf_token.clone(),
-            self.flashes.clone(),
-        )
-    }
-
-    pub fn request(&self) -> &actix_web::HttpRequest {
-        &self.req
-    }
-
-    /// Renders with a status, clearing the flash cookie it showed.
-    pub fn render_status<T: Template>(
-        &self,
-        status: StatusCode,
-        page: &T,
-    ) -> Result<HttpResponse, AppError> {
-        let mut response = render_status(status, page)?;
-        crate::auth::flash::clear(&self.req, &mut response);
-        Ok(response)
-    }
-
-    pub fn render<T: Template>(&self, page: &T) -> Result<HttpResponse, AppError> {
-        self.render_status(StatusCode::OK, page)
-    }
-
-    /// 303 to `location` with a message for the next page.
-    pub fn redirect_with(&self, location: &str, kind: FlashKind, message: &str) -> HttpResponse {
-        let mut response = see_other(location);
-        crate::auth::flash::set(&self.req, &mut response, kind, message);
-        response
-    }
 }

@@ -31,7 +31,7 @@ async fn each_demo_role_signs_in_and_out() {
         assert_eq!(res.status(), 303);
         let res = app.get("/account").await;
         assert_eq!(res.status(), 303, "signed out: /account redirects");
-        assert_eq!(res.headers()["location"], "/login?next=/account");
+        assert_eq!(res.headers()["location"], "/login?next=%2Faccount");
     }
 }
 

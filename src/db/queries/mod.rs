@@ -1,4 +1,7 @@
-//! Read models spanning several tables (queue, analytics, search).
+//! Reads and writes that span several tables, one module per page area:
+//! the agent queue and its cached directory of names, the customer portal
+//! (issue form, suggestions, filing, the scoped issue list), the issue
+//! page's one-statement read, and ticket changes with their activity rows.
 pub mod directory;
 pub mod issue_detail;
 pub mod portal;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::extractors::RequireAdmin;
 use crate::auth::invitations;
+use crate::config::AppConfig;
 use crate::db::models::customers::{self, Customer};
 use crate::db::models::enums::UserRole;
 use crate::db::models::users;
@@ -16,8 +17,8 @@ use crate::db::{self, PgPool};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
-use crate::startup::AppConfig;
-use crate::views::{Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 #[derive(Template)]
 #[template(path = "admin/invitations.html")]

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::extractors::CurrentUser;
+use crate::auth::flash::FlashKind;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::users::User;
 use crate::db::queries::issue_detail::{IssueDetail, issue_detail};
@@ -21,7 +22,8 @@ use crate::domain::ticket::lifecycle::{self, Role};
 use crate::domain::ticket::{Change, Refused};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{FlashKind, Layout, Page, urlencode};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 const PER_PAGE: i64 = 25;
 const COMMENT_MAX: usize = 20_000;
@@ -95,7 +97,7 @@ pub async fn list_issues(
         Some(last) if more => Some(format!(
             "/issues?status={}&q={}&before={}",
             status.map(|s| s.as_str()).unwrap_or(""),
-            urlencode(&q),
+            url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>(),
             encode_cursor(last.issue.created_at, last.issue.id)
         )),
         _ => None,

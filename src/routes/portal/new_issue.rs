@@ -8,6 +8,7 @@ use askama::Template;
 use uuid::Uuid;
 
 use crate::auth::extractors::CurrentUser;
+use crate::auth::flash::FlashKind;
 use crate::db::models::customers::{self, Customer};
 use crate::db::models::enums::{EnvType, FieldType, IssueCategory};
 use crate::db::models::users::User;
@@ -17,7 +18,8 @@ use crate::domain::form_pairs;
 use crate::domain::issue_form::{self, Definitions, Draft, Errors};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{FlashKind, Layout, Page};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 /// One option of a select or checkbox list.
 #[derive(Debug, Clone)]

@@ -13,6 +13,7 @@ use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAgent;
+use crate::auth::flash::FlashKind;
 use crate::db::cache::{Caches, Markers};
 use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus};
 use crate::db::queries::directory::Directory;
@@ -23,7 +24,8 @@ use crate::domain::ticket::{Change, parse_assignee};
 use crate::domain::{form_pairs, text};
 use crate::error::AppError;
 use crate::routes::add;
-use crate::views::{FlashKind, Layout, Page, urlencode};
+use crate::routes::page::Page;
+use crate::views::Layout;
 
 pub const PER_PAGE: i64 = 50;
 /// Most tickets one bulk action changes.
@@ -134,12 +136,11 @@ impl Params {
             ("q", &self.q),
             ("sort", &self.sort),
         ];
-        pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+            query.append_pair(k, v);
+        }
+        query.finish()
     }
 }
 

@@ -9,14 +9,15 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAgent;
+use crate::auth::flash::FlashKind;
 use crate::db::PgPool;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::domain::text;
 use crate::domain::ticket::{self, Change};
 use crate::error::AppError;
 use crate::routes::add;
+use crate::routes::page::Page;
 use crate::routes::portal::issues::{FormState, NotSaved, issue_page, parse_number, save_change};
-use crate::views::{FlashKind, Page};
 
 #[derive(Deserialize)]
 pub struct TicketForm {
