@@ -11,6 +11,7 @@ use crate::auth::oauth::Providers;
 use crate::auth::{password, redirect, session, throttle};
 use crate::db::models::users;
 use crate::db::{self, PgPool};
+use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
@@ -23,7 +24,9 @@ struct LoginPage {
     layout: Layout,
     email: String,
     next: String,
-    error: Option<String>,
+    /// Only ever a message about the whole form: which of e-mail and
+    /// password was wrong is not told.
+    errors: FormErrors,
     /// (name, display name) of each configured OAuth provider.
     providers: Vec<(String, String)>,
 }
@@ -43,7 +46,7 @@ pub fn login_page(
             layout: page.layout("Sign in"),
             email,
             next,
-            error,
+            errors: error.map(FormErrors::form_message).unwrap_or_default(),
             providers: providers
                 .0
                 .iter()
