@@ -154,6 +154,33 @@ mod tests {
         assert_eq!(errors.form(), Some("The form sent too many values."));
     }
 
+    /// Keeps the one way: a template that wrote its own error paragraph,
+    /// summary or aria-invalid would drift from the macros' wiring.
+    #[test]
+    fn templates_show_errors_only_through_the_form_macros() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if !path.ends_with("partials/_form.html") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for marker in ["field-error", "error-summary", "aria-invalid"] {
+                        if text.contains(marker) {
+                            found.push(format!("{}: {marker}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+            &mut found,
+        );
+        assert!(found.is_empty(), "hand-written error markup: {found:?}");
+    }
+
     #[test]
     fn field_ids_have_no_dots() {
         assert_eq!(
