@@ -10,7 +10,8 @@ use uuid::Uuid;
 use crate::db::models::enums::{FieldType, IssueCategory};
 use crate::db::models::environments::Environment;
 use crate::db::models::planes::{Plane, PlaneContext, PlaneContextOption};
-use crate::domain::text::has_control;
+use crate::domain::form_errors::FormErrors;
+use crate::domain::text::{self, TextRule, has_control};
 
 pub const TITLE_MAX: usize = 200;
 pub const DESCRIPTION_MAX: usize = 20_000;
@@ -75,40 +76,13 @@ impl Draft {
     }
 }
 
-/// Messages by field name, in the order they were found (one per field).
-#[derive(Debug, Clone, Default)]
-pub struct Errors(pub Vec<(String, String)>);
-
-impl Errors {
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        let field = field.into();
-        if self.get(&field).is_none() {
-            self.0.push((field, message.into()));
-        }
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 /// Reads submitted pairs into a draft. `extra` names endpoint-specific
 /// fields (e.g. `feedback`); any other unknown field is an error, so a
 /// customer cannot slip in `status`, `priority` or `assignee_id`.
-pub fn parse(pairs: &[(String, String)], extra: &[&str], errors: &mut Errors) -> Draft {
+pub fn parse(pairs: &[(String, String)], extra: &[&str], errors: &mut FormErrors) -> Draft {
     let mut draft = Draft::default();
     if pairs.len() > PAIRS_MAX {
-        errors.add(
-            "form",
-            format!("The form sent more than {PAIRS_MAX} values."),
-        );
+        errors.add_form(format!("The form sent more than {PAIRS_MAX} values."));
     }
     let mut seen_single = BTreeSet::new();
     let mut unknown = Vec::new();
@@ -160,10 +134,10 @@ pub fn parse(pairs: &[(String, String)], extra: &[&str], errors: &mut Errors) ->
     }
     if !unknown.is_empty() {
         unknown.truncate(5);
-        errors.add(
-            "form",
-            format!("The form cannot set these fields: {}.", unknown.join(", ")),
-        );
+        errors.add_form(format!(
+            "The form cannot set these fields: {}.",
+            unknown.join(", ")
+        ));
     }
     draft
 }
@@ -211,18 +185,37 @@ pub struct ValidIssue {
     pub submit_token: Option<Uuid>,
 }
 
-fn required_text(errors: &mut Errors, field: &str, value: &str, label: &str, max: usize) -> String {
-    let value = value.trim();
-    let chars = value.chars().count();
-    if value.is_empty() {
-        errors.add(field, format!("Enter {label}."));
-    } else if chars > max {
-        errors.add(
-            field,
-            format!("Use at most {max} characters (this has {chars})."),
-        );
-    }
-    value.to_owned()
+/// The issue's title.
+pub const TITLE: TextRule<'static> = TextRule {
+    label: "the title",
+    required: true,
+    max_chars: TITLE_MAX,
+    multiline: false,
+};
+
+/// What happened, in the customer's words.
+pub const DESCRIPTION: TextRule<'static> = TextRule {
+    label: "the description",
+    required: true,
+    max_chars: DESCRIPTION_MAX,
+    multiline: true,
+};
+
+/// Where support can reach the customer.
+pub const HANDLE: TextRule<'static> = TextRule {
+    label: "your chat handle",
+    required: true,
+    max_chars: HANDLE_MAX,
+    multiline: false,
+};
+
+/// The text of `field` checked by `rule`; a refusal goes into `errors`
+/// and the trimmed text is kept either way.
+fn checked_text(errors: &mut FormErrors, field: &str, value: &str, rule: &TextRule) -> String {
+    text::check(value, rule).unwrap_or_else(|message| {
+        errors.add(field, message);
+        value.trim().to_owned()
+    })
 }
 
 /// Checks an optional http(s) URL: a host, no credentials, not too long.
@@ -253,7 +246,7 @@ pub fn check_url(value: &str) -> Result<Option<String>, String> {
 
 /// Validates a draft against the definitions; `None` when `errors` gained
 /// anything (the draft is then shown again as typed).
-pub fn validate(draft: &Draft, defs: &Definitions, errors: &mut Errors) -> Option<ValidIssue> {
+pub fn validate(draft: &Draft, defs: &Definitions, errors: &mut FormErrors) -> Option<ValidIssue> {
     let environment_id = match Uuid::parse_str(draft.environment_id.trim()) {
         Ok(id) if defs.environments.iter().any(|e| e.id == id) => Some(id),
         _ if draft.environment_id.trim().is_empty() => {
@@ -289,21 +282,10 @@ pub fn validate(draft: &Draft, defs: &Definitions, errors: &mut Errors) -> Optio
         }
     }
 
-    let title = required_text(errors, "title", &draft.title, "a title", TITLE_MAX);
-    let description = required_text(
-        errors,
-        "description",
-        &draft.description,
-        "a description of what happened",
-        DESCRIPTION_MAX,
-    );
-    let submitter_handle = required_text(
-        errors,
-        "submitter_handle",
-        &draft.submitter_handle,
-        "the chat handle we can reach you at",
-        HANDLE_MAX,
-    );
+    let title = checked_text(errors, "title", &draft.title, &TITLE);
+    let description = checked_text(errors, "description", &draft.description, &DESCRIPTION);
+    let submitter_handle =
+        checked_text(errors, "submitter_handle", &draft.submitter_handle, &HANDLE);
     let pipeline_url = check_url(&draft.pipeline_url).unwrap_or_else(|message| {
         errors.add("pipeline_url", message);
         None
@@ -318,7 +300,7 @@ pub fn validate(draft: &Draft, defs: &Definitions, errors: &mut Errors) -> Optio
     };
 
     let contexts = validate_contexts(draft, defs, errors);
-    let optional_uuid = |field: &str, value: &str, errors: &mut Errors| match value.trim() {
+    let optional_uuid = |field: &str, value: &str, errors: &mut FormErrors| match value.trim() {
         "" => None,
         v => Uuid::parse_str(v).map(Some).unwrap_or_else(|_| {
             errors.add(field, "The form is damaged; reload the page and try again.");
@@ -351,7 +333,7 @@ pub fn validate(draft: &Draft, defs: &Definitions, errors: &mut Errors) -> Optio
 fn validate_contexts(
     draft: &Draft,
     defs: &Definitions,
-    errors: &mut Errors,
+    errors: &mut FormErrors,
 ) -> Vec<(Uuid, String)> {
     let mut out = Vec::new();
     for slug in draft.chosen_planes() {
@@ -366,10 +348,7 @@ fn validate_contexts(
             if let Some(rest) = key.strip_prefix(&format!("{slug}."))
                 && !known.contains(rest)
             {
-                errors.add(
-                    "form",
-                    format!("{} has no field called {rest}.", plane.name),
-                );
+                errors.add_form(format!("{} has no field called {rest}.", plane.name));
             }
         }
         for context in defs.contexts_of(plane.id) {
@@ -392,12 +371,19 @@ fn validate_contexts(
             }
             match context.field_type {
                 FieldType::Text => {
+                    let rule = TextRule {
+                        label: &context.label,
+                        required: context.is_required,
+                        max_chars: CONTEXT_TEXT_MAX,
+                        multiline: false,
+                    };
                     if values.len() > 1 {
                         errors.add(field, "Send one value for this field.");
-                    } else if values[0].chars().count() > CONTEXT_TEXT_MAX {
-                        errors.add(field, format!("Use at most {CONTEXT_TEXT_MAX} characters."));
                     } else {
-                        out.push((context.id, values[0].to_owned()));
+                        match text::check(values[0], &rule) {
+                            Ok(value) => out.push((context.id, value)),
+                            Err(message) => errors.add(field, message),
+                        }
                     }
                 }
                 FieldType::SingleSelect | FieldType::MultiSelect => {
@@ -437,7 +423,7 @@ mod tests {
 
     #[test]
     fn unknown_and_repeated_fields_are_refused() {
-        let mut errors = Errors::default();
+        let mut errors = FormErrors::default();
         let draft = parse(
             &pairs(&[
                 ("title", "a"),
@@ -450,7 +436,7 @@ mod tests {
         );
         assert_eq!(draft.title, "a");
         assert!(errors.get("title").unwrap().contains("more than once"));
-        let form = errors.get("form").unwrap();
+        let form = errors.form().unwrap();
         assert!(
             form.contains("status") && form.contains("priority"),
             "{form}"
@@ -459,7 +445,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_refused_but_newlines_in_descriptions_are_fine() {
-        let mut errors = Errors::default();
+        let mut errors = FormErrors::default();
         parse(
             &pairs(&[
                 ("title", "bad\0title"),
@@ -498,8 +484,8 @@ mod tests {
         let many: Vec<(String, String)> = (0..1000)
             .map(|_| ("ctx.eks.addons".to_owned(), "x".to_owned()))
             .collect();
-        let mut errors = Errors::default();
+        let mut errors = FormErrors::default();
         parse(&many, &[], &mut errors);
-        assert!(errors.get("form").unwrap().contains("more than"));
+        assert!(errors.form().unwrap().contains("more than"));
     }
 }

@@ -14,6 +14,7 @@ use crate::auth::{password, session};
 use crate::db::models::accounts::{self, Account};
 use crate::db::models::{sessions, users};
 use crate::db::{self, PgPool};
+use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
 use crate::routes::add;
 use crate::routes::page::Page;
@@ -29,27 +30,14 @@ struct AccountPage {
     chat_handle: String,
     has_password: bool,
     linked: Vec<Account>,
-    errors: PasswordErrors,
+    /// The password form's fields: `current_password`, `new_password`,
+    /// `confirm_password`; the form's message asks for a fresh sign-in.
+    errors: FormErrors,
 }
 
 impl AccountPage {
-    fn recent_minutes(&self) -> i64 {
-        RECENT_SIGN_IN_MINUTES
-    }
-}
-
-#[derive(Default)]
-struct PasswordErrors {
-    /// A first password needs a recent sign-in.
-    sign_in_again: bool,
-    current: Option<&'static str>,
-    new: Option<String>,
-    confirm: Option<&'static str>,
-}
-
-impl PasswordErrors {
-    fn any(&self) -> bool {
-        self.sign_in_again || self.current.is_some() || self.new.is_some() || self.confirm.is_some()
+    fn new_password_hint(&self) -> String {
+        format!("At least {} characters.", password::MIN_CHARS)
     }
 }
 
@@ -60,7 +48,7 @@ async fn account_page(
     page: &Page,
     pool: &PgPool,
     status: StatusCode,
-    errors: PasswordErrors,
+    errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let user = page.user.clone().ok_or(AppError::Forbidden)?;
     let linked = db::run(pool, move |conn| accounts::list_for_user(conn, user.id)).await?;
@@ -86,7 +74,7 @@ pub async fn show_account(
     page: Page,
     pool: web::Data<PgPool>,
 ) -> Result<HttpResponse, AppError> {
-    account_page(&page, &pool, StatusCode::OK, PasswordErrors::default()).await
+    account_page(&page, &pool, StatusCode::OK, FormErrors::default()).await
 }
 
 #[derive(Deserialize)]
@@ -108,7 +96,7 @@ pub async fn update_password(
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let mut errors = PasswordErrors::default();
+    let mut errors = FormErrors::default();
     let stored = user.password_hash.clone();
     let current = form.current_password.clone();
     match stored {
@@ -116,19 +104,32 @@ pub async fn update_password(
         // shortly after signing in: a stolen session cookie must not be
         // turned into a lasting password.
         None => {
-            errors.sign_in_again = !session::signed_in_within(
+            let recent = session::signed_in_within(
                 &session,
                 chrono::Duration::minutes(RECENT_SIGN_IN_MINUTES),
-            )
+            );
+            if !recent {
+                errors.add_form(format!(
+                    "Setting a first password needs a recent sign-in. Sign out, sign in \
+                     again with your provider, then set it within \
+                     {RECENT_SIGN_IN_MINUTES} minutes."
+                ));
+            }
         }
         Some(hash) => {
             if !password::verify_off_executor(current, Some(hash)).await? {
-                errors.current = Some("Your current password is not correct.");
+                errors.add("current_password", "Your current password is not correct.");
             }
         }
     }
-    (errors.new, errors.confirm) = password::check_new(&form.new_password, &form.confirm_password);
-    if errors.any() {
+    let (new, confirm) = password::check_new(&form.new_password, &form.confirm_password);
+    if let Some(message) = new {
+        errors.add("new_password", message);
+    }
+    if let Some(message) = confirm {
+        errors.add("confirm_password", message);
+    }
+    if !errors.is_empty() {
         return account_page(&page, &pool, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
     }
     let new_password = form.new_password;

@@ -13,6 +13,7 @@ use crate::auth::{client_address, password, redirect, session, throttle};
 use crate::config::AppConfig;
 use crate::db::models::users;
 use crate::db::{self, PgPool};
+use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
@@ -25,7 +26,9 @@ struct LoginPage {
     layout: Layout,
     email: String,
     next: String,
-    error: Option<String>,
+    /// Only ever a message about the whole form: which of e-mail and
+    /// password was wrong is not told.
+    errors: FormErrors,
     /// (name, display name) of each configured OAuth provider.
     providers: Vec<(String, String)>,
 }
@@ -45,7 +48,7 @@ pub fn login_page(
             layout: page.layout("Sign in"),
             email,
             next,
-            error,
+            errors: error.map(FormErrors::form_message).unwrap_or_default(),
             providers: providers
                 .0
                 .iter()

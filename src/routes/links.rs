@@ -12,6 +12,7 @@ use crate::auth::invitations::{self, LINK_INVALID};
 use crate::auth::{password, session};
 use crate::db::models::enums::TokenPurpose;
 use crate::db::{self, PgPool};
+use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
@@ -28,15 +29,25 @@ struct SetPasswordPage {
     ask_name: bool,
     email: String,
     name: String,
-    name_error: Option<&'static str>,
-    password_error: Option<String>,
-    confirm_error: Option<&'static str>,
-    link_error: Option<&'static str>,
+    /// Fields `name`, `password`, `confirm_password`; the form's message
+    /// says the link does not work, and the form is then not shown.
+    errors: FormErrors,
 }
 
 impl SetPasswordPage {
-    fn has_errors(&self) -> bool {
-        self.name_error.is_some() || self.password_error.is_some() || self.confirm_error.is_some()
+    /// The link is unknown, used or expired: nothing to fill in.
+    fn link_invalid(mut self) -> Self {
+        self.errors = FormErrors::form_message(LINK_INVALID);
+        self
+    }
+
+    /// The form is shown unless the link does not work.
+    fn shows_form(&self) -> bool {
+        self.errors.form().is_none()
+    }
+
+    fn password_hint(&self) -> String {
+        format!("At least {} characters.", password::MIN_CHARS)
     }
 }
 
@@ -70,10 +81,7 @@ fn blank(page: &Page, purpose: TokenPurpose, token: &str, email: String) -> SetP
         ask_name,
         email,
         name: String::new(),
-        name_error: None,
-        password_error: None,
-        confirm_error: None,
-        link_error: None,
+        errors: FormErrors::default(),
     }
 }
 
@@ -88,8 +96,7 @@ async fn show(
     match found {
         Some(link) => page.render(&blank(&page, purpose, &token, link.email)),
         None => {
-            let mut view = blank(&page, purpose, &token, String::new());
-            view.link_error = Some(LINK_INVALID);
+            let view = blank(&page, purpose, &token, String::new()).link_invalid();
             page.render_status(StatusCode::NOT_FOUND, &view)
         }
     }
@@ -124,21 +131,26 @@ async fn redeem(
     let lookup = token.clone();
     let Some(link) = db::run(pool, move |conn| invitations::find(conn, &lookup, purpose)).await?
     else {
-        let mut view = blank(&page, purpose, &token, String::new());
-        view.link_error = Some(LINK_INVALID);
+        let view = blank(&page, purpose, &token, String::new()).link_invalid();
         return page.render_status(StatusCode::NOT_FOUND, &view);
     };
     let mut view = blank(&page, purpose, &token, link.email);
-    let name = form.name.trim().to_owned();
-    if purpose == TokenPurpose::Invitation
-        && (name.is_empty() || name.chars().count() > 255 || text::has_control(&name, false))
-    {
-        view.name_error = Some("Enter your name (at most 255 characters, no control characters).");
+    let mut name = form.name.trim().to_owned();
+    if purpose == TokenPurpose::Invitation {
+        match text::check(&form.name, &text::PERSON_NAME) {
+            Ok(checked) => name = checked,
+            Err(message) => view.errors.add("name", message),
+        }
     }
-    (view.password_error, view.confirm_error) =
-        password::check_new(&form.password, &form.confirm_password);
+    let (new, confirm) = password::check_new(&form.password, &form.confirm_password);
+    if let Some(message) = new {
+        view.errors.add("password", message);
+    }
+    if let Some(message) = confirm {
+        view.errors.add("confirm_password", message);
+    }
     view.name = name.clone();
-    if view.has_errors() {
+    if !view.errors.is_empty() {
         return page.render_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
     let new_password = form.password;
@@ -149,8 +161,7 @@ async fn redeem(
     })
     .await?;
     let Some(user) = user else {
-        view.link_error = Some(LINK_INVALID);
-        return page.render_status(StatusCode::NOT_FOUND, &view);
+        return page.render_status(StatusCode::NOT_FOUND, &view.link_invalid());
     };
     if purpose == TokenPurpose::Invitation {
         session::sign_in(&session, user.id)

@@ -14,6 +14,7 @@ use crate::db::models::customers::{self, Customer};
 use crate::db::models::enums::UserRole;
 use crate::db::models::users;
 use crate::db::{self, PgPool};
+use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
@@ -27,9 +28,12 @@ struct InvitationsPage {
     customers: Vec<Customer>,
     roles: &'static [UserRole],
     form: InviteForm,
-    error: Option<String>,
+    /// The invitation form: fields `email`, `role`, `customer_id`, and the
+    /// form's message when the invitation itself is refused.
+    errors: FormErrors,
     reset_email: String,
-    reset_error: Option<String>,
+    /// The reset-link form: field `email`.
+    reset_errors: FormErrors,
     /// The link just created, with what it is for.
     created: Option<(String, String)>,
 }
@@ -44,14 +48,16 @@ pub struct InviteForm {
     customer_id: String,
 }
 
+const NO_SUCH_CUSTOMER: &str = "Choose a customer from the list.";
+
 /// What the page shows; the default is a blank page answering 200.
 #[derive(Default)]
 struct Outcome {
     status: StatusCode,
     form: InviteForm,
-    error: Option<String>,
+    errors: FormErrors,
     reset_email: String,
-    reset_error: Option<String>,
+    reset_errors: FormErrors,
     created: Option<(String, String)>,
 }
 
@@ -64,9 +70,9 @@ async fn render(page: &Page, pool: &PgPool, outcome: Outcome) -> Result<HttpResp
             customers,
             roles: UserRole::ALL,
             form: outcome.form,
-            error: outcome.error,
+            errors: outcome.errors,
             reset_email: outcome.reset_email,
-            reset_error: outcome.reset_error,
+            reset_errors: outcome.reset_errors,
             created: outcome.created,
         },
     )
@@ -90,36 +96,30 @@ pub async fn create_invitation(
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let invalid = |form, error: &str| Outcome {
+    let invalid = |form, errors| Outcome {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         form,
-        error: Some(error.to_owned()),
+        errors,
         ..Outcome::default()
     };
-    let Some(email) = text::email(&form.email) else {
-        return render(
-            &page,
-            &pool,
-            invalid(form, "Enter an e-mail address like name@example.com."),
-        )
-        .await;
-    };
-    let Some(role) = UserRole::parse(&form.role) else {
-        return render(&page, &pool, invalid(form, "Choose a role.")).await;
-    };
+    let mut errors = FormErrors::default();
+    let email = text::email(&form.email);
+    if email.is_none() {
+        errors.add("email", "Enter an e-mail address like name@example.com.");
+    }
+    let role = UserRole::parse(&form.role);
+    if role.is_none() {
+        errors.add("role", "Choose a role.");
+    }
     let customer_id = match form.customer_id.as_str() {
         "" => None,
-        id => match Uuid::parse_str(id) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                return render(
-                    &page,
-                    &pool,
-                    invalid(form, "Choose a customer from the list."),
-                )
-                .await;
-            }
-        },
+        id => Uuid::parse_str(id).map(Some).unwrap_or_else(|_| {
+            errors.add("customer_id", NO_SUCH_CUSTOMER);
+            None
+        }),
+    };
+    let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
+        return render(&page, &pool, invalid(form, errors)).await;
     };
     let admin_id = admin.id;
     let invite_email = email.clone();
@@ -132,17 +132,13 @@ pub async fn create_invitation(
     .await;
     let created = match created {
         Err(AppError::NotFound) => {
-            return render(
-                &page,
-                &pool,
-                invalid(form, "Choose a customer from the list."),
-            )
-            .await;
+            let errors = FormErrors::field("customer_id", NO_SUCH_CUSTOMER);
+            return render(&page, &pool, invalid(form, errors)).await;
         }
         other => other?,
     };
     match created {
-        Err(why) => render(&page, &pool, invalid(form, why)).await,
+        Err(why) => render(&page, &pool, invalid(form, FormErrors::form_message(why))).await,
         Ok(token) => {
             tracing::info!(admin_id = %admin.id, role = %role, "invitation created");
             let link = format!("{}/invitations/{token}", config.base_url);
@@ -177,7 +173,10 @@ pub async fn create_reset_link(
     let Some(email) = text::email(&form.email) else {
         let outcome = Outcome {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            reset_error: Some("Enter an e-mail address like name@example.com.".into()),
+            reset_errors: FormErrors::field(
+                "email",
+                "Enter an e-mail address like name@example.com.",
+            ),
             reset_email: form.email.trim().to_owned(),
             ..Outcome::default()
         };
@@ -195,7 +194,7 @@ pub async fn create_reset_link(
     let outcome = match token {
         None => Outcome {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            reset_error: Some("There is no account with this e-mail.".into()),
+            reset_errors: FormErrors::field("email", "There is no account with this e-mail."),
             reset_email: email,
             ..Outcome::default()
         },

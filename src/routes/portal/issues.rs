@@ -17,6 +17,7 @@ use crate::db::queries::issue_detail::{IssueDetail, issue_detail};
 use crate::db::queries::portal::{self, ListFilter, ListRow, Viewer};
 use crate::db::queries::tickets::{self, ChangeOutcome};
 use crate::db::{self, PgPool};
+use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::domain::ticket::lifecycle::{self, Role};
 use crate::domain::ticket::{Change, Refused};
@@ -26,7 +27,6 @@ use crate::routes::page::Page;
 use crate::views::Layout;
 
 const PER_PAGE: i64 = 25;
-const COMMENT_MAX: usize = 20_000;
 
 #[derive(Template)]
 #[template(path = "portal/issues.html")]
@@ -150,20 +150,22 @@ pub fn parse_number(raw: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::NotFound)
 }
 
-/// What the page shows besides the ticket: a form's refused values and
-/// messages, or the changes that made an agent's form stale. The default
-/// is a plain page answering 200.
+/// What the page shows besides the ticket: each form's values as typed
+/// and what is wrong with them, or the changes that made an agent's form
+/// stale. The default is a plain page answering 200.
 #[derive(Default)]
 pub struct FormState {
     pub status: StatusCode,
     pub comment_body: String,
-    pub comment_error: Option<String>,
+    /// The reply form: field `body`.
+    pub reply_errors: FormErrors,
     pub reopen_reason: String,
-    pub reopen_error: Option<String>,
-    pub ticket_error: Option<String>,
-    /// Why closing or reopening did not happen (refused, or stale page).
-    pub status_error: Option<String>,
+    /// Closing and reopening: field `reason`, and as the form's message
+    /// why the change did not happen (refused, or stale page).
+    pub status_errors: FormErrors,
     pub resolution_notes: String,
+    /// The agent's ticket form: why it was refused, as the form's message.
+    pub ticket_errors: FormErrors,
     /// A stale agent form: the activity after this instant is listed.
     pub stale_since: Option<DateTime<Utc>>,
 }
@@ -210,22 +212,6 @@ pub async fn show_issue(
     issue_page(&page, &pool, &user, number, FormState::default()).await
 }
 
-/// Checks free text from a form: present, within the limit, no control
-/// characters other than line breaks and tabs.
-fn check_text(value: &str, what: &str, max: usize) -> Result<String, String> {
-    let value = value.trim();
-    let chars = value.chars().count();
-    if value.is_empty() {
-        Err(format!("Write {what} first."))
-    } else if chars > max {
-        Err(format!("Use at most {max} characters (this has {chars})."))
-    } else if text::has_control(value, true) {
-        Err("Remove the control characters (such as NUL) from the text.".into())
-    } else {
-        Ok(value.to_owned())
-    }
-}
-
 #[derive(Deserialize)]
 pub struct CommentForm {
     #[serde(default)]
@@ -250,13 +236,13 @@ pub async fn create_comment(
             "Customers cannot write internal notes.".into(),
         ));
     }
-    let body = match check_text(&form.body, "a reply", COMMENT_MAX) {
+    let body = match text::check(&form.body, &text::REPLY) {
         Ok(body) => body,
         Err(message) => {
             let state = FormState {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 comment_body: form.body,
-                comment_error: Some(message),
+                reply_errors: FormErrors::field("body", message),
                 ..FormState::default()
             };
             return issue_page(&page, &pool, &user, number, state).await;
@@ -370,7 +356,7 @@ pub async fn close_issue(
     {
         let state = FormState {
             status,
-            status_error: Some(why),
+            status_errors: FormErrors::form_message(why),
             ..FormState::default()
         };
         return issue_page(&page, &pool, &user, number, state).await;
@@ -392,13 +378,13 @@ pub async fn reopen_issue(
 ) -> Result<HttpResponse, AppError> {
     let number = parse_number(&number)?;
     let form = form.into_inner();
-    let reason = match check_text(&form.reason, "why the issue is not solved", 2_000) {
+    let reason = match text::check(&form.reason, &text::REOPEN_REASON) {
         Ok(reason) => reason,
         Err(message) => {
             let state = FormState {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 reopen_reason: form.reason,
-                reopen_error: Some(message),
+                status_errors: FormErrors::field("reason", message),
                 ..FormState::default()
             };
             return issue_page(&page, &pool, &user, number, state).await;
@@ -417,7 +403,7 @@ pub async fn reopen_issue(
         // The reason typed is kept for another try.
         let state = FormState {
             status,
-            status_error: Some(why),
+            status_errors: FormErrors::form_message(why),
             reopen_reason: form.reason,
             ..FormState::default()
         };

@@ -14,8 +14,9 @@ use crate::db::models::enums::{EnvType, FieldType, IssueCategory};
 use crate::db::models::users::User;
 use crate::db::queries::portal::{self, DocSuggestion, ResolvedSuggestion, Viewer};
 use crate::db::{self, PgPool};
+use crate::domain::form_errors::{FormErrors, field_id};
 use crate::domain::form_pairs;
-use crate::domain::issue_form::{self, Definitions, Draft, Errors};
+use crate::domain::issue_form::{self, Definitions, Draft};
 use crate::error::AppError;
 use crate::routes::add;
 use crate::routes::page::Page;
@@ -42,10 +43,17 @@ pub struct ContextField {
     pub label: String,
     pub kind: FieldType,
     pub required: bool,
-    pub help: Option<String>,
+    /// The context's help text; empty when it has none.
+    pub hint: String,
     pub choices: Vec<Choice>,
     pub text: String,
-    pub error: Option<String>,
+}
+
+impl ContextField {
+    /// What the label says after the field's name.
+    pub fn mark(&self) -> &'static str {
+        if self.required { "required" } else { "" }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +80,7 @@ pub struct FormView {
     pub plane_fields: Vec<PlaneFields>,
     pub categories: Vec<Choice>,
     pub draft: Draft,
-    pub errors: Errors,
+    pub errors: FormErrors,
     pub suggestions: Vec<SuggestionView>,
     pub resolved: Vec<ResolvedSuggestion>,
     /// A doc was marked as solving the problem: offer to leave.
@@ -80,26 +88,8 @@ pub struct FormView {
 }
 
 impl FormView {
-    pub fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
-    }
-
-    /// The error summary's entries: (anchor id, message), in form order.
-    pub fn summary(&self) -> Vec<(String, String)> {
-        self.errors
-            .0
-            .iter()
-            .map(|(field, message)| (field_id(field), message.clone()))
-            .collect()
-    }
-}
-
-/// The id of a field's input: context names have dots, ids use dashes.
-pub fn field_id(name: &str) -> String {
-    match name {
-        "form" => "issue-form".into(),
-        "planes" => "planes-fieldset".into(),
-        other => other.replace('.', "-"),
+    pub fn title_hint(&self) -> String {
+        format!("One line, at most {} characters.", issue_form::TITLE_MAX)
     }
 }
 
@@ -145,7 +135,7 @@ fn env_groups(defs: &Definitions, chosen: &str) -> Vec<EnvGroup> {
         .collect()
 }
 
-fn plane_fields(defs: &Definitions, draft: &Draft, errors: &Errors) -> Vec<PlaneFields> {
+fn plane_fields(defs: &Definitions, draft: &Draft) -> Vec<PlaneFields> {
     draft
         .chosen_planes()
         .iter()
@@ -158,11 +148,10 @@ fn plane_fields(defs: &Definitions, draft: &Draft, errors: &Errors) -> Vec<Plane
                     let values = draft.values(slug, &c.context_key);
                     ContextField {
                         id: field_id(&name),
-                        error: errors.get(&name).map(str::to_owned),
                         label: c.label.clone(),
                         kind: c.field_type,
                         required: c.is_required,
-                        help: c.help_text.clone(),
+                        hint: c.help_text.clone().unwrap_or_default(),
                         choices: defs
                             .options_of(c.id)
                             .map(|o| Choice {
@@ -256,7 +245,7 @@ async fn form_view(
     user: &User,
     customer: &Customer,
     draft: Draft,
-    errors: Errors,
+    errors: FormErrors,
     defs: Option<Definitions>,
 ) -> Result<FormView, AppError> {
     let customer_id = customer.id;
@@ -348,7 +337,7 @@ async fn form_view(
             .is_staff()
             .then(|| (customer.id, customer.name.clone())),
         env_groups: env_groups(&defs, &draft.environment_id),
-        plane_fields: plane_fields(&defs, &draft, &errors),
+        plane_fields: plane_fields(&defs, &draft),
         primary_choices,
         secondary_choices,
         categories,
@@ -371,8 +360,12 @@ fn fresh_ids(draft: &mut Draft) {
 
 /// Reads a posted form body into a draft (refusing unknown fields and
 /// invalid text) and works out whose issue it is.
-fn read_body(body: &[u8], user: &User, extra: &[&str]) -> (Draft, Errors, Vec<(String, String)>) {
-    let mut errors = Errors::default();
+fn read_body(
+    body: &[u8],
+    user: &User,
+    extra: &[&str],
+) -> (Draft, FormErrors, Vec<(String, String)>) {
+    let mut errors = FormErrors::default();
     let (pairs, invalid) = form_pairs::decode(body);
     for name in invalid {
         errors.add(
@@ -382,7 +375,7 @@ fn read_body(body: &[u8], user: &User, extra: &[&str]) -> (Draft, Errors, Vec<(S
     }
     let mut draft = issue_form::parse(&pairs, extra, &mut errors);
     if !user.is_staff() && !draft.customer_id.is_empty() {
-        errors.add("form", "The form cannot set these fields: customer_id.");
+        errors.add_form("The form cannot set these fields: customer_id.");
         draft.customer_id.clear();
     }
     (draft, errors, pairs)
@@ -401,7 +394,7 @@ async fn respond(
     user: &User,
     customer: &Customer,
     draft: Draft,
-    errors: Errors,
+    errors: FormErrors,
     defs: Option<Definitions>,
 ) -> Result<HttpResponse, AppError> {
     let status = if errors.is_empty() {
@@ -457,7 +450,7 @@ pub async fn new_issue_form(
         &user,
         &customer,
         draft,
-        Errors::default(),
+        FormErrors::default(),
         None,
     )
     .await

@@ -12,6 +12,7 @@ use crate::auth::extractors::RequireAgent;
 use crate::auth::flash::FlashKind;
 use crate::db::PgPool;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
+use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::domain::ticket::{self, Change};
 use crate::error::AppError;
@@ -52,21 +53,13 @@ fn read_change(form: &TicketForm, me: Uuid) -> Result<Change, String> {
                 .ok_or_else(|| format!("Choose a {what} from the list.")),
         }
     }
-    let notes = form.resolution_notes.trim();
-    if notes.chars().count() > 20_000 {
-        return Err("Use at most 20000 characters for the resolution notes.".into());
-    }
-    if text::has_control(notes, true) {
-        return Err(
-            "Remove the control characters (such as NUL) from the resolution notes.".into(),
-        );
-    }
+    let notes = text::check(&form.resolution_notes, &text::RESOLUTION_NOTES)?;
     Ok(Change {
         status: pick(form.status.as_deref(), IssueStatus::parse, "status")?,
         priority: pick(form.priority.as_deref(), IssuePriority::parse, "priority")?,
         category: pick(form.category.as_deref(), IssueCategory::parse, "category")?,
         assignee,
-        resolution_notes: Some(notes.to_owned()).filter(|n| !n.is_empty()),
+        resolution_notes: Some(notes).filter(|n| !n.is_empty()),
         reopen_reason: None,
     })
 }
@@ -83,7 +76,7 @@ pub async fn update_ticket(
     let form = form.into_inner();
     let refused = |message: String, status| FormState {
         status,
-        ticket_error: Some(message),
+        ticket_errors: FormErrors::form_message(message),
         resolution_notes: form.resolution_notes.clone(),
         ..FormState::default()
     };
@@ -115,7 +108,7 @@ pub async fn update_ticket(
                 .unwrap_or(DateTime::<Utc>::MIN_UTC);
             let state = FormState {
                 status: StatusCode::CONFLICT,
-                ticket_error: Some(format!(
+                ticket_errors: FormErrors::form_message(format!(
                     "{why} Nothing you sent was saved; check the changes below and try again."
                 )),
                 stale_since: Some(since),
