@@ -2,8 +2,11 @@
 //!
 //! Customers file issues through a form whose fields follow the platform
 //! area ("plane") they choose; documentation is suggested while they type and
-//! its usefulness recorded; agents work tickets in queues; admins manage the
-//! catalog and read analytics. See `README.md` and the design notes.
+//! its usefulness recorded; agents work tickets in queues; admins invite
+//! people. Floors, lowest first: `config` and `error`; `db` (storage) and
+//! `domain` (rules on plain types); `auth` and `views`; `routes`; `startup`
+//! and `cli`. Each imports only from the floors below it
+//! (`scripts/check-imports` keeps it so).
 
 pub mod auth;
 pub mod cli;
