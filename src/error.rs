@@ -21,9 +21,6 @@ pub enum AppError {
     Csrf(&'static str),
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
-    /// The other side changed the object since the form was loaded.
-    #[error("conflict: {0}")]
-    Conflict(String),
     #[error("bad request: {0}")]
     BadRequest(String),
     /// The pool or the database cannot be reached right now.
@@ -62,7 +59,6 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::Csrf(_) => StatusCode::FORBIDDEN,
             AppError::Unauthenticated { .. } => StatusCode::SEE_OTHER,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -85,7 +81,7 @@ impl ResponseError for AppError {
             AppError::Database(cause) => tracing::error!(%cause, "database error"),
             AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
             AppError::Csrf(why) => tracing::info!(why, "csrf check failed"),
-            AppError::BadRequest(why) | AppError::Conflict(why) => tracing::info!(%why, "refused"),
+            AppError::BadRequest(why) => tracing::info!(%why, "refused"),
             _ => {}
         }
         let mut response = HttpResponse::build(status);
@@ -112,7 +108,7 @@ impl AppError {
                  Go back, reload the page and send it again."
                     .into(),
             ),
-            AppError::Conflict(why) | AppError::BadRequest(why) => Some(why.clone()),
+            AppError::BadRequest(why) => Some(why.clone()),
             _ => None,
         }
     }
