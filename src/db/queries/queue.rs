@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text, Timestamptz, Uuid as SqlUuid};
 use uuid::Uuid;
 
-use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus};
+use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus, keyword_enum};
 use crate::db::queries::directory::Directory;
 use crate::db::schema::{environments, issue_planes, issues};
 
@@ -20,23 +20,7 @@ pub const COUNT_CAP: i64 = 1_000;
 /// The same predicate text as the partial indexes, so the planner uses them.
 const ACTIVE: &str = "issues.status IN ('open', 'in_progress')";
 
-macro_rules! keyword_enum {
-    ($name:ident { $($variant:ident = $value:literal / $label:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(&self) -> &'static str { match self { $($name::$variant => $value),+ } }
-            pub fn label(&self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            pub fn parse(value: &str) -> Option<Self> {
-                match value { $($value => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-keyword_enum!(View {
+keyword_enum!(View, {
     Unassigned = "unassigned" / "Unassigned",
     Mine = "mine" / "Mine",
     Open = "open" / "All open",
@@ -44,7 +28,7 @@ keyword_enum!(View {
     All = "all" / "All",
 });
 
-keyword_enum!(Sort {
+keyword_enum!(Sort, {
     Created = "created" / "Newest",
     Updated = "updated" / "Recently updated",
     Priority = "priority" / "Priority",
