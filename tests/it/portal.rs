@@ -922,6 +922,7 @@ async fn out_of_range_dates_and_cursors_are_notices_not_errors() {
     app.sign_in("agent1@example.com").await;
     for path in [
         "/issues?before=-300000000000000000_00000000-0000-0000-0000-000000000000",
+        "/issues?before=high.-300000000000000000.00000000-0000-0000-0000-000000000000",
         "/queue?from=-5000-01-01",
         "/queue?after=high.-300000000000000000.00000000-0000-0000-0000-000000000000",
         "/queue?to=99999-01-01",

@@ -4,7 +4,6 @@
 //! Every read of an issue is scoped to the viewer: a customer sees only
 //! their own customer's issues.
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Float8, Text, Uuid as SqlUuid};
 use uuid::Uuid;
@@ -15,6 +14,7 @@ use crate::db::models::environments::{self, Environment};
 use crate::db::models::issues::{self, Issue, NewIssue, NewIssuePlane, NewIssuePlaneContext};
 use crate::db::models::planes;
 use crate::db::models::users::User;
+use crate::db::queries::cursor::Cursor;
 use crate::db::queries::tickets;
 use crate::db::schema::{issues as issues_t, planes as planes_t};
 use crate::domain::issue_form::{Definitions, ValidIssue};
@@ -372,8 +372,8 @@ pub fn find_visible(conn: &mut PgConnection, viewer: Viewer, number: i64) -> Que
 pub struct ListFilter {
     pub status: Option<IssueStatus>,
     pub search: Option<String>,
-    /// Keyset cursor: issues older than this (created_at, id).
-    pub before: Option<(DateTime<Utc>, Uuid)>,
+    /// Keyset cursor: issues filed before this one (its `at` and `id`).
+    pub before: Option<Cursor>,
 }
 
 /// One row of the issue list, with what it shows beside the title.
@@ -407,11 +407,11 @@ pub fn list_issues(
                 .sql(")"),
         );
     }
-    if let Some((created_at, id)) = filter.before {
+    if let Some(Cursor { at, id, .. }) = filter.before {
         // A row comparison is an index range; an OR of conditions is not.
         query = query.filter(
             diesel::dsl::sql::<Bool>("(issues.created_at, issues.id) < (")
-                .bind::<diesel::sql_types::Timestamptz, _>(created_at)
+                .bind::<diesel::sql_types::Timestamptz, _>(at)
                 .sql(", ")
                 .bind::<SqlUuid, _>(id)
                 .sql(")"),

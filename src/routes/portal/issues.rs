@@ -7,12 +7,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::auth::extractors::CurrentUser;
 use crate::auth::flash::FlashKind;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::users::User;
+use crate::db::queries::cursor::Cursor;
 use crate::db::queries::issue_detail::{IssueDetail, issue_detail};
 use crate::db::queries::portal::{self, ListFilter, ListRow, Viewer};
 use crate::db::queries::tickets::{self, ChangeOutcome};
@@ -48,17 +48,6 @@ pub struct ListQuery {
     before: Option<String>,
 }
 
-/// `<microseconds>_<uuid>`: the last row of a page.
-fn encode_cursor(created_at: DateTime<Utc>, id: Uuid) -> String {
-    format!("{}_{id}", created_at.timestamp_micros())
-}
-
-fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, Uuid)> {
-    let (micros, id) = cursor.split_once('_')?;
-    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
-    crate::db::queries::queue::in_range(at).then_some((at, Uuid::parse_str(id).ok()?))
-}
-
 /// GET /issues — signed-in users: customers their customer's issues, staff all.
 pub async fn list_issues(
     CurrentUser(user): CurrentUser,
@@ -77,7 +66,7 @@ pub async fn list_issues(
     };
     let before = match query.before.as_deref() {
         None | Some("") => None,
-        Some(c) => decode_cursor(c).or_else(|| {
+        Some(c) => Cursor::decode(c).or_else(|| {
             notice = Some("That page link is damaged, so the first page is shown.");
             None
         }),
@@ -98,7 +87,12 @@ pub async fn list_issues(
             "/issues?status={}&q={}&before={}",
             status.map(|s| s.as_str()).unwrap_or(""),
             url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>(),
-            encode_cursor(last.issue.created_at, last.issue.id)
+            Cursor {
+                priority: last.issue.priority,
+                at: last.issue.created_at,
+                id: last.issue.id,
+            }
+            .encode()
         )),
         _ => None,
     };
