@@ -1,7 +1,6 @@
 //! The agent workspace: `/queue` (views, filters, search, sort, keyset
-//! pages, counts) and bulk actions; `ticket` holds the ticket form.
-
-pub mod ticket;
+//! pages, counts) and its bulk actions. One ticket's page and its forms
+//! are `/issues/{number}`, in `routes::issues`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -382,5 +381,4 @@ pub async fn bulk_update(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     add(cfg, Method::GET, "/queue", list_queue);
     add(cfg, Method::POST, "/queue/bulk", bulk_update);
-    cfg.configure(ticket::configure);
 }

@@ -1,210 +1,28 @@
-//! `/issues`: the viewer's issues (a customer sees their customer's only),
-//! an issue's page with its public conversation, replies, and closing or
-//! reopening.
+//! The changes posted from an issue's page: a reply (or an agent's
+//! internal note), closing and reopening, and the agent's ticket form
+//! (assignee, status with resolution notes, priority and category in one
+//! save). A change made stale by someone else's answers 409 with the
+//! ticket as it is now; a refused one 422 beside its form.
 
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use uuid::Uuid;
 
-use crate::auth::extractors::CurrentUser;
+use super::parse_number;
+use super::show::{FormState, issue_page};
+use crate::auth::extractors::{CurrentUser, RequireAgent};
 use crate::auth::flash::FlashKind;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::users::User;
-use crate::db::queries::cursor::Cursor;
-use crate::db::queries::issue_detail::{IssueDetail, issue_detail};
-use crate::db::queries::portal::{self, ListFilter, ListRow, Viewer};
 use crate::db::queries::tickets::{self, ChangeOutcome};
 use crate::db::{self, PgPool};
 use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
-use crate::domain::ticket::lifecycle::{self, Role};
-use crate::domain::ticket::{Change, Refused};
+use crate::domain::ticket::{self, Change, Refused};
 use crate::error::AppError;
-use crate::routes::add;
 use crate::routes::page::Page;
-use crate::views::Layout;
-
-const PER_PAGE: i64 = 25;
-
-#[derive(Template)]
-#[template(path = "portal/issues.html")]
-struct IssuesPage {
-    layout: Layout,
-    rows: Vec<ListRow>,
-    statuses: &'static [IssueStatus],
-    status: String,
-    q: String,
-    next_page: Option<String>,
-    notice: Option<&'static str>,
-    is_staff: bool,
-}
-
-#[derive(Deserialize)]
-pub struct ListQuery {
-    status: Option<String>,
-    q: Option<String>,
-    before: Option<String>,
-}
-
-/// GET /issues — signed-in users: customers their customer's issues, staff all.
-pub async fn list_issues(
-    CurrentUser(user): CurrentUser,
-    page: Page,
-    pool: web::Data<PgPool>,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let mut notice = None;
-    let status_text = query.status.clone().unwrap_or_default();
-    let status = match status_text.as_str() {
-        "" => None,
-        s => IssueStatus::parse(s).or_else(|| {
-            notice = Some("That status filter is unknown, so all statuses are shown.");
-            None
-        }),
-    };
-    let before = match query.before.as_deref() {
-        None | Some("") => None,
-        Some(c) => Cursor::decode(c).or_else(|| {
-            notice = Some("That page link is damaged, so the first page is shown.");
-            None
-        }),
-    };
-    let q = text::search_words(query.q.as_deref().unwrap_or_default());
-    let filter = ListFilter {
-        status,
-        search: Some(q.clone()).filter(|s| !s.trim().is_empty()),
-        before,
-    };
-    let viewer = Viewer::of(&user);
-    let (rows, more) = db::run(&pool, move |conn| {
-        portal::list_issues(conn, viewer, &filter, PER_PAGE)
-    })
-    .await?;
-    let next_page = match rows.last() {
-        Some(last) if more => Some(format!(
-            "/issues?status={}&q={}&before={}",
-            status.map(|s| s.as_str()).unwrap_or(""),
-            url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>(),
-            Cursor {
-                priority: last.issue.priority,
-                at: last.issue.created_at,
-                id: last.issue.id,
-            }
-            .encode()
-        )),
-        _ => None,
-    };
-    page.render(&IssuesPage {
-        layout: page.layout("Issues"),
-        rows,
-        statuses: IssueStatus::ALL,
-        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        q,
-        next_page,
-        notice,
-        is_staff: user.is_staff(),
-    })
-}
-
-#[derive(Template)]
-#[template(path = "portal/issue.html")]
-struct IssuePage {
-    layout: Layout,
-    detail: IssueDetail,
-    is_staff: bool,
-    can_close: bool,
-    can_reopen: bool,
-    /// What was typed and what was wrong with it.
-    form: FormState,
-    statuses: &'static [IssueStatus],
-    priorities: &'static [IssuePriority],
-    categories: &'static [IssueCategory],
-    loaded_at: i64,
-    me_id: uuid::Uuid,
-}
-
-impl IssuePage {
-    fn is_assignee(&self, id: &uuid::Uuid) -> bool {
-        self.detail.issue.assignee_id == Some(*id)
-    }
-
-    /// What changed since a stale form was loaded (staff see all activity).
-    fn stale_changes(&self) -> Option<Vec<&str>> {
-        let since = self.form.stale_since?;
-        let changes = self.detail.activity.iter().filter(|a| a.created_at > since);
-        Some(changes.map(|a| a.description.as_str()).collect())
-    }
-}
-
-pub fn parse_number(raw: &str) -> Result<i64, AppError> {
-    raw.trim_start_matches('#')
-        .parse::<i64>()
-        .map_err(|_| AppError::NotFound)
-}
-
-/// What the page shows besides the ticket: each form's values as typed
-/// and what is wrong with them, or the changes that made an agent's form
-/// stale. The default is a plain page answering 200.
-#[derive(Default)]
-pub struct FormState {
-    pub status: StatusCode,
-    pub comment_body: String,
-    /// The reply form: field `body`.
-    pub reply_errors: FormErrors,
-    pub reopen_reason: String,
-    /// Closing and reopening: field `reason`, and as the form's message
-    /// why the change did not happen (refused, or stale page).
-    pub status_errors: FormErrors,
-    pub resolution_notes: String,
-    /// The agent's ticket form: why it was refused, as the form's message.
-    pub ticket_errors: FormErrors,
-    /// A stale agent form: the activity after this instant is listed.
-    pub stale_since: Option<DateTime<Utc>>,
-}
-
-pub async fn issue_page(
-    page: &Page,
-    pool: &PgPool,
-    user: &User,
-    number: i64,
-    state: FormState,
-) -> Result<HttpResponse, AppError> {
-    let viewer = Viewer::of(user);
-    let detail = db::run(pool, move |conn| issue_detail(conn, viewer, number)).await?;
-    let actor = Role::of_staff(user.is_staff());
-    let status = detail.issue.status;
-    let title = format!("#{} {}", detail.issue.number, detail.issue.title);
-    page.render_status(
-        state.status,
-        &IssuePage {
-            layout: page.layout(title),
-            can_close: lifecycle::transition(status, IssueStatus::Closed, actor).is_ok(),
-            can_reopen: lifecycle::transition(status, IssueStatus::Open, actor)
-                .is_ok_and(|e| e.reopens),
-            is_staff: user.is_staff(),
-            detail,
-            form: state,
-            statuses: IssueStatus::ALL,
-            priorities: IssuePriority::ALL,
-            categories: IssueCategory::ALL,
-            loaded_at: Utc::now().timestamp_micros(),
-            me_id: user.id,
-        },
-    )
-}
-
-/// GET /issues/{number} — the issue's customer and staff; 404 for anyone else.
-pub async fn show_issue(
-    CurrentUser(user): CurrentUser,
-    page: Page,
-    pool: web::Data<PgPool>,
-    number: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let number = parse_number(&number)?;
-    issue_page(&page, &pool, &user, number, FormState::default()).await
-}
 
 #[derive(Deserialize)]
 pub struct CommentForm {
@@ -266,7 +84,7 @@ pub struct StatusForm {
 }
 
 /// Why a ticket change was not saved, for the page to show beside its form.
-pub enum NotSaved {
+enum NotSaved {
     /// The rules refused it (422).
     Refused(String),
     /// The ticket changed since the page was loaded (409).
@@ -278,7 +96,7 @@ pub enum NotSaved {
 /// the agent's ticket form and closing or reopening. A change no page
 /// offers the user is forbidden (403), a form without its version damaged
 /// (400), an issue the user cannot see not found (404).
-pub async fn save_change(
+async fn save_change(
     user: &User,
     pool: &PgPool,
     number: i64,
@@ -410,15 +228,102 @@ pub async fn reopen_issue(
     ))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    add(cfg, Method::GET, "/issues", list_issues);
-    add(cfg, Method::GET, "/issues/{number}", show_issue);
-    add(
-        cfg,
-        Method::POST,
-        "/issues/{number}/comments",
-        create_comment,
-    );
-    add(cfg, Method::POST, "/issues/{number}/close", close_issue);
-    add(cfg, Method::POST, "/issues/{number}/reopen", reopen_issue);
+#[derive(Deserialize)]
+pub struct TicketForm {
+    #[serde(default)]
+    version: String,
+    /// When the page was loaded (microseconds), to list what changed since.
+    #[serde(default)]
+    loaded_at: String,
+    assignee_id: Option<String>,
+    status: Option<String>,
+    priority: Option<String>,
+    category: Option<String>,
+    #[serde(default)]
+    resolution_notes: String,
+}
+
+/// The change the form asks for, or what is wrong with it.
+fn read_change(form: &TicketForm, me: Uuid) -> Result<Change, String> {
+    let assignee = (form.assignee_id.as_deref())
+        .map(|word| ticket::parse_assignee(word, me))
+        .transpose()
+        .map_err(|unknown| unknown.to_string())?;
+    fn pick<T>(
+        raw: Option<&str>,
+        parse: fn(&str) -> Option<T>,
+        what: &str,
+    ) -> Result<Option<T>, String> {
+        match raw {
+            None | Some("") => Ok(None),
+            Some(v) => parse(v)
+                .map(Some)
+                .ok_or_else(|| format!("Choose a {what} from the list.")),
+        }
+    }
+    let notes = text::check(&form.resolution_notes, &text::RESOLUTION_NOTES)?;
+    Ok(Change {
+        status: pick(form.status.as_deref(), IssueStatus::parse, "status")?,
+        priority: pick(form.priority.as_deref(), IssuePriority::parse, "priority")?,
+        category: pick(form.category.as_deref(), IssueCategory::parse, "category")?,
+        assignee,
+        resolution_notes: Some(notes).filter(|n| !n.is_empty()),
+        reopen_reason: None,
+    })
+}
+
+/// POST /issues/{number}/update — agents and admins.
+pub async fn update_ticket(
+    RequireAgent(agent): RequireAgent,
+    page: Page,
+    pool: web::Data<PgPool>,
+    number: web::Path<String>,
+    form: web::Form<TicketForm>,
+) -> Result<HttpResponse, AppError> {
+    let number = parse_number(&number)?;
+    let form = form.into_inner();
+    let refused = |message: String, status| FormState {
+        status,
+        ticket_errors: FormErrors::form_message(message),
+        resolution_notes: form.resolution_notes.clone(),
+        ..FormState::default()
+    };
+    let change = match read_change(&form, agent.id) {
+        Ok(change) => change,
+        Err(message) => {
+            let state = refused(message, StatusCode::UNPROCESSABLE_ENTITY);
+            return issue_page(&page, &pool, &agent, number, state).await;
+        }
+    };
+    match save_change(&agent, &pool, number, &form.version, change).await? {
+        Ok(()) => Ok(page.redirect_with(
+            &format!("/issues/{number}"),
+            FlashKind::Success,
+            "Ticket updated.",
+        )),
+        Err(NotSaved::Refused(why)) => {
+            let state = refused(why, StatusCode::UNPROCESSABLE_ENTITY);
+            issue_page(&page, &pool, &agent, number, state).await
+        }
+        Err(NotSaved::Stale(why)) => {
+            // Show the ticket as it is now, and what changed since the form
+            // was loaded (everything, when that time is missing).
+            let since = form
+                .loaded_at
+                .parse::<i64>()
+                .ok()
+                .and_then(DateTime::from_timestamp_micros)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC);
+            let state = FormState {
+                status: StatusCode::CONFLICT,
+                ticket_errors: FormErrors::form_message(format!(
+                    "{why} Nothing you sent was saved; check the changes below and try again."
+                )),
+                stale_since: Some(since),
+                resolution_notes: form.resolution_notes.clone(),
+                ..FormState::default()
+            };
+            issue_page(&page, &pool, &agent, number, state).await
+        }
+    }
 }
