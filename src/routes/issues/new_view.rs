@@ -1,14 +1,15 @@
 //! The new-issue form's view model: what the form and its fragment show,
-//! built from the draft as typed and the customer's definitions.
+//! built from a checked submission, the customer's definitions and the
+//! suggestions found for it.
 
 use askama::Template;
 use uuid::Uuid;
 
 use crate::db::models::customers::Customer;
-use crate::db::models::enums::{EnvType, FieldType};
-use crate::db::queries::portal::{DocSuggestion, ResolvedSuggestion};
+use crate::db::models::enums::{EnvType, FieldType, IssueCategory};
+use crate::db::queries::portal::{DocSuggestion, ResolvedSuggestion, Suggestions};
 use crate::domain::form_errors::{FormErrors, field_id};
-use crate::domain::issue_form::{self, Definitions, Draft};
+use crate::domain::issue_form::{self, Checked, Definitions, Draft};
 use crate::views::Layout;
 
 /// One option of a select or checkbox list.
@@ -77,6 +78,68 @@ pub struct FormView {
 }
 
 impl FormView {
+    /// The form for `form` as checked against `defs`; `on_behalf` names the
+    /// customer staff file for.
+    pub fn new(
+        csrf_token: String,
+        on_behalf: Option<(Uuid, String)>,
+        defs: &Definitions,
+        form: Checked,
+        found: Suggestions,
+    ) -> Self {
+        let Checked { draft, errors, .. } = form;
+        // The latest answer counts.
+        let verdict = |doc_id: Uuid| {
+            found
+                .answered
+                .iter()
+                .rev()
+                .find(|(id, _)| *id == doc_id)
+                .map(|(_, helpful)| *helpful)
+        };
+        let suggestions: Vec<SuggestionView> = found
+            .docs
+            .into_iter()
+            .map(|doc| SuggestionView {
+                verdict: verdict(doc.id),
+                doc,
+            })
+            .collect();
+        let solved = suggestions.iter().any(|s| s.verdict == Some(true));
+        let plane_choice = |p: &issue_form::Plane, selected: bool| Choice {
+            value: p.slug.clone(),
+            label: p.name.clone(),
+            selected,
+        };
+        let categories = IssueCategory::ALL
+            .iter()
+            .map(|c| Choice {
+                value: c.as_str().into(),
+                label: c.label().into(),
+                selected: c.as_str() == draft.category
+                    || (draft.category.is_empty() && *c == IssueCategory::TechnicalIssue),
+            })
+            .collect();
+        Self {
+            csrf_token,
+            on_behalf,
+            env_groups: env_groups(defs, &draft.environment_id),
+            primary_choices: (defs.planes.iter())
+                .map(|p| plane_choice(p, p.slug == draft.primary_plane))
+                .collect(),
+            secondary_choices: (defs.planes.iter())
+                .map(|p| plane_choice(p, draft.planes.contains(&p.slug)))
+                .collect(),
+            plane_fields: plane_fields(defs, &draft),
+            categories,
+            draft,
+            errors,
+            suggestions,
+            resolved: found.resolved,
+            solved,
+        }
+    }
+
     pub fn title_hint(&self) -> String {
         format!("One line, at most {} characters.", issue_form::TITLE_MAX)
     }
@@ -102,7 +165,7 @@ pub(super) struct ChooseCustomerPage {
     pub customers: Vec<Customer>,
 }
 
-pub(super) fn env_groups(defs: &Definitions, chosen: &str) -> Vec<EnvGroup> {
+fn env_groups(defs: &Definitions, chosen: &str) -> Vec<EnvGroup> {
     EnvType::ALL
         .iter()
         .filter_map(|env_type| {
@@ -124,7 +187,7 @@ pub(super) fn env_groups(defs: &Definitions, chosen: &str) -> Vec<EnvGroup> {
         .collect()
 }
 
-pub(super) fn plane_fields(defs: &Definitions, draft: &Draft) -> Vec<PlaneFields> {
+fn plane_fields(defs: &Definitions, draft: &Draft) -> Vec<PlaneFields> {
     draft
         .chosen_planes()
         .iter()
@@ -133,14 +196,14 @@ pub(super) fn plane_fields(defs: &Definitions, draft: &Draft) -> Vec<PlaneFields
             let fields = defs
                 .contexts_of(plane.id)
                 .map(|c| {
-                    let name = format!("ctx.{slug}.{}", c.context_key);
-                    let values = draft.values(slug, &c.context_key);
+                    let name = format!("ctx.{slug}.{}", c.key);
+                    let values = draft.values(slug, &c.key);
                     ContextField {
                         id: field_id(&name),
                         label: c.label.clone(),
                         kind: c.field_type,
-                        required: c.is_required,
-                        hint: c.help_text.clone().unwrap_or_default(),
+                        required: c.required,
+                        hint: c.hint.clone().unwrap_or_default(),
                         choices: defs
                             .options_of(c.id)
                             .map(|o| Choice {
