@@ -166,6 +166,7 @@ fn pct(v: &[Duration], p: f64) -> f64 {
 
 fn explain_plans(url: &str) {
     use diesel::Connection;
+    use supportdesk::db::queries::cursor::Cursor;
     use supportdesk::db::queries::queue::{self, QueueFilter, Sort, View};
     let mut conn = diesel::PgConnection::establish(url).expect("connect for EXPLAIN");
     let me: uuid::Uuid = {
@@ -190,7 +191,7 @@ fn explain_plans(url: &str) {
             "queue deep page",
             QueueFilter {
                 view: View::All,
-                after: queue::Cursor::decode(&deep),
+                after: Cursor::decode(&deep),
                 ..QueueFilter::default()
             },
         ),

@@ -1,16 +1,20 @@
-//! The issue submission form: submitted pairs become a [`Draft`] (every
-//! value as typed, so an invalid form comes back intact), and a draft is
-//! validated against the database's definitions of environments, planes,
-//! contexts and options into a [`ValidIssue`].
+//! The issue submission form. A request's body (or a link's query) is
+//! [`read`] once into a [`Submission`]: a [`Draft`] with every value as
+//! typed (so an invalid form comes back intact) and what reading found
+//! wrong. [`Submission::check`] then holds it against the customer's
+//! [`Definitions`] (environments, planes, their context fields and
+//! options, as plain types the database layer fills) and returns
+//! everything a handler needs in one [`Checked`]: the draft, its errors,
+//! the [`ValidIssue`] to file, the chosen context values that rank
+//! suggestions, and the snapshot kept with doc feedback.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use uuid::Uuid;
 
-use crate::db::models::enums::{FieldType, IssueCategory};
-use crate::db::models::environments::Environment;
-use crate::db::models::planes::{Plane, PlaneContext, PlaneContextOption};
+use crate::db::models::enums::{EnvType, FieldType, IssueCategory};
 use crate::domain::form_errors::FormErrors;
+use crate::domain::form_pairs;
 use crate::domain::text::{self, TextRule, has_control};
 
 pub const TITLE_MAX: usize = 200;
@@ -74,6 +78,194 @@ impl Draft {
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
+
+    /// Gives the draft a form session id and a submit token where it has
+    /// none that parses: a form shown again keeps its own.
+    pub fn renew_ids(&mut self) {
+        if Uuid::parse_str(&self.form_session_id).is_err() {
+            self.form_session_id = Uuid::new_v4().to_string();
+        }
+        if Uuid::parse_str(&self.submit_token).is_err() {
+            self.submit_token = Uuid::new_v4().to_string();
+        }
+    }
+}
+
+/// Who fills the form in.
+#[derive(Debug, Clone, Default)]
+pub struct Filer {
+    /// Staff file on a customer's behalf and name that customer
+    /// (`customer_id`); a customer's form cannot.
+    pub staff: bool,
+    /// Pre-fills a customer's fresh form.
+    pub chat_handle: String,
+}
+
+/// What a request does with the form, which decides what is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// A fresh form, maybe pre-filled by a link's query: values that do
+    /// not fit are simply not applied, nothing is flagged, and the form
+    /// gets ids of its own whatever the link says.
+    Start,
+    /// The form shown again as typed ("Update fields", doc feedback): only
+    /// what reading found wrong is flagged.
+    Refresh,
+    /// Filing the issue: every rule is checked.
+    File,
+}
+
+/// A form as read from one request, before the definitions are known.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub draft: Draft,
+    /// What reading found wrong: bytes that are not text, unknown or
+    /// repeated fields, fields this filer may not set.
+    pub errors: FormErrors,
+    /// The endpoint's own fields (named in `extra` when read), in order.
+    extra: Vec<(String, String)>,
+    intent: Intent,
+}
+
+/// A submission held against the definitions: all a handler needs.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub draft: Draft,
+    pub errors: FormErrors,
+    /// When filing and nothing is wrong: the issue to store.
+    pub valid: Option<ValidIssue>,
+    /// The chosen context values, to rank suggestions by.
+    pub chosen: Vec<(Uuid, String)>,
+    /// What the form says, kept with doc feedback.
+    pub snapshot: serde_json::Value,
+}
+
+/// Reads a urlencoded form body (or a link's query string) for `filer`.
+/// `extra` names endpoint-specific fields (e.g. `feedback`), kept apart;
+/// any other unknown field is an error.
+pub fn read(body: &[u8], extra: &[&str], filer: &Filer, intent: Intent) -> Submission {
+    let mut errors = FormErrors::default();
+    let (pairs, invalid) = form_pairs::decode(body);
+    for name in invalid {
+        errors.add(
+            name,
+            "This field contains bytes that are not valid text (UTF-8).",
+        );
+    }
+    let mut draft = parse(&pairs, extra, &mut errors);
+    if !filer.staff && !draft.customer_id.is_empty() {
+        errors.add_form("The form cannot set these fields: customer_id.");
+        draft.customer_id.clear();
+    }
+    match intent {
+        Intent::Start => {
+            errors = FormErrors::default();
+            draft.form_session_id.clear();
+            draft.submit_token.clear();
+            draft.renew_ids();
+            if draft.submitter_handle.is_empty() && !filer.staff {
+                draft.submitter_handle = filer.chat_handle.clone();
+            }
+        }
+        Intent::Refresh => draft.renew_ids(),
+        // Filing checks the ids as sent; they are renewed only if the form
+        // comes back.
+        Intent::File => {}
+    }
+    let extra = pairs
+        .into_iter()
+        .filter(|(name, _)| extra.contains(&name.as_str()))
+        .collect();
+    Submission {
+        draft,
+        errors,
+        extra,
+        intent,
+    }
+}
+
+impl Submission {
+    /// The first value of the endpoint's own field `name`, or "".
+    pub fn extra(&self, name: &str) -> &str {
+        self.extra
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Holds the submission against `defs`: when filing, every rule is
+    /// checked and a form with anything wrong gets its ids renewed to be
+    /// shown again.
+    pub fn check(self, defs: &Definitions) -> Checked {
+        let Submission {
+            mut draft,
+            mut errors,
+            intent,
+            ..
+        } = self;
+        let valid = match intent {
+            Intent::File => {
+                let valid = validate(&draft, defs, &mut errors).filter(|_| errors.is_empty());
+                if valid.is_none() {
+                    draft.renew_ids();
+                }
+                valid
+            }
+            Intent::Start | Intent::Refresh => None,
+        };
+        Checked {
+            chosen: chosen_values(defs, &draft),
+            snapshot: snapshot(defs, &draft),
+            draft,
+            errors,
+            valid,
+        }
+    }
+}
+
+/// The draft's values of the chosen planes' context fields, as (context
+/// id, value): what suggestions are ranked by. Fields of planes not chosen
+/// are left out.
+pub fn chosen_values(defs: &Definitions, draft: &Draft) -> Vec<(Uuid, String)> {
+    let mut out = Vec::new();
+    for slug in draft.chosen_planes() {
+        let Some(plane) = defs.plane(&slug) else {
+            continue;
+        };
+        for context in defs.contexts_of(plane.id) {
+            for value in draft.values(&slug, &context.key) {
+                out.push((context.id, value.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The snapshot kept with doc feedback: what the form said at the time
+/// (the environment's type, not which one; a title cut to 200 characters;
+/// context values without blanks, one value as a string, several as a list).
+pub fn snapshot(defs: &Definitions, draft: &Draft) -> serde_json::Value {
+    let environment_type = Uuid::parse_str(&draft.environment_id)
+        .ok()
+        .and_then(|id| defs.environments.iter().find(|e| e.id == id))
+        .map(|e| e.env_type.as_str());
+    let mut contexts = serde_json::Map::new();
+    for (key, values) in &draft.contexts {
+        let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+        let value = match values.as_slice() {
+            [] => continue,
+            [one] => serde_json::json!(one),
+            many => serde_json::json!(many),
+        };
+        contexts.insert(key.clone(), value);
+    }
+    serde_json::json!({
+        "environment_type": environment_type,
+        "planes": draft.chosen_planes(),
+        "contexts": contexts,
+        "title": draft.title.chars().take(200).collect::<String>(),
+        "form_session_id": draft.form_session_id,
+    })
 }
 
 /// Reads submitted pairs into a draft. `extra` names endpoint-specific
@@ -142,14 +334,54 @@ pub fn parse(pairs: &[(String, String)], extra: &[&str], errors: &mut FormErrors
     draft
 }
 
-/// What the database says the form may contain, for one customer.
+/// One of the customer's environments.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub id: Uuid,
+    pub name: String,
+    pub env_type: EnvType,
+}
+
+/// A platform area customers can choose.
+#[derive(Debug, Clone)]
+pub struct Plane {
+    pub id: Uuid,
+    /// The form's value for the plane (`primary_plane`, `planes`, `ctx.<slug>.…`).
+    pub slug: String,
+    pub name: String,
+}
+
+/// A context field a plane adds to the form (`ctx.<plane slug>.<key>`).
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub id: Uuid,
+    pub plane_id: Uuid,
+    pub key: String,
+    pub label: String,
+    pub field_type: FieldType,
+    pub required: bool,
+    /// Help shown under the field.
+    pub hint: Option<String>,
+}
+
+/// One choice of a select context field.
+#[derive(Debug, Clone)]
+pub struct ContextOption {
+    pub context_id: Uuid,
+    pub value: String,
+    pub label: String,
+}
+
+/// What the form may contain for one customer: the database layer loads
+/// it (active planes, and the fields and options of the chosen ones).
 #[derive(Debug, Clone, Default)]
 pub struct Definitions {
     pub environments: Vec<Environment>,
     pub planes: Vec<Plane>,
-    /// Contexts of the chosen planes, ordered.
-    pub contexts: Vec<PlaneContext>,
-    pub options: Vec<PlaneContextOption>,
+    /// Contexts of the chosen planes, grouped by plane, in display order.
+    pub contexts: Vec<Context>,
+    /// Options of those contexts, in display order.
+    pub options: Vec<ContextOption>,
 }
 
 impl Definitions {
@@ -157,14 +389,14 @@ impl Definitions {
         self.planes.iter().find(|p| p.slug == slug)
     }
 
-    pub fn contexts_of(&self, plane_id: Uuid) -> impl Iterator<Item = &PlaneContext> {
+    pub fn contexts_of(&self, plane_id: Uuid) -> impl Iterator<Item = &Context> {
         self.contexts.iter().filter(move |c| c.plane_id == plane_id)
     }
 
-    pub fn options_of(&self, context_id: Uuid) -> impl Iterator<Item = &PlaneContextOption> {
+    pub fn options_of(&self, context_id: Uuid) -> impl Iterator<Item = &ContextOption> {
         self.options
             .iter()
-            .filter(move |o| o.plane_context_id == context_id)
+            .filter(move |o| o.context_id == context_id)
     }
 }
 
@@ -340,10 +572,7 @@ fn validate_contexts(
         let Some(plane) = defs.plane(&slug) else {
             continue;
         };
-        let known: BTreeSet<&str> = defs
-            .contexts_of(plane.id)
-            .map(|c| c.context_key.as_str())
-            .collect();
+        let known: BTreeSet<&str> = defs.contexts_of(plane.id).map(|c| c.key.as_str()).collect();
         for key in draft.contexts.keys() {
             if let Some(rest) = key.strip_prefix(&format!("{slug}."))
                 && !known.contains(rest)
@@ -352,15 +581,15 @@ fn validate_contexts(
             }
         }
         for context in defs.contexts_of(plane.id) {
-            let field = format!("ctx.{slug}.{}", context.context_key);
+            let field = format!("ctx.{slug}.{}", context.key);
             let values: Vec<&str> = draft
-                .values(&slug, &context.context_key)
+                .values(&slug, &context.key)
                 .iter()
                 .map(|v| v.trim())
                 .filter(|v| !v.is_empty())
                 .collect();
             if values.is_empty() {
-                if context.is_required {
+                if context.required {
                     let verb = match context.field_type {
                         FieldType::Text => "Enter",
                         _ => "Choose",
@@ -373,7 +602,7 @@ fn validate_contexts(
                 FieldType::Text => {
                     let rule = TextRule {
                         label: &context.label,
-                        required: context.is_required,
+                        required: context.required,
                         max_chars: CONTEXT_TEXT_MAX,
                         multiline: false,
                     };
@@ -487,5 +716,268 @@ mod tests {
         let mut errors = FormErrors::default();
         parse(&many, &[], &mut errors);
         assert!(errors.form().unwrap().contains("more than"));
+    }
+
+    // --- A submission read, then checked against plain definitions. -----
+
+    const ENV: Uuid = Uuid::from_u128(1);
+    const EKS: Uuid = Uuid::from_u128(10);
+    const GITLAB: Uuid = Uuid::from_u128(20);
+    const VERSION: Uuid = Uuid::from_u128(11);
+    const ADDONS: Uuid = Uuid::from_u128(12);
+    const RUNNER: Uuid = Uuid::from_u128(21);
+
+    /// Two planes; the contexts and options of both, as if both were chosen.
+    fn defs() -> Definitions {
+        let context = |id, plane_id, key: &str, field_type, required| Context {
+            id,
+            plane_id,
+            key: key.into(),
+            label: key.into(),
+            field_type,
+            required,
+            hint: None,
+        };
+        let option = |context_id, value: &str| ContextOption {
+            context_id,
+            value: value.into(),
+            label: value.to_uppercase(),
+        };
+        Definitions {
+            environments: vec![Environment {
+                id: ENV,
+                name: "acme-prod".into(),
+                env_type: EnvType::Production,
+            }],
+            planes: vec![
+                Plane {
+                    id: EKS,
+                    slug: "eks".into(),
+                    name: "EKS".into(),
+                },
+                Plane {
+                    id: GITLAB,
+                    slug: "gitlab".into(),
+                    name: "GitLab".into(),
+                },
+            ],
+            contexts: vec![
+                context(VERSION, EKS, "version", FieldType::Text, true),
+                context(ADDONS, EKS, "addons", FieldType::MultiSelect, false),
+                context(RUNNER, GITLAB, "runner", FieldType::SingleSelect, true),
+            ],
+            options: vec![
+                option(ADDONS, "karpenter"),
+                option(ADDONS, "autoscaler"),
+                option(RUNNER, "shared"),
+            ],
+        }
+    }
+
+    fn body(list: &[(&str, &str)]) -> Vec<u8> {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in list {
+            out.append_pair(k, v);
+        }
+        out.finish().into_bytes()
+    }
+
+    fn customer() -> Filer {
+        Filer {
+            staff: false,
+            chat_handle: "@casey".into(),
+        }
+    }
+
+    const SESSION: &str = "00000000-0000-0000-0000-0000000000aa";
+    const TOKEN: &str = "00000000-0000-0000-0000-0000000000bb";
+
+    fn complete() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("environment_id", "00000000-0000-0000-0000-000000000001"),
+            ("primary_plane", "eks"),
+            ("title", "Pods stuck in Pending"),
+            ("description", "Since this morning."),
+            ("submitter_handle", "@casey"),
+            ("ctx.eks.version", "1.31"),
+            ("ctx.eks.addons", "karpenter"),
+            ("ctx.eks.addons", "autoscaler"),
+            ("form_session_id", SESSION),
+            ("submit_token", TOKEN),
+        ]
+    }
+
+    #[test]
+    fn chosen_values_are_the_chosen_planes_fields_only() {
+        let mut draft = Draft {
+            primary_plane: "eks".into(),
+            ..Draft::default()
+        };
+        for (key, value) in [
+            ("eks.addons", "karpenter"),
+            ("eks.addons", "autoscaler"),
+            ("eks.nosuchfield", "x"),
+            // A plane that is not chosen adds nothing.
+            ("gitlab.runner", "shared"),
+        ] {
+            draft
+                .contexts
+                .entry(key.into())
+                .or_default()
+                .push(value.into());
+        }
+        assert_eq!(
+            chosen_values(&defs(), &draft),
+            vec![
+                (ADDONS, "karpenter".to_owned()),
+                (ADDONS, "autoscaler".to_owned())
+            ]
+        );
+        draft.planes.push("gitlab".into());
+        assert_eq!(
+            chosen_values(&defs(), &draft).last(),
+            Some(&(RUNNER, "shared".to_owned()))
+        );
+        assert!(chosen_values(&defs(), &Draft::default()).is_empty());
+    }
+
+    #[test]
+    fn the_snapshot_keeps_what_the_form_said_without_blanks() {
+        let mut draft = Draft {
+            environment_id: ENV.to_string(),
+            primary_plane: "eks".into(),
+            planes: vec!["gitlab".into(), "eks".into()],
+            title: "t".repeat(250),
+            form_session_id: SESSION.into(),
+            ..Draft::default()
+        };
+        for (key, values) in [
+            ("eks.version", vec!["1.31"]),
+            ("eks.addons", vec!["karpenter", " ", "autoscaler"]),
+            ("gitlab.runner", vec![""]),
+        ] {
+            draft
+                .contexts
+                .insert(key.into(), values.into_iter().map(str::to_owned).collect());
+        }
+        assert_eq!(
+            snapshot(&defs(), &draft),
+            serde_json::json!({
+                "environment_type": "production",
+                "planes": ["eks", "gitlab"],
+                "contexts": {
+                    "eks.version": "1.31",
+                    "eks.addons": ["karpenter", "autoscaler"],
+                },
+                "title": "t".repeat(200),
+                "form_session_id": SESSION,
+            })
+        );
+        let unknown_environment = Draft {
+            environment_id: Uuid::from_u128(99).to_string(),
+            ..Draft::default()
+        };
+        assert_eq!(
+            snapshot(&defs(), &unknown_environment)["environment_type"],
+            serde_json::Value::Null
+        );
+    }
+
+    #[test]
+    fn a_complete_form_comes_back_valid_once_checked() {
+        let form = read(&body(&complete()), &[], &customer(), Intent::File);
+        assert!(form.errors.is_empty(), "{:?}", form.errors);
+        let checked = form.check(&defs());
+        assert!(checked.errors.is_empty(), "{:?}", checked.errors);
+        let valid = checked.valid.expect("a valid issue");
+        assert_eq!(valid.primary_plane_id, EKS);
+        assert_eq!(valid.contexts.len(), 3);
+        assert_eq!(valid.submit_token, Some(Uuid::parse_str(TOKEN).unwrap()));
+        assert_eq!(checked.chosen.len(), 3);
+        assert_eq!(checked.snapshot["environment_type"], "production");
+    }
+
+    #[test]
+    fn an_incomplete_form_is_not_filed_and_comes_back_with_its_errors_and_ids() {
+        let mut fields = complete();
+        fields.retain(|(k, _)| *k != "title" && *k != "ctx.eks.version");
+        let checked = read(&body(&fields), &[], &customer(), Intent::File).check(&defs());
+        assert!(checked.valid.is_none());
+        assert!(checked.errors.get("title").is_some());
+        assert!(checked.errors.get("ctx.eks.version").is_some());
+        assert_eq!(checked.draft.form_session_id, SESSION, "kept as sent");
+
+        // Damaged ids are refused when filing, and renewed to show again.
+        fields = complete();
+        fields.retain(|(k, _)| *k != "submit_token");
+        fields.push(("submit_token", "garbage"));
+        let checked = read(&body(&fields), &[], &customer(), Intent::File).check(&defs());
+        assert!(checked.valid.is_none());
+        assert!(checked.errors.get("submit_token").is_some());
+        assert!(Uuid::parse_str(&checked.draft.submit_token).is_ok());
+    }
+
+    #[test]
+    fn only_filing_checks_the_rules() {
+        let fields = [("primary_plane", "eks"), ("title", "")];
+        for intent in [Intent::Start, Intent::Refresh] {
+            let checked = read(&body(&fields), &[], &customer(), intent).check(&defs());
+            assert!(checked.errors.is_empty(), "{intent:?}");
+            assert!(checked.valid.is_none(), "{intent:?}");
+            assert!(Uuid::parse_str(&checked.draft.form_session_id).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_fresh_form_flags_nothing_and_gets_its_own_ids_and_handle() {
+        let form = read(
+            &body(&[
+                ("status", "closed"),
+                ("form_session_id", SESSION),
+                ("primary_plane", "eks"),
+            ]),
+            &[],
+            &customer(),
+            Intent::Start,
+        );
+        assert!(form.errors.is_empty());
+        assert_eq!(form.draft.primary_plane, "eks", "a link pre-fills");
+        assert_ne!(form.draft.form_session_id, SESSION);
+        assert!(Uuid::parse_str(&form.draft.form_session_id).is_ok());
+        assert_eq!(form.draft.submitter_handle, "@casey");
+        let staff = Filer {
+            staff: true,
+            chat_handle: "@agent".into(),
+        };
+        let form = read(b"", &[], &staff, Intent::Start);
+        assert_eq!(form.draft.submitter_handle, "", "staff type the customer's");
+    }
+
+    #[test]
+    fn only_staff_name_the_customer() {
+        let fields = [("customer_id", "00000000-0000-0000-0000-000000000005")];
+        let form = read(&body(&fields), &[], &customer(), Intent::Refresh);
+        assert_eq!(form.draft.customer_id, "");
+        assert!(form.errors.form().unwrap().contains("customer_id"));
+        let staff = Filer {
+            staff: true,
+            ..Filer::default()
+        };
+        let form = read(&body(&fields), &[], &staff, Intent::Refresh);
+        assert_eq!(form.draft.customer_id, fields[0].1);
+        assert!(form.errors.is_empty());
+    }
+
+    #[test]
+    fn endpoint_fields_are_kept_apart_and_bad_bytes_flagged() {
+        let form = read(
+            b"feedback=helpful%3Aabc&title=%FF",
+            &["feedback"],
+            &customer(),
+            Intent::Refresh,
+        );
+        assert_eq!(form.extra("feedback"), "helpful:abc");
+        assert_eq!(form.extra("other"), "");
+        assert!(form.errors.get("title").unwrap().contains("UTF-8"));
     }
 }

@@ -8,10 +8,10 @@ pub mod assets;
 pub mod auth;
 pub mod health;
 pub mod home;
+pub mod issues;
 pub mod links;
 pub mod oauth;
 pub mod page;
-pub mod portal;
 pub mod queue;
 
 use std::collections::BTreeSet;
@@ -100,7 +100,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(oauth::configure)
         .configure(account::configure)
         .configure(links::configure)
-        .configure(portal::configure)
+        .configure(issues::configure)
         .configure(queue::configure)
         .configure(admin::configure);
 }

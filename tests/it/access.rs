@@ -185,6 +185,12 @@ const MATRIX: &[Entry] = &[
         [SignIn, NotFound, NotFound, NotFound],
     ),
     e(
+        "POST",
+        "/issues/{number}/update",
+        "/issues/999999/update",
+        [SignIn, Forbidden, NotFound, NotFound],
+    ),
+    e(
         "GET",
         "/queue",
         "/queue",
@@ -195,12 +201,6 @@ const MATRIX: &[Entry] = &[
         "/queue/bulk",
         "/queue/bulk",
         [SignIn, Forbidden, Served, Served],
-    ),
-    e(
-        "POST",
-        "/issues/{number}/update",
-        "/issues/999999/update",
-        [SignIn, Forbidden, NotFound, NotFound],
     ),
 ];
 

@@ -1,14 +1,20 @@
-//! The database's enum types as Rust enums. Each knows its stored value
-//! (`as_str`, also used in URLs and forms) and a label for people.
+//! The database's enum types as Rust enums, and `keyword_enum!`, the one
+//! macro for enums of words (the queue's views and sorts use it too). Each
+//! knows its stored value (`as_str`, also used in URLs and forms) and a
+//! label for people.
 
-use diesel_derive_enum::DbEnum;
-use serde::{Deserialize, Serialize};
-
-/// Declares an enum mapped to a PostgreSQL enum type, with its values,
-/// labels and parsing, so every enum works the same way.
-macro_rules! db_enum {
+/// Declares a keyword enum: a closed set of words, each with its stored
+/// value (`as_str`, also used in forms and URLs), a label for people and
+/// parsing, so every such enum works the same way. With a SQL type path
+/// (`keyword_enum!(Name, "crate::db::schema::sql_types::Name", {..})`) it
+/// also maps to that PostgreSQL enum type; without one it lives in URLs
+/// only (the queue's views and sort orders).
+macro_rules! keyword_enum {
     ($name:ident, $sql:literal, { $($variant:ident = $value:literal / $label:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, DbEnum, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            diesel_derive_enum::DbEnum, serde::Serialize, serde::Deserialize,
+        )]
         #[ExistingTypePath = $sql]
         pub enum $name {
             $(
@@ -17,7 +23,14 @@ macro_rules! db_enum {
                 $variant,
             )+
         }
-
+        $crate::db::models::enums::keyword_enum!(@words $name { $($variant = $value / $label),+ });
+    };
+    ($name:ident, { $($variant:ident = $value:literal / $label:literal),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+        $crate::db::models::enums::keyword_enum!(@words $name { $($variant = $value / $label),+ });
+    };
+    (@words $name:ident { $($variant:ident = $value:literal / $label:literal),+ }) => {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
@@ -43,54 +56,55 @@ macro_rules! db_enum {
         }
     };
 }
+pub(crate) use keyword_enum;
 
-db_enum!(UserRole, "crate::db::schema::sql_types::UserRole", {
+keyword_enum!(UserRole, "crate::db::schema::sql_types::UserRole", {
     Admin = "admin" / "Admin",
     Agent = "agent" / "Agent",
     Customer = "customer" / "Customer",
 });
 
-db_enum!(EnvType, "crate::db::schema::sql_types::EnvType", {
+keyword_enum!(EnvType, "crate::db::schema::sql_types::EnvType", {
     Dev = "dev" / "Development",
     Qa = "qa" / "QA",
     Staging = "staging" / "Staging",
     Production = "production" / "Production",
 });
 
-db_enum!(IssueStatus, "crate::db::schema::sql_types::IssueStatus", {
+keyword_enum!(IssueStatus, "crate::db::schema::sql_types::IssueStatus", {
     Open = "open" / "Open",
     InProgress = "in_progress" / "In progress",
     Resolved = "resolved" / "Resolved",
     Closed = "closed" / "Closed",
 });
 
-db_enum!(IssuePriority, "crate::db::schema::sql_types::IssuePriority", {
+keyword_enum!(IssuePriority, "crate::db::schema::sql_types::IssuePriority", {
     Low = "low" / "Low",
     Medium = "medium" / "Medium",
     High = "high" / "High",
 });
 
-db_enum!(IssueCategory, "crate::db::schema::sql_types::IssueCategory", {
+keyword_enum!(IssueCategory, "crate::db::schema::sql_types::IssueCategory", {
     TechnicalIssue = "technical_issue" / "Technical issue",
     Billing = "billing" / "Billing",
     FeatureRequest = "feature_request" / "Feature request",
     GeneralInquiry = "general_inquiry" / "General inquiry",
 });
 
-db_enum!(FieldType, "crate::db::schema::sql_types::FieldType", {
+keyword_enum!(FieldType, "crate::db::schema::sql_types::FieldType", {
     SingleSelect = "single_select" / "Single choice",
     MultiSelect = "multi_select" / "Multiple choice",
     Text = "text" / "Text",
 });
 
-db_enum!(DocType, "crate::db::schema::sql_types::DocType", {
+keyword_enum!(DocType, "crate::db::schema::sql_types::DocType", {
     HowTo = "how-to" / "How-to guide",
     Explanation = "explanation" / "Explanation",
     Reference = "reference" / "Reference",
     Tutorial = "tutorial" / "Tutorial",
 });
 
-db_enum!(TokenPurpose, "crate::db::schema::sql_types::TokenPurpose", {
+keyword_enum!(TokenPurpose, "crate::db::schema::sql_types::TokenPurpose", {
     EmailVerification = "email_verification" / "E-mail verification",
     Invitation = "invitation" / "Invitation",
     PasswordReset = "password_reset" / "Password reset",

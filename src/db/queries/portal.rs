@@ -4,7 +4,6 @@
 //! Every read of an issue is scoped to the viewer: a customer sees only
 //! their own customer's issues.
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Float8, Text, Uuid as SqlUuid};
 use uuid::Uuid;
@@ -15,9 +14,10 @@ use crate::db::models::environments::{self, Environment};
 use crate::db::models::issues::{self, Issue, NewIssue, NewIssuePlane, NewIssuePlaneContext};
 use crate::db::models::planes;
 use crate::db::models::users::User;
+use crate::db::queries::cursor::Cursor;
 use crate::db::queries::tickets;
 use crate::db::schema::{issues as issues_t, planes as planes_t};
-use crate::domain::issue_form::{Definitions, ValidIssue};
+use crate::domain::issue_form::{self, Checked, Definitions, ValidIssue};
 use crate::domain::ticket::Activity;
 use crate::error::AppError;
 
@@ -50,7 +50,8 @@ impl Viewer {
 }
 
 /// Environments, active planes, and the contexts and options of the
-/// chosen planes (four queries, whatever the number of planes).
+/// chosen planes (four queries, whatever the number of planes), as the
+/// form's own plain definitions.
 pub fn definitions(
     conn: &mut PgConnection,
     customer_id: Uuid,
@@ -67,10 +68,42 @@ pub fn definitions(
     let context_ids: Vec<Uuid> = contexts.iter().map(|c| c.id).collect();
     let options = planes::options_for_contexts(conn, &context_ids)?;
     Ok(Definitions {
-        environments,
-        planes,
-        contexts,
-        options,
+        environments: environments
+            .into_iter()
+            .map(|e| issue_form::Environment {
+                id: e.id,
+                name: e.name,
+                env_type: e.env_type,
+            })
+            .collect(),
+        planes: planes
+            .into_iter()
+            .map(|p| issue_form::Plane {
+                id: p.id,
+                slug: p.slug,
+                name: p.name,
+            })
+            .collect(),
+        contexts: contexts
+            .into_iter()
+            .map(|c| issue_form::Context {
+                id: c.id,
+                plane_id: c.plane_id,
+                key: c.context_key,
+                label: c.label,
+                field_type: c.field_type,
+                required: c.is_required,
+                hint: c.help_text,
+            })
+            .collect(),
+        options: options
+            .into_iter()
+            .map(|o| issue_form::ContextOption {
+                context_id: o.plane_context_id,
+                value: o.value,
+                label: o.label,
+            })
+            .collect(),
     })
 }
 
@@ -204,6 +237,56 @@ pub fn suggest_resolved(
     .bind::<Array<SqlUuid>, _>(plane_ids)
     .bind::<Text, _>(text_query)
     .load(conn)
+}
+
+/// What the issue form suggests for what it says so far.
+#[derive(Debug, Clone, Default)]
+pub struct Suggestions {
+    /// Docs, best first; those this form session answered stay in view
+    /// even when the ranking moves on.
+    pub docs: Vec<DocSuggestion>,
+    pub resolved: Vec<ResolvedSuggestion>,
+    /// This form session's answers, oldest first: (doc id, "solved it").
+    pub answered: Vec<(Uuid, bool)>,
+}
+
+/// The suggestions for a checked form: docs ranked by its planes, context
+/// values and words, resolved issues of the customer's in those planes,
+/// and what `user_id` already answered in this form session.
+pub fn suggestions(
+    conn: &mut PgConnection,
+    customer_id: Uuid,
+    user_id: Uuid,
+    defs: &Definitions,
+    form: &Checked,
+) -> QueryResult<Suggestions> {
+    let plane_ids: Vec<Uuid> = (form.draft.chosen_planes().iter())
+        .filter_map(|s| defs.plane(s))
+        .map(|p| p.id)
+        .collect();
+    let query = or_query(&format!("{} {}", form.draft.title, form.draft.description));
+    let mut docs = suggest_docs(conn, &plane_ids, &form.chosen, &query, 5)?;
+    let resolved = if plane_ids.is_empty() {
+        Vec::new()
+    } else {
+        suggest_resolved(conn, customer_id, &plane_ids, &query)?
+    };
+    let answered = match Uuid::parse_str(&form.draft.form_session_id) {
+        Ok(session) => feedback_of_session(conn, user_id, session)?,
+        Err(_) => Vec::new(),
+    };
+    let missing: Vec<Uuid> = (answered.iter())
+        .map(|(id, _)| *id)
+        .filter(|id| !docs.iter().any(|d| d.id == *id))
+        .collect();
+    if !missing.is_empty() {
+        docs.extend(docs_as_suggestions(conn, &missing)?);
+    }
+    Ok(Suggestions {
+        docs,
+        resolved,
+        answered,
+    })
 }
 
 /// One click on "This solved my problem" / "Not relevant".
@@ -372,8 +455,8 @@ pub fn find_visible(conn: &mut PgConnection, viewer: Viewer, number: i64) -> Que
 pub struct ListFilter {
     pub status: Option<IssueStatus>,
     pub search: Option<String>,
-    /// Keyset cursor: issues older than this (created_at, id).
-    pub before: Option<(DateTime<Utc>, Uuid)>,
+    /// Keyset cursor: issues filed before this one (its `at` and `id`).
+    pub before: Option<Cursor>,
 }
 
 /// One row of the issue list, with what it shows beside the title.
@@ -407,11 +490,11 @@ pub fn list_issues(
                 .sql(")"),
         );
     }
-    if let Some((created_at, id)) = filter.before {
+    if let Some(Cursor { at, id, .. }) = filter.before {
         // A row comparison is an index range; an OR of conditions is not.
         query = query.filter(
             diesel::dsl::sql::<Bool>("(issues.created_at, issues.id) < (")
-                .bind::<diesel::sql_types::Timestamptz, _>(created_at)
+                .bind::<diesel::sql_types::Timestamptz, _>(at)
                 .sql(", ")
                 .bind::<SqlUuid, _>(id)
                 .sql(")"),

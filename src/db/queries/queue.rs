@@ -10,7 +10,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text, Timestamptz, Uuid as SqlUuid};
 use uuid::Uuid;
 
-use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus};
+use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus, keyword_enum};
+use crate::db::queries::cursor::Cursor;
 use crate::db::queries::directory::Directory;
 use crate::db::schema::{environments, issue_planes, issues};
 
@@ -20,23 +21,7 @@ pub const COUNT_CAP: i64 = 1_000;
 /// The same predicate text as the partial indexes, so the planner uses them.
 const ACTIVE: &str = "issues.status IN ('open', 'in_progress')";
 
-macro_rules! keyword_enum {
-    ($name:ident { $($variant:ident = $value:literal / $label:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(&self) -> &'static str { match self { $($name::$variant => $value),+ } }
-            pub fn label(&self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            pub fn parse(value: &str) -> Option<Self> {
-                match value { $($value => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-keyword_enum!(View {
+keyword_enum!(View, {
     Unassigned = "unassigned" / "Unassigned",
     Mine = "mine" / "Mine",
     Open = "open" / "All open",
@@ -44,45 +29,11 @@ keyword_enum!(View {
     All = "all" / "All",
 });
 
-keyword_enum!(Sort {
+keyword_enum!(Sort, {
     Created = "created" / "Newest",
     Updated = "updated" / "Recently updated",
     Priority = "priority" / "Priority",
 });
-
-/// Where the previous page ended, in the sort's own terms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub priority: IssuePriority,
-    pub at: DateTime<Utc>,
-    pub id: Uuid,
-}
-
-impl Cursor {
-    /// `<priority>.<microseconds>.<uuid>`
-    pub fn encode(&self) -> String {
-        format!(
-            "{}.{}.{}",
-            self.priority.as_str(),
-            self.at.timestamp_micros(),
-            self.id
-        )
-    }
-
-    pub fn decode(value: &str) -> Option<Self> {
-        let mut parts = value.splitn(3, '.');
-        let priority = IssuePriority::parse(parts.next()?)?;
-        let at = DateTime::from_timestamp_micros(parts.next()?.parse().ok()?)?;
-        let id = Uuid::parse_str(parts.next()?).ok()?;
-        in_range(at).then_some(Self { priority, at, id })
-    }
-}
-
-/// Times PostgreSQL and people both accept (chrono allows years PostgreSQL
-/// refuses, which would otherwise be a database error).
-pub fn in_range(at: DateTime<Utc>) -> bool {
-    (1970..=9999).contains(&chrono::Datelike::year(&at))
-}
 
 /// Assignee filter: nobody, or one person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -452,24 +403,5 @@ mod tests {
         assert_eq!(format_count(999), "999");
         assert_eq!(format_count(1_000), "1,000");
         assert_eq!(format_count(1_001), "1,000+");
-    }
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        let c = Cursor {
-            priority: IssuePriority::High,
-            at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(),
-            id: Uuid::new_v4(),
-        };
-        assert_eq!(Cursor::decode(&c.encode()), Some(c));
-        for bad in [
-            "",
-            "x",
-            "high.notanumber.x",
-            "urgent.1.00000000-0000-0000-0000-000000000000",
-            "high.-99999999999999999999.x",
-        ] {
-            assert_eq!(Cursor::decode(bad), None, "{bad}");
-        }
     }
 }

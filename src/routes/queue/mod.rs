@@ -1,7 +1,6 @@
 //! The agent workspace: `/queue` (views, filters, search, sort, keyset
-//! pages, counts) and bulk actions; `ticket` holds the ticket form.
-
-pub mod ticket;
+//! pages, counts) and its bulk actions. One ticket's page and its forms
+//! are `/issues/{number}`, in `routes::issues`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,8 +15,9 @@ use crate::auth::extractors::RequireAgent;
 use crate::auth::flash::FlashKind;
 use crate::db::cache::{Caches, Markers};
 use crate::db::models::enums::{EnvType, IssueCategory, IssuePriority, IssueStatus};
+use crate::db::queries::cursor::Cursor;
 use crate::db::queries::directory::Directory;
-use crate::db::queries::queue::{self, Assignee, Cursor, QueueFilter, QueueRow, Sort, View};
+use crate::db::queries::queue::{self, Assignee, QueueFilter, QueueRow, Sort, View};
 use crate::db::queries::tickets::{self, BulkOutcome};
 use crate::db::{self, PgPool};
 use crate::domain::ticket::{Change, parse_assignee};
@@ -381,5 +381,4 @@ pub async fn bulk_update(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     add(cfg, Method::GET, "/queue", list_queue);
     add(cfg, Method::POST, "/queue/bulk", bulk_update);
-    cfg.configure(ticket::configure);
 }

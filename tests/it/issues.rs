@@ -1,8 +1,22 @@
-//! The customer portal over plain HTTP (no JavaScript): the issue form
+//! Every `/issues*` page over plain HTTP (no JavaScript): the issue form
 //! with plane-driven fields, doc feedback, filing, bad input, scoping,
-//! escaping, and the customer's issue pages.
+//! escaping, the issue list, and an issue's page with its replies, closing
+//! and reopening, and the agent's ticket form (lifecycle rules and
+//! stale-form conflicts).
 
 use crate::helpers::{TestApp, html};
+
+async fn agent_app() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.sign_in("agent1@example.com").await;
+    app
+}
+
+fn agent_id(app: &TestApp, email: &str) -> String {
+    app.text(&format!(
+        "SELECT id::text AS s FROM users WHERE email = '{email}'"
+    ))
+}
 
 /// Row counts that a refused form must leave as they were.
 fn counts(app: &TestApp) -> [i64; 4] {
@@ -917,14 +931,12 @@ async fn a_form_session_from_a_link_cannot_read_or_take_others_feedback() {
 }
 
 #[tokio::test]
-async fn out_of_range_dates_and_cursors_are_notices_not_errors() {
+async fn out_of_range_cursors_are_notices_not_errors() {
     let app = TestApp::spawn().await;
     app.sign_in("agent1@example.com").await;
     for path in [
         "/issues?before=-300000000000000000_00000000-0000-0000-0000-000000000000",
-        "/queue?from=-5000-01-01",
-        "/queue?after=high.-300000000000000000.00000000-0000-0000-0000-000000000000",
-        "/queue?to=99999-01-01",
+        "/issues?before=high.-300000000000000000.00000000-0000-0000-0000-000000000000",
     ] {
         assert_eq!(app.get(path).await.status(), 200, "{path}");
     }
@@ -964,4 +976,357 @@ async fn a_customer_cannot_post_the_agent_ticket_form_to_their_own_issue() {
         .await;
     assert_eq!(res.status(), 403);
     assert_eq!(state(), before);
+}
+
+/// The hidden fields of the ticket form on an issue page.
+async fn ticket_form(app: &TestApp, number: i64) -> (String, String, String) {
+    let doc = html::parse(
+        &app.get(&format!("/issues/{number}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let get = |name: &str| {
+        html::attrs(&doc, &format!("#ticket-form input[name={name}]"), "value").remove(0)
+    };
+    (get("csrf_token"), get("version"), get("loaded_at"))
+}
+
+async fn update(
+    app: &TestApp,
+    number: i64,
+    form: (&str, &str, &str),
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut all = vec![
+        ("csrf_token", form.0),
+        ("version", form.1),
+        ("loaded_at", form.2),
+    ];
+    all.extend_from_slice(fields);
+    app.post_form(&format!("/issues/{number}/update"), &all)
+        .await
+}
+
+#[tokio::test]
+async fn the_ticket_form_follows_the_lifecycle() {
+    let app = agent_app().await;
+    let number = app.count("SELECT min(number) AS n FROM issues WHERE status = 'open'");
+    let ticket = |extra: &str| {
+        app.count(&format!(
+            "SELECT count(*) AS n FROM issues WHERE number = {number} AND {extra}"
+        ))
+    };
+
+    let (t, v, l) = ticket_form(&app, number).await;
+    let res = update(
+        &app,
+        number,
+        (&t, &v, &l),
+        &[("status", "in_progress"), ("assignee_id", "me")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        ticket("status = 'in_progress' AND assignee_id IS NOT NULL"),
+        1
+    );
+
+    // Resolving needs notes.
+    let (t, v, l) = ticket_form(&app, number).await;
+    let res = update(&app, number, (&t, &v, &l), &[("status", "resolved")]).await;
+    assert_eq!(res.status(), 422);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, "#error-summary").contains("resolution notes"));
+    assert_eq!(ticket("status = 'in_progress'"), 1);
+    let res = update(
+        &app,
+        number,
+        (&t, &v, &l),
+        &[
+            ("status", "resolved"),
+            ("resolution_notes", "Raised the NodePool limit."),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(ticket("status = 'resolved' AND resolved_at IS NOT NULL"), 1);
+    assert_eq!(
+        app.count(&format!(
+                "SELECT count(*) AS n FROM resolutions r JOIN issues i ON i.id = r.issue_id WHERE i.number = {number} AND r.resolution_notes = 'Raised the NodePool limit.'"
+            )
+        ),
+        1
+    );
+
+    let (t, v, l) = ticket_form(&app, number).await;
+    assert_eq!(
+        update(&app, number, (&t, &v, &l), &[("status", "closed")])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(ticket("status = 'closed' AND closed_at IS NOT NULL"), 1);
+
+    // A closed ticket is reopened before it is resolved again.
+    let (t, v, l) = ticket_form(&app, number).await;
+    let res = update(
+        &app,
+        number,
+        (&t, &v, &l),
+        &[("status", "resolved"), ("resolution_notes", "again")],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let res = update(&app, number, (&t, &v, &l), &[("status", "open")]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        ticket("status = 'open' AND closed_at IS NULL AND resolved_at IS NULL"),
+        1
+    );
+
+    // Unknown values are refused beside the form.
+    let (t, v, l) = ticket_form(&app, number).await;
+    assert_eq!(
+        update(&app, number, (&t, &v, &l), &[("priority", "urgent")])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        update(&app, number, (&t, &v, &l), &[("assignee_id", "not-a-uuid")])
+            .await
+            .status(),
+        422
+    );
+    let customer = agent_id(&app, "customer1@example.com");
+    assert_eq!(
+        update(&app, number, (&t, &v, &l), &[("assignee_id", &customer)])
+            .await
+            .status(),
+        422
+    );
+
+    let actions = app.count(&format!(
+            "SELECT count(*) AS n FROM issue_activities a JOIN issues i ON i.id = a.issue_id WHERE i.number = {number} AND a.field = 'status'"
+        ),
+    );
+    assert_eq!(actions, 4, "each status change is in the log");
+}
+
+#[tokio::test]
+async fn a_stale_ticket_form_answers_409_and_overwrites_nothing() {
+    let app = agent_app().await;
+    let other = app.other_browser();
+    other.sign_in("agent2@example.com").await;
+    let number = app.count("SELECT min(number) AS n FROM issues WHERE status = 'open'");
+
+    let mine = ticket_form(&app, number).await;
+    let theirs = ticket_form(&other, number).await;
+    let res = update(
+        &other,
+        number,
+        (&theirs.0, &theirs.1, &theirs.2),
+        &[("priority", "high")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+
+    let res = update(
+        &app,
+        number,
+        (&mine.0, &mine.1, &mine.2),
+        &[("priority", "low")],
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    let doc = html::parse(&res.text().await.unwrap());
+    let summary = html::text(&doc, "#error-summary");
+    assert!(summary.contains("changed"), "{summary}");
+    assert!(
+        summary.contains("priority"),
+        "what changed is listed: {summary}"
+    );
+    assert_eq!(
+        html::attrs(&doc, "#t-priority option[selected]", "value"),
+        vec!["high"],
+        "the form shows the current state"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM issues WHERE number = {number} AND priority = 'high'"
+        )),
+        1
+    );
+}
+
+/// Issue pages run a handful of statements whatever the number of rows
+/// (no N+1): counted by PostgreSQL itself.
+#[tokio::test]
+async fn issue_pages_run_a_handful_of_statements() {
+    let app = agent_app().await;
+    let number = app.count("SELECT min(number) AS n FROM issues");
+    for (path, most) in [
+        // Session, user, and the issue with everything its page shows.
+        (format!("/issues/{number}"), 3),
+        ("/issues".to_owned(), 6),
+    ] {
+        let n = app.statements_for(&path).await;
+        assert!(n <= most, "{path} ran {n} statements (at most {most})");
+        assert!(n >= 2, "{path}: counting works ({n})");
+    }
+    let customer = app.other_browser();
+    customer.sign_in("customer1@example.com").await;
+    let n = customer
+        .statements_for("/issues/new?primary_plane=eks")
+        .await;
+    assert!(n <= 11, "/issues/new ran {n} statements");
+    let own = customer.count(
+        "SELECT min(number) AS n FROM issues i JOIN users u ON u.id = i.created_by_id \
+         WHERE u.email = 'customer1@example.com'",
+    );
+    let n = customer.statements_for(&format!("/issues/{own}")).await;
+    assert!(n <= 3, "a customer's /issues/{own} ran {n} statements");
+}
+
+/// The texts `x` of a query's rows in the order of its column `o`,
+/// whitespace folded as in [`html::texts`].
+fn texts_of(app: &TestApp, sql: &str) -> Vec<String> {
+    let joined = app.text(&format!(
+        "SELECT coalesce(string_agg(x, chr(31) ORDER BY o), '') AS s FROM ({sql}) q"
+    ));
+    joined
+        .split('\u{1f}')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+async fn ticket_page(app: &TestApp, number: i64) -> scraper::Html {
+    let res = app.get(&format!("/issues/{number}")).await;
+    assert_eq!(res.status(), 200);
+    html::parse(&res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_ticket_page_shows_each_part_to_whom_it_belongs() {
+    let app = agent_app().await;
+    // A demo ticket of customer1's with every part: a second plane, a
+    // context value with an option label, an internal note, docs shown
+    // while filing and a resolution; agent-only activity is added.
+    let number = app.count(
+        "SELECT min(i.number) AS n FROM issues i \
+         WHERE i.customer_id = (SELECT customer_id FROM users WHERE email = 'customer1@example.com') \
+         AND (SELECT count(*) FROM issue_planes p WHERE p.issue_id = i.id) = 2 \
+         AND EXISTS (SELECT FROM issue_plane_contexts x JOIN plane_context_options o \
+                     ON o.plane_context_id = x.plane_context_id AND o.value = x.value \
+                     WHERE x.issue_id = i.id) \
+         AND EXISTS (SELECT FROM comments c WHERE c.issue_id = i.id AND c.is_internal) \
+         AND EXISTS (SELECT FROM doc_feedback f WHERE f.issue_id = i.id) \
+         AND EXISTS (SELECT FROM resolutions r WHERE r.issue_id = i.id)",
+    );
+    let issue = format!("(SELECT id FROM issues WHERE number = {number})");
+    app.exec(&format!(
+        "INSERT INTO issue_activities (issue_id, action, field, from_value, to_value, description) \
+         VALUES ({issue}, 'priority_changed', 'priority', 'low', 'high', 'Priority raised by a test')"
+    ));
+    let planes = texts_of(
+        &app,
+        &format!(
+            "SELECT p.name || CASE WHEN ip.is_primary THEN ' (primary)' ELSE '' END AS x, \
+             row_number() OVER (ORDER BY ip.is_primary DESC, p.display_order) AS o \
+             FROM issue_planes ip JOIN planes p ON p.id = ip.plane_id WHERE ip.issue_id = {issue}"
+        ),
+    );
+    let option_labels = texts_of(
+        &app,
+        &format!(
+            "SELECT o.label AS x, 1 AS o FROM issue_plane_contexts c JOIN plane_context_options o \
+             ON o.plane_context_id = c.plane_context_id AND o.value = c.value WHERE c.issue_id = {issue}"
+        ),
+    );
+    let authors = |internal: bool| {
+        texts_of(
+            &app,
+            &format!(
+                "SELECT CASE WHEN u.name = '' THEN u.email ELSE u.name END AS x, \
+                 row_number() OVER (ORDER BY c.created_at, c.id) AS o \
+                 FROM comments c JOIN users u ON u.id = c.author_id \
+                 WHERE c.issue_id = {issue} AND (NOT c.is_internal OR {internal})"
+            ),
+        )
+    };
+    let activity = |all: bool| {
+        texts_of(
+            &app,
+            &format!(
+                "SELECT description AS x, row_number() OVER (ORDER BY created_at, id) AS o \
+                 FROM issue_activities WHERE issue_id = {issue} AND ({all} OR action IN \
+                 ('created', 'status_changed', 'category_changed', 'commented', 'resolved'))"
+            ),
+        )
+    };
+    let notes = app.text(&format!(
+        "SELECT resolution_notes AS s FROM resolutions WHERE issue_id = {issue} \
+         ORDER BY resolved_at DESC, id DESC LIMIT 1"
+    ));
+    let docs = texts_of(
+        &app,
+        &format!(
+            "SELECT coalesce(d.title, f.doc_url) || ' — ' || CASE WHEN f.marked_helpful \
+             THEN 'said it solved the problem' ELSE 'not relevant' END AS x, \
+             row_number() OVER (ORDER BY f.created_at, f.id) AS o \
+             FROM doc_feedback f LEFT JOIN docs d ON d.id = f.doc_id WHERE f.issue_id = {issue}"
+        ),
+    );
+    let agents = texts_of(
+        &app,
+        "SELECT CASE WHEN name = '' THEN email ELSE name END AS x, \
+         row_number() OVER (ORDER BY name, email) AS o FROM users \
+         WHERE role IN ('agent', 'admin') AND disabled_at IS NULL",
+    );
+    assert!(planes.len() == 2 && !option_labels.is_empty() && !docs.is_empty());
+
+    let notes = notes.split_whitespace().collect::<Vec<_>>().join(" ");
+    let notes_shown = |doc: &scraper::Html| {
+        html::text(doc, "[aria-labelledby=resolution-heading]").contains(&notes)
+    };
+
+    let doc = ticket_page(&app, number).await;
+    assert_eq!(html::texts(&doc, ".badge-plane"), planes);
+    let details = html::text(&doc, ".ticket-meta");
+    assert!(
+        option_labels.iter().all(|l| details.contains(l)),
+        "{details}"
+    );
+    assert_eq!(html::texts(&doc, ".comment-header strong"), authors(true));
+    assert_eq!(
+        html::texts(&doc, ".is-internal").len(),
+        authors(true).len() - authors(false).len()
+    );
+    assert_eq!(html::texts(&doc, ".timeline li > span"), activity(true));
+    assert!(activity(true).contains(&"Priority raised by a test".to_owned()));
+    assert!(notes_shown(&doc));
+    assert_eq!(
+        html::texts(&doc, "[aria-labelledby=submitter-heading] li"),
+        docs
+    );
+    let mut options = html::texts(&doc, "#t-assignee option");
+    assert_eq!(options.remove(0), "Nobody");
+    assert_eq!(options, agents);
+
+    let customer = app.other_browser();
+    customer.sign_in("customer1@example.com").await;
+    let doc = ticket_page(&customer, number).await;
+    assert_eq!(html::texts(&doc, ".badge-plane"), planes);
+    assert_eq!(html::texts(&doc, ".comment-header strong"), authors(false));
+    assert!(html::texts(&doc, ".is-internal").is_empty());
+    let shown = html::texts(&doc, ".timeline li > span");
+    assert_eq!(shown, activity(false));
+    assert!(!shown.contains(&"Priority raised by a test".to_owned()));
+    assert!(notes_shown(&doc));
+    for staff_only in ["#submitter-heading", "#t-assignee", "#work-heading"] {
+        assert!(html::texts(&doc, staff_only).is_empty(), "{staff_only}");
+    }
 }
