@@ -1263,7 +1263,7 @@ async fn the_ticket_page_shows_each_part_to_whom_it_belongs() {
             &format!(
                 "SELECT description AS x, row_number() OVER (ORDER BY created_at, id) AS o \
                  FROM issue_activities WHERE issue_id = {issue} AND ({all} OR action IN \
-                 ('created', 'status_changed', 'category_changed', 'commented', 'resolved'))"
+                 ('created', 'status_changed', 'category_changed', 'commented'))"
             ),
         )
     };
