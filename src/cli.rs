@@ -9,8 +9,8 @@ use diesel::{Connection, PgConnection};
 
 use crate::auth::{password, tokens};
 use crate::config::Settings;
-use crate::db::cluster::{APP_DATABASE, ClusterOptions, EmbeddedCluster, write_private};
 use crate::db::{self, models, seed};
+use crate::embedded_pg::{APP_DATABASE, ClusterOptions, EmbeddedCluster, write_private};
 use crate::error::AppError;
 use crate::startup::Application;
 

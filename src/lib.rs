@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod embedded_pg;
 pub mod error;
 pub mod routes;
 pub mod startup;

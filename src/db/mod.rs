@@ -1,8 +1,7 @@
 //! Database access: the pool, the `run` helper that keeps diesel off the
-//! async executor, embedded migrations and the embedded cluster.
+//! async executor, and embedded migrations.
 
 pub mod cache;
-pub mod cluster;
 pub mod explain;
 pub mod generate;
 pub mod models;

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use supportdesk::config::Settings;
-use supportdesk::db::cluster::{ClusterOptions, EmbeddedCluster};
 use supportdesk::db::{self, PgPool};
+use supportdesk::embedded_pg::{ClusterOptions, EmbeddedCluster};
 use supportdesk::startup::Application;
 
 pub const DEMO_PASSWORD: &str = "supportdesk-demo";
