@@ -9,7 +9,8 @@ use diesel::{Connection, PgConnection};
 
 use crate::auth::{password, tokens};
 use crate::config::Settings;
-use crate::db::{self, models, seed};
+use crate::db::{self, models};
+use crate::devdata::{generate, seed};
 use crate::embedded_pg::{APP_DATABASE, ClusterOptions, EmbeddedCluster, write_private};
 use crate::error::AppError;
 use crate::startup::Application;
@@ -117,14 +118,13 @@ pub fn run(cli: Cli) -> Result<(), String> {
             if embedded || settings.demo {
                 seed::seed_demo(conn)?;
             }
-            let options = crate::db::generate::GenerateOptions {
+            let options = generate::GenerateOptions {
                 customers,
                 issues,
                 feedback,
                 batch,
             };
-            let summary =
-                crate::db::generate::generate(conn, &options, &mut |line| println!("{line}"))?;
+            let summary = generate::generate(conn, &options, &mut |line| println!("{line}"))?;
             println!("{summary:?}");
             Ok(())
         }),

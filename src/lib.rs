@@ -10,6 +10,7 @@ pub mod cli;
 
 pub mod config;
 pub mod db;
+pub mod devdata;
 pub mod domain;
 pub mod embedded_pg;
 pub mod error;

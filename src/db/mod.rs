@@ -2,12 +2,9 @@
 //! async executor, and embedded migrations.
 
 pub mod cache;
-pub mod explain;
-pub mod generate;
 pub mod models;
 pub mod queries;
 pub mod schema;
-pub mod seed;
 
 use std::time::Duration;
 

@@ -208,7 +208,7 @@ fn demo_seed_is_complete_and_idempotent() {
     assert_eq!(customers_of_demo_users, 2);
 
     let before = count(&mut conn, "SELECT count(*) AS n FROM issues");
-    let summary = supportdesk::db::seed::seed_demo(&mut conn).unwrap();
+    let summary = supportdesk::devdata::seed::seed_demo(&mut conn).unwrap();
     assert!(!summary.created);
     assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM issues"), before);
 }

@@ -4,7 +4,7 @@
 //! GENERATE_ISSUES, GENERATE_CUSTOMERS and GENERATE_BATCH.
 
 use diesel::prelude::*;
-use supportdesk::db::generate::{GenerateOptions, generate};
+use supportdesk::devdata::generate::{GenerateOptions, generate};
 use supportdesk::error::AppError;
 
 use crate::helpers::{TestDb, count as n};

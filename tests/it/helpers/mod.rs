@@ -58,7 +58,7 @@ fn harness() -> &'static Harness {
             diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
                 .execute(&mut conn)
                 .expect("pg_stat_statements (the test cluster preloads it)");
-            supportdesk::db::seed::seed_demo(&mut conn).expect("seed template");
+            supportdesk::devdata::seed::seed_demo(&mut conn).expect("seed template");
         }
         Harness { cluster, template }
     })
