@@ -3,5 +3,7 @@
 //! the load generator (a million tickets for the benchmark). They stand
 //! above `db/`, which keeps storage only, and write as the app writes.
 
+mod demo_catalog;
+mod demo_desk;
 pub mod generate;
 pub mod seed;
