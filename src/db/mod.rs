@@ -2,6 +2,7 @@
 //! async executor, and embedded migrations.
 
 pub mod cache;
+pub mod lock;
 pub mod models;
 pub mod queries;
 pub mod schema;

@@ -31,6 +31,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use crate::db::lock;
 use crate::error::AppError;
 
 /// What to generate. `Default` is the size of the scale test.
@@ -71,7 +72,7 @@ pub struct GenerateSummary {
 /// generator already ran on this database.
 pub const CUSTOMER_PREFIX: &str = "Load Customer ";
 /// Serialises concurrent generators on one database.
-const GENERATE_LOCK_KEY: i64 = 0x5eed_9e4e;
+const GENERATE_LOCK: &str = "supportdesk:generate";
 /// Two years, the span the generated history covers.
 const SPAN_MINUTES: i64 = 730 * 24 * 60;
 
@@ -295,11 +296,7 @@ fn begin_batch(conn: &mut PgConnection) -> QueryResult<()> {
 
 fn setup(conn: &mut PgConnection, opts: &GenerateOptions) -> Result<World, AppError> {
     begin_batch(conn)?;
-    exec(
-        conn,
-        "lock",
-        &format!("SELECT pg_advisory_xact_lock({GENERATE_LOCK_KEY})"),
-    )?;
+    lock::xact_lock(conn, GENERATE_LOCK).map_err(|e| failed("lock", e))?;
     let existing = count(
         conn,
         &format!(

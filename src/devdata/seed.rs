@@ -29,7 +29,7 @@ use crate::db::models::planes::{
 };
 use crate::db::models::resolutions::{self, NewResolution};
 use crate::db::models::users::{self, NewUser, User};
-use crate::db::schema;
+use crate::db::{lock, schema};
 use crate::error::AppError;
 
 use super::demo_catalog::{Ctx, DOCS, DOCS_BASE, PLANE_CONTEXTS};
@@ -41,7 +41,7 @@ use super::demo_desk::{
 /// The password of every demo user. It exists only in demo data.
 pub const DEMO_PASSWORD: &str = "supportdesk-demo";
 /// Serialises concurrent seeders (several instances starting on one database).
-const SEED_LOCK_KEY: i64 = 0x5eed_de5c;
+const SEED_LOCK: &str = "supportdesk:seed-demo";
 
 /// What [`seed_demo`] did; the counts are rows it created (zero when it
 /// found the demo data already there).
@@ -62,8 +62,7 @@ pub fn is_empty(conn: &mut PgConnection) -> QueryResult<bool> {
 /// admin@example.com already exists.
 pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedSummary, AppError> {
     conn.transaction(|conn| {
-        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({SEED_LOCK_KEY})"))
-            .execute(conn)?;
+        lock::xact_lock(conn, SEED_LOCK)?;
         if users::find_by_email(conn, ADMIN_EMAIL)?.is_some() {
             return Ok(SeedSummary {
                 created: false,

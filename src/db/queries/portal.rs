@@ -279,10 +279,10 @@ pub fn file_issue(
     conn.transaction(|conn| {
         let mut submit_token = issue.submit_token;
         if let Some(token) = submit_token {
-            // Two clicks of one form queue here; the second finds the first's issue.
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked")
-                .bind::<Text, _>(token.to_string())
-                .execute(conn)?;
+            // Two clicks of one form queue here; the second finds the first's
+            // issue. The unique index on submit_token alone would make the
+            // second insert fail instead of finding it.
+            crate::db::lock::xact_lock(conn, &token.to_string())?;
             let existing = issues_t::table
                 .filter(issues_t::submit_token.eq(token))
                 .select(Issue::as_select())
