@@ -78,6 +78,7 @@ pub(super) const ENVIRONMENTS: &[(&str, EnvType)] = &[
     ("prod-01", EnvType::Production),
 ];
 
+/// A reply or internal note, `after_minutes` after filing.
 pub(super) struct CommentSpec {
     pub(super) author: &'static str,
     pub(super) after_minutes: i64,
@@ -85,12 +86,16 @@ pub(super) struct CommentSpec {
     pub(super) body: &'static str,
 }
 
+/// Resolving the ticket, `after_minutes` after filing.
 pub(super) struct ResolutionSpec {
     pub(super) by: &'static str,
     pub(super) after_minutes: i64,
     pub(super) notes: &'static str,
 }
 
+/// One ticket as filed, and what happened to it: assigned by the admin
+/// when it has an assignee, started when it is no longer open, its
+/// comments, resolution and closing.
 pub(super) struct IssueSpec {
     pub(super) creator: &'static str,
     pub(super) environment: &'static str,
@@ -100,9 +105,9 @@ pub(super) struct IssueSpec {
     pub(super) description: &'static str,
     pub(super) pipeline_url: Option<&'static str>,
     pub(super) status: IssueStatus,
+    /// Every issue is filed at Medium, as the app files it; a different
+    /// priority is set by its handler soon after.
     pub(super) priority: IssuePriority,
-    /// The priority it was filed with, when an agent changed it later.
-    pub(super) filed_priority: Option<IssuePriority>,
     pub(super) category: IssueCategory,
     pub(super) assignee: Option<&'static str>,
     pub(super) age_hours: i64,
@@ -130,7 +135,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: None,
         status: IssueStatus::InProgress,
         priority: IssuePriority::High,
-        filed_priority: Some(IssuePriority::Medium),
         category: IssueCategory::TechnicalIssue,
         assignee: Some(ALEX),
         age_hours: 70,
@@ -182,7 +186,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: Some("https://ci.platform.example/acme/ledger-service/-/pipelines/48213"),
         status: IssueStatus::Resolved,
         priority: IssuePriority::Medium,
-        filed_priority: None,
         category: IssueCategory::TechnicalIssue,
         assignee: Some(SAM),
         age_hours: 12 * 24,
@@ -229,7 +232,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: Some("https://ci.platform.example/acme/billing-portal/-/pipelines/49102"),
         status: IssueStatus::Open,
         priority: IssuePriority::Low,
-        filed_priority: None,
         category: IssueCategory::TechnicalIssue,
         assignee: None,
         age_hours: 26,
@@ -262,7 +264,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: None,
         status: IssueStatus::Closed,
         priority: IssuePriority::High,
-        filed_priority: None,
         category: IssueCategory::TechnicalIssue,
         assignee: Some(ALEX),
         age_hours: 20 * 24,
@@ -316,7 +317,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: Some("https://ci.platform.example/acme/infra-live/-/pipelines/47788"),
         status: IssueStatus::Resolved,
         priority: IssuePriority::Medium,
-        filed_priority: None,
         category: IssueCategory::TechnicalIssue,
         assignee: Some(ALEX),
         age_hours: 8 * 24,
@@ -364,7 +364,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: None,
         status: IssueStatus::InProgress,
         priority: IssuePriority::Medium,
-        filed_priority: None,
         category: IssueCategory::Billing,
         assignee: Some(SAM),
         age_hours: 6 * 24,
@@ -411,7 +410,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: None,
         status: IssueStatus::Open,
         priority: IssuePriority::Low,
-        filed_priority: None,
         category: IssueCategory::FeatureRequest,
         assignee: None,
         age_hours: 50,
@@ -439,7 +437,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: None,
         status: IssueStatus::InProgress,
         priority: IssuePriority::High,
-        filed_priority: None,
         category: IssueCategory::TechnicalIssue,
         assignee: Some(ALEX),
         age_hours: 9,
@@ -483,7 +480,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: None,
         status: IssueStatus::Closed,
         priority: IssuePriority::Low,
-        filed_priority: None,
         category: IssueCategory::GeneralInquiry,
         assignee: Some(SAM),
         age_hours: 25 * 24,
@@ -523,7 +519,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: Some("https://ci.platform.example/globex/network/-/pipelines/20417"),
         status: IssueStatus::Open,
         priority: IssuePriority::Medium,
-        filed_priority: None,
         category: IssueCategory::TechnicalIssue,
         assignee: Some(SAM),
         age_hours: 4 * 24,
@@ -557,7 +552,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: Some("https://ci.platform.example/globex/route-planner/-/pipelines/20133"),
         status: IssueStatus::Resolved,
         priority: IssuePriority::High,
-        filed_priority: Some(IssuePriority::Medium),
         category: IssueCategory::TechnicalIssue,
         assignee: Some(ALEX),
         age_hours: 10 * 24,
@@ -604,7 +598,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: None,
         status: IssueStatus::Closed,
         priority: IssuePriority::Medium,
-        filed_priority: None,
         category: IssueCategory::TechnicalIssue,
         assignee: Some(ALEX),
         age_hours: 30 * 24,
@@ -650,7 +643,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: None,
         status: IssueStatus::Open,
         priority: IssuePriority::Medium,
-        filed_priority: None,
         category: IssueCategory::FeatureRequest,
         assignee: None,
         age_hours: 5,
@@ -672,7 +664,6 @@ pub(super) const ISSUES: &[IssueSpec] = &[
         pipeline_url: None,
         status: IssueStatus::InProgress,
         priority: IssuePriority::Low,
-        filed_priority: None,
         category: IssueCategory::Billing,
         assignee: Some(SAM),
         age_hours: 30,

@@ -2,9 +2,13 @@
 //! staff, the context fields of the four built-in planes, a documentation
 //! catalog, and tickets with comments, activity, resolutions and doc
 //! feedback spread over the past weeks. The data itself is in
-//! `demo_catalog.rs` and `demo_desk.rs`. Written through the model
-//! functions in one transaction; a database that already has the demo admin
-//! is left alone.
+//! `demo_catalog.rs` and `demo_desk.rs`. The setup rows are written
+//! through the model functions; tickets are filed, answered and changed
+//! through the app's own functions (`portal::file_issue_at`,
+//! `tickets::add_comment`, `tickets::change_visible` with the domain's
+//! rules) at past times, so the demo history reads exactly as the app
+//! writes it. All in one transaction; a database that already has the demo
+//! admin is left alone.
 
 use std::collections::HashMap;
 
@@ -14,22 +18,21 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::auth::password::hash_password;
-use crate::db::models::comments::{self, NewComment};
 use crate::db::models::customers::{self, Customer, NewCustomer};
 use crate::db::models::doc_feedback::{self, NewDocFeedback};
 use crate::db::models::docs::{self, Doc, NewDoc};
 use crate::db::models::enums::{EnvType, FieldType, IssueStatus};
 use crate::db::models::environments::{self, Environment, NewEnvironment};
-use crate::db::models::issue_activities::{self, NewIssueActivity, actions};
-use crate::db::models::issues::{
-    self, Issue, IssueChangeset, NewIssue, NewIssuePlane, NewIssuePlaneContext,
-};
+use crate::db::models::issues::Issue;
 use crate::db::models::planes::{
     self, NewPlaneContext, NewPlaneContextOption, Plane, PlaneContext,
 };
-use crate::db::models::resolutions::{self, NewResolution};
 use crate::db::models::users::{self, NewUser, User};
+use crate::db::queries::portal::{self, Viewer};
+use crate::db::queries::tickets::{self, ChangeOutcome};
 use crate::db::{lock, schema};
+use crate::domain::issue_form::ValidIssue;
+use crate::domain::ticket::Change;
 use crate::error::AppError;
 
 use super::demo_catalog::{Ctx, DOCS, DOCS_BASE, PLANE_CONTEXTS};
@@ -373,38 +376,24 @@ impl World {
     }
 }
 
-/// One activity row before it is written.
-struct Event {
-    at: DateTime<Utc>,
-    actor_id: Uuid,
-    action: &'static str,
-    field: Option<&'static str>,
-    from: Option<String>,
-    to: Option<String>,
-    description: String,
+/// One thing that happened to a ticket after it was filed, replayed
+/// through the function the app uses for it.
+enum Step<'w> {
+    /// A ticket change by `by`: assignment, priority or status.
+    Change { by: &'w User, change: Change },
+    Comment {
+        author: &'w User,
+        internal: bool,
+        body: &'static str,
+    },
 }
 
-impl Event {
-    fn status(
-        at: DateTime<Utc>,
-        actor: &User,
-        from: IssueStatus,
-        to: IssueStatus,
-        verb: &str,
-    ) -> Self {
-        Event {
-            at,
-            actor_id: actor.id,
-            action: actions::STATUS_CHANGED,
-            field: Some("status"),
-            from: Some(from.as_str().to_owned()),
-            to: Some(to.as_str().to_owned()),
-            description: format!("{} {verb}", actor.name),
-        }
-    }
-}
-
-/// Files one issue as its creator did, then replays what happened to it.
+/// Files one issue as its creator did (at Medium, as the app files every
+/// issue), then replays what happened to it in time order: the admin
+/// assigns it, its handler sets the priority and starts it, people reply,
+/// someone resolves and closes it. Each step goes through the app's own
+/// function with the seeded time, so the activity log reads exactly as
+/// the app writes it.
 fn seed_issue(conn: &mut PgConnection, world: &World, spec: &IssueSpec) -> Result<Issue, AppError> {
     let creator = world.user(spec.creator)?;
     let admin = world.user(ADMIN_EMAIL)?;
@@ -413,208 +402,148 @@ fn seed_issue(conn: &mut PgConnection, world: &World, spec: &IssueSpec) -> Resul
     let assignee = spec.assignee.map(|email| world.user(email)).transpose()?;
     let handler = assignee.unwrap_or(admin);
     let filed_at = world.now - Duration::hours(spec.age_hours);
-    let filed_priority = spec.filed_priority.unwrap_or(spec.priority);
 
-    let issue = issues::insert(
-        conn,
-        &NewIssue {
-            customer_id: environment.customer_id,
-            environment_id: environment.id,
-            created_by_id: creator.id,
-            assignee_id: None,
-            submitter_handle: creator.chat_handle.as_deref().unwrap_or(&creator.name),
-            primary_plane_id: primary.id,
-            title: spec.title,
-            description: spec.description,
-            pipeline_url: spec.pipeline_url,
-            status: IssueStatus::Open,
-            priority: filed_priority,
-            category: spec.category,
-            created_at: Some(filed_at),
-            submit_token: None,
-        },
-    )?;
-
-    let mut plane_rows = vec![NewIssuePlane {
-        issue_id: issue.id,
-        plane_id: primary.id,
-        is_primary: true,
-    }];
-    for slug in spec.secondary {
-        plane_rows.push(NewIssuePlane {
-            issue_id: issue.id,
-            plane_id: world.catalog.plane(slug)?.id,
-            is_primary: false,
-        });
-    }
-    issues::insert_planes(conn, &plane_rows)?;
-
-    let context_rows: Vec<NewIssuePlaneContext> = spec
+    let secondary_plane_ids = spec
+        .secondary
+        .iter()
+        .map(|slug| world.catalog.plane(slug).map(|p| p.id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let contexts = spec
         .contexts
         .iter()
         .filter(|(slug, _, _)| *slug == spec.primary || spec.secondary.contains(slug))
         .filter_map(|&(slug, key, value)| {
             let context = world.catalog.context_for(slug, key, value)?;
-            Some(NewIssuePlaneContext {
-                issue_id: issue.id,
-                plane_context_id: context.id,
-                value,
-            })
+            Some((context.id, value.to_owned()))
         })
         .collect();
-    issues::insert_contexts(conn, &context_rows)?;
+    let filed = portal::file_issue_at(
+        conn,
+        creator,
+        environment.customer_id,
+        &ValidIssue {
+            environment_id: environment.id,
+            primary_plane_id: primary.id,
+            secondary_plane_ids,
+            title: spec.title.to_owned(),
+            description: spec.description.to_owned(),
+            pipeline_url: spec.pipeline_url.map(str::to_owned),
+            submitter_handle: creator
+                .chat_handle
+                .clone()
+                .unwrap_or_else(|| creator.name.clone()),
+            category: spec.category,
+            contexts,
+            form_session_id: None,
+            submit_token: None,
+        },
+        Some(filed_at),
+    )?;
 
-    let mut events = vec![Event {
-        at: filed_at,
-        actor_id: creator.id,
-        action: actions::CREATED,
-        field: None,
-        from: None,
-        to: None,
-        description: format!("{} opened the issue", creator.name),
-    }];
+    let mut steps: Vec<(DateTime<Utc>, Step)> = Vec::new();
+    let change = |by, change| Step::Change { by, change };
     if let Some(agent) = assignee {
-        events.push(Event {
-            at: world.at(filed_at, 20),
-            actor_id: admin.id,
-            action: actions::ASSIGNED,
-            field: Some("assignee"),
-            from: None,
-            to: Some(agent.name.clone()),
-            description: format!("{} assigned the issue to {}", admin.name, agent.name),
-        });
+        let to = Change {
+            assignee: Some(Some(agent.id)),
+            ..Change::default()
+        };
+        steps.push((world.at(filed_at, 20), change(admin, to)));
     }
-    if filed_priority != spec.priority {
-        events.push(Event {
-            at: world.at(filed_at, 25),
-            actor_id: handler.id,
-            action: actions::PRIORITY_CHANGED,
-            field: Some("priority"),
-            from: Some(filed_priority.as_str().to_owned()),
-            to: Some(spec.priority.as_str().to_owned()),
-            description: format!(
-                "{} changed the priority from {} to {}",
-                handler.name,
-                filed_priority.label(),
-                spec.priority.label()
-            ),
-        });
+    if spec.priority != filed.priority {
+        let to = Change {
+            priority: Some(spec.priority),
+            ..Change::default()
+        };
+        steps.push((world.at(filed_at, 25), change(handler, to)));
     }
     if spec.status != IssueStatus::Open {
-        events.push(Event::status(
-            world.at(filed_at, 30),
-            handler,
-            IssueStatus::Open,
-            IssueStatus::InProgress,
-            "started working on the issue",
-        ));
+        let to = Change {
+            status: Some(IssueStatus::InProgress),
+            ..Change::default()
+        };
+        steps.push((world.at(filed_at, 30), change(handler, to)));
     }
-
     for comment in spec.comments {
         let author = world.user(comment.author)?;
-        let at = world.at(filed_at, comment.after_minutes);
-        comments::insert(
-            conn,
-            &NewComment {
-                issue_id: issue.id,
-                author_id: author.id,
-                body: comment.body,
-                is_internal: comment.internal,
-                created_at: Some(at),
-            },
-        )?;
-        let (action, what) = if comment.internal {
-            (actions::INTERNAL_NOTE, "added an internal note")
-        } else {
-            (actions::COMMENTED, "commented")
+        let step = Step::Comment {
+            author,
+            internal: comment.internal,
+            body: comment.body,
         };
-        events.push(Event {
-            at,
-            actor_id: author.id,
-            action,
-            field: None,
-            from: None,
-            to: None,
-            description: format!("{} {what}", author.name),
-        });
+        steps.push((world.at(filed_at, comment.after_minutes), step));
     }
-
-    let mut resolved_at = None;
     if let Some(resolution) = &spec.resolution {
-        let resolver = world.user(resolution.by)?;
-        let at = world.at(filed_at, resolution.after_minutes);
-        resolutions::insert(
-            conn,
-            &NewResolution {
-                issue_id: issue.id,
-                resolved_by_id: Some(resolver.id),
-                resolved_by: &resolver.name,
-                resolution_notes: resolution.notes,
-                resolved_at: Some(at),
-            },
-        )?;
-        events.push(Event::status(
-            at,
-            resolver,
-            IssueStatus::InProgress,
-            IssueStatus::Resolved,
-            "resolved the issue",
-        ));
-        resolved_at = Some(at);
+        let to = Change {
+            status: Some(IssueStatus::Resolved),
+            resolution_notes: Some(resolution.notes.to_owned()),
+            ..Change::default()
+        };
+        let by = world.user(resolution.by)?;
+        steps.push((world.at(filed_at, resolution.after_minutes), change(by, to)));
     }
-
-    let mut closed_at = None;
     if let Some((closer, after_minutes)) = spec.closed {
-        let closer = world.user(closer)?;
-        let at = world.at(filed_at, after_minutes);
-        events.push(Event::status(
-            at,
-            closer,
-            IssueStatus::Resolved,
-            IssueStatus::Closed,
-            "closed the issue",
+        let to = Change {
+            status: Some(IssueStatus::Closed),
+            ..Change::default()
+        };
+        steps.push((
+            world.at(filed_at, after_minutes),
+            change(world.user(closer)?, to),
         ));
-        closed_at = Some(at);
+    }
+    // Stable: steps at the same minute keep the order above.
+    steps.sort_by_key(|(at, _)| *at);
+
+    let number = filed.number;
+    let mut issue = filed;
+    let mut last = issue.created_at;
+    for (at, step) in steps {
+        // Strictly later than the step before, so each write moves
+        // updated_at (an unchanged value would let the trigger set now()).
+        let at = at.max(last + Duration::seconds(1));
+        last = at;
+        match step {
+            Step::Comment {
+                author,
+                internal,
+                body,
+            } => tickets::add_comment(conn, author, number, body, internal, at)?,
+            Step::Change { by, change } => {
+                let outcome = tickets::change_visible(
+                    conn,
+                    by,
+                    number,
+                    Some(issue.lock_version),
+                    &change,
+                    at,
+                )?;
+                issue = match outcome {
+                    ChangeOutcome::Changed(issue) => *issue,
+                    ChangeOutcome::Refused(why) => {
+                        return Err(seed_error(number, &format!("refused: {why}")));
+                    }
+                    ChangeOutcome::Stale(_) | ChangeOutcome::NoVersion => {
+                        return Err(seed_error(number, "changed while seeding"));
+                    }
+                };
+            }
+        }
     }
 
-    events.sort_by_key(|event| event.at);
-    for event in &events {
-        issue_activities::insert(
-            conn,
-            &NewIssueActivity {
-                issue_id: issue.id,
-                actor_id: Some(event.actor_id),
-                action: event.action,
-                field: event.field,
-                from_value: event.from.as_deref(),
-                to_value: event.to.as_deref(),
-                description: &event.description,
-                created_at: Some(event.at),
-            },
-        )?;
+    let issue = portal::find_visible(conn, Viewer::of(creator), number)?;
+    let wanted = (spec.status, spec.priority, assignee.map(|agent| agent.id));
+    let ended = (issue.status, issue.priority, issue.assignee_id);
+    if ended != wanted {
+        return Err(seed_error(
+            number,
+            &format!("its history ends at {ended:?}, the data says {wanted:?}"),
+        ));
     }
-    let last_change = events.last().map_or(filed_at, |event| event.at);
+    Ok(issue)
+}
 
-    issues::update(
-        conn,
-        issue.id,
-        issue.lock_version,
-        &IssueChangeset {
-            assignee_id: Some(assignee.map(|agent| agent.id)),
-            status: Some(spec.status),
-            priority: Some(spec.priority),
-            resolved_at: Some(resolved_at),
-            closed_at: Some(closed_at),
-            updated_at: Some(last_change),
-            ..IssueChangeset::default()
-        },
-    )?
-    .ok_or_else(|| {
-        AppError::Internal(format!(
-            "seed: issue {} changed while seeding",
-            issue.number
-        ))
-    })
+fn seed_error(number: i64, what: &str) -> AppError {
+    AppError::Internal(format!("seed: issue #{number}: {what}"))
 }
 
 // ---------------------------------------------------------------------------

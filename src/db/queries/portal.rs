@@ -266,15 +266,27 @@ pub fn feedback_of_session(
         .load(conn)
 }
 
-/// Files the issue: the issue, its planes and context values, the
-/// "created" activity and the form session's doc feedback, in one
-/// transaction. A form already filed (same submit token) returns the
-/// issue it made instead of a second one.
+/// Files the issue now: see [`file_issue_at`].
 pub fn file_issue(
     conn: &mut PgConnection,
     creator: &User,
     customer_id: Uuid,
     issue: &ValidIssue,
+) -> QueryResult<Issue> {
+    file_issue_at(conn, creator, customer_id, issue, None)
+}
+
+/// Files the issue: the issue, its planes and context values, the
+/// "created" activity and the form session's doc feedback, in one
+/// transaction. A form already filed (same submit token) returns the
+/// issue it made instead of a second one. `at: None` is the database's
+/// now; the demo seed passes the past time it files at.
+pub fn file_issue_at(
+    conn: &mut PgConnection,
+    creator: &User,
+    customer_id: Uuid,
+    issue: &ValidIssue,
+    at: Option<DateTime<Utc>>,
 ) -> QueryResult<Issue> {
     conn.transaction(|conn| {
         let mut submit_token = issue.submit_token;
@@ -310,7 +322,8 @@ pub fn file_issue(
                 status: IssueStatus::Open,
                 priority: IssuePriority::Medium,
                 category: issue.category,
-                created_at: None,
+                created_at: at,
+                updated_at: at,
                 submit_token,
             },
         )?;
@@ -340,13 +353,7 @@ pub fn file_issue(
             })
             .collect();
         issues::insert_contexts(conn, &context_rows)?;
-        tickets::record(
-            conn,
-            row.id,
-            &tickets::actor(creator),
-            &Activity::Filed,
-            None,
-        )?;
+        tickets::record(conn, row.id, &tickets::actor(creator), &Activity::Filed, at)?;
         if let Some(session) = issue.form_session_id {
             doc_feedback::attach_to_issue(conn, session, creator.id, row.id)?;
         }
