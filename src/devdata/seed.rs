@@ -17,7 +17,7 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::password::hash_password;
+use crate::auth::password::{hash_password, verify_password};
 use crate::db::models::customers::{self, Customer, NewCustomer};
 use crate::db::models::doc_feedback::{self, NewDocFeedback};
 use crate::db::models::docs::{self, Doc, NewDoc};
@@ -59,6 +59,22 @@ pub struct SeedSummary {
 /// True while the database has no users at all (a fresh install).
 pub fn is_empty(conn: &mut PgConnection) -> QueryResult<bool> {
     Ok(users::count(conn)? == 0)
+}
+
+/// Whether the demo's published sign-in still works: the demo admin
+/// exists, is not disabled and still has [`DEMO_PASSWORD`]. It costs one
+/// password check (tens of milliseconds), so start-up can afford it before
+/// printing that password.
+pub fn demo_sign_in_works(conn: &mut PgConnection) -> QueryResult<bool> {
+    Ok(
+        users::find_by_email(conn, ADMIN_EMAIL)?.is_some_and(|admin| {
+            !admin.is_disabled()
+                && admin
+                    .password_hash
+                    .as_deref()
+                    .is_some_and(|hash| verify_password(DEMO_PASSWORD, hash))
+        }),
+    )
 }
 
 /// Creates the demo data in one transaction; does nothing when
