@@ -1,5 +1,6 @@
 //! The command line: `serve` (default), `migrate`, `seed`, `create-admin`,
-//! `stop-db`. Every setting is a flag and an environment variable.
+//! `db-url`, `stop-db` and `generate`. Every setting is a flag and an
+//! environment variable.
 
 use std::io::BufRead;
 use std::path::Path;
@@ -9,8 +10,9 @@ use diesel::{Connection, PgConnection};
 
 use crate::auth::{password, tokens};
 use crate::config::Settings;
-use crate::db::cluster::{APP_DATABASE, ClusterOptions, EmbeddedCluster, write_private};
-use crate::db::{self, models, seed};
+use crate::db::{self, models};
+use crate::devdata::{generate, seed};
+use crate::embedded_pg::{APP_DATABASE, ClusterOptions, EmbeddedCluster, write_private};
 use crate::error::AppError;
 use crate::startup::Application;
 
@@ -117,14 +119,13 @@ pub fn run(cli: Cli) -> Result<(), String> {
             if embedded || settings.demo {
                 seed::seed_demo(conn)?;
             }
-            let options = crate::db::generate::GenerateOptions {
+            let options = generate::GenerateOptions {
                 customers,
                 issues,
                 feedback,
                 batch,
             };
-            let summary =
-                crate::db::generate::generate(conn, &options, &mut |line| println!("{line}"))?;
+            let summary = generate::generate(conn, &options, &mut |line| println!("{line}"))?;
             println!("{summary:?}");
             Ok(())
         }),
@@ -237,14 +238,16 @@ fn prepare_and_serve(settings: &Settings, embedded: bool) -> Result<(), String> 
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     let applied = db::migrate(&mut conn).map_err(|e| e.to_string())?;
     tracing::info!(applied, "database migrated");
-    let mut demo = false;
-    if (embedded || settings.demo) && seed::is_empty(&mut conn).map_err(|e| e.to_string())? {
+    // The demo accounts have a published password: an external database
+    // gets them only when asked (--demo).
+    let demo = embedded || settings.demo;
+    if demo && seed::is_empty(&mut conn).map_err(|e| e.to_string())? {
         let summary = seed::seed_demo(&mut conn).map_err(|e| e.to_string())?;
         tracing::info!(?summary, "demo data loaded");
-        demo = true;
     }
-    demo =
-        demo || (embedded && models::users::find_by_email(&mut conn, "admin@example.com").is_ok());
+    // The banner prints the demo password: only while it opens the demo
+    // admin (seeded now or earlier, not disabled, password unchanged).
+    let banner = demo && seed::demo_sign_in_works(&mut conn).map_err(|e| e.to_string())?;
     drop(conn);
 
     let key = secret_key(settings)?;
@@ -260,10 +263,11 @@ fn prepare_and_serve(settings: &Settings, embedded: bool) -> Result<(), String> 
             None => format!("http://{host}:{}", app.port()),
         };
         println!("supportdesk is running at {url}");
-        if demo {
+        if banner {
             println!(
                 "demo sign-in: admin@example.com, agent1@example.com or customer1@example.com \
-                 with password supportdesk-demo"
+                 with password {}",
+                seed::DEMO_PASSWORD
             );
         }
         println!("press Ctrl+C to stop");

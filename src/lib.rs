@@ -13,7 +13,9 @@ pub mod cli;
 
 pub mod config;
 pub mod db;
+pub mod devdata;
 pub mod domain;
+pub mod embedded_pg;
 pub mod error;
 pub mod routes;
 pub mod startup;

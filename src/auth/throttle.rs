@@ -5,8 +5,8 @@
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
+use crate::db::lock;
 use crate::db::models::login_attempts::{self, AttemptScope};
 use crate::error::AppError;
 
@@ -17,13 +17,6 @@ pub const PER_ACCOUNT: i64 = 10;
 /// Attempts per client address in the window: higher, since one address
 /// may be a whole office behind NAT.
 pub const PER_ADDRESS: i64 = 100;
-
-fn lock(conn: &mut PgConnection, scope: AttemptScope, subject: &str) -> QueryResult<()> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked")
-        .bind::<Text, _>(format!("{}:{subject}", scope.as_str()))
-        .execute(conn)
-        .map(|_| ())
-}
 
 /// An attempt let through: the address's count row, so a success takes off
 /// exactly its own attempt.
@@ -42,7 +35,7 @@ pub fn admit(conn: &mut PgConnection, email: &str, address: &str) -> Result<Admi
             (AttemptScope::Address, address, PER_ADDRESS),
         ];
         for (scope, subject, _) in checks {
-            lock(conn, scope, subject)?;
+            lock::xact_lock(conn, &format!("{}:{subject}", scope.as_str()))?;
         }
         for (scope, subject, limit) in checks {
             if login_attempts::count_since(conn, scope, subject, since)? >= limit {

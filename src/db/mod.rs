@@ -1,14 +1,11 @@
 //! Database access: the pool, the `run` helper that keeps diesel off the
-//! async executor, embedded migrations and the embedded cluster.
+//! async executor, and embedded migrations.
 
 pub mod cache;
-pub mod cluster;
-pub mod explain;
-pub mod generate;
+pub mod lock;
 pub mod models;
 pub mod queries;
 pub mod schema;
-pub mod seed;
 
 use std::time::Duration;
 

@@ -1,10 +1,11 @@
 //! The data model: migrations run up, down and up again; the database itself
-//! rejects bad rows; `schema.rs` matches the migrations.
+//! rejects bad rows; `schema.rs` matches the migrations; the demo seed.
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_migrations::MigrationHarness;
 use supportdesk::db::{self, MIGRATIONS};
+use supportdesk::devdata::seed;
 
 use crate::helpers::{TestDb, count};
 
@@ -208,7 +209,43 @@ fn demo_seed_is_complete_and_idempotent() {
     assert_eq!(customers_of_demo_users, 2);
 
     let before = count(&mut conn, "SELECT count(*) AS n FROM issues");
-    let summary = supportdesk::db::seed::seed_demo(&mut conn).unwrap();
+    let summary = seed::seed_demo(&mut conn).unwrap();
     assert!(!summary.created);
     assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM issues"), before);
+}
+
+/// The start-up banner prints the demo password only while it opens the
+/// demo admin.
+#[test]
+fn the_demo_sign_in_works_until_the_admin_changes_it() {
+    let test_db = TestDb::new();
+    let mut conn = test_db.conn();
+    assert!(seed::demo_sign_in_works(&mut conn).unwrap());
+
+    let changed = supportdesk::auth::password::hash_password("a password of their own").unwrap();
+    diesel::sql_query("UPDATE users SET password_hash = $1 WHERE email = 'admin@example.com'")
+        .bind::<Text, _>(&changed)
+        .execute(&mut conn)
+        .unwrap();
+    assert!(!seed::demo_sign_in_works(&mut conn).unwrap());
+
+    let demo = supportdesk::auth::password::hash_password(seed::DEMO_PASSWORD).unwrap();
+    diesel::sql_query(
+        "UPDATE users SET password_hash = $1, disabled_at = now() WHERE email = 'admin@example.com'",
+    )
+    .bind::<Text, _>(&demo)
+    .execute(&mut conn)
+    .unwrap();
+    assert!(!seed::demo_sign_in_works(&mut conn).unwrap(), "disabled");
+
+    diesel::sql_query(
+        "UPDATE users SET disabled_at = NULL, email = 'ada@example.com' \
+         WHERE email = 'admin@example.com'",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    assert!(
+        !seed::demo_sign_in_works(&mut conn).unwrap(),
+        "no demo admin"
+    );
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::{TestApp, TestDb, html, logs};
 use supportdesk::config::Settings;
-use supportdesk::db::cluster::{ClusterOptions, EmbeddedCluster};
+use supportdesk::embedded_pg::{ClusterOptions, EmbeddedCluster};
 
 #[tokio::test]
 async fn health_and_readiness_answer() {

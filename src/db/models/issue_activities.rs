@@ -8,20 +8,6 @@ use uuid::Uuid;
 
 use crate::db::schema::issue_activities;
 
-/// The `action` strings the demo seed still writes by hand, taken from
-/// [`Action`](crate::domain::ticket::Action), which the app writes through.
-/// Delete this module once the seed writes through `domain::ticket` too.
-pub mod actions {
-    use crate::domain::ticket::Action;
-
-    pub const CREATED: &str = Action::Created.as_str();
-    pub const ASSIGNED: &str = Action::Assigned.as_str();
-    pub const STATUS_CHANGED: &str = Action::StatusChanged.as_str();
-    pub const PRIORITY_CHANGED: &str = Action::PriorityChanged.as_str();
-    pub const COMMENTED: &str = Action::Commented.as_str();
-    pub const INTERNAL_NOTE: &str = Action::InternalNote.as_str();
-}
-
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, Deserialize)]
 #[diesel(table_name = issue_activities, check_for_backend(diesel::pg::Pg))]
 pub struct IssueActivity {

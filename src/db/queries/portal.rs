@@ -349,23 +349,35 @@ pub fn feedback_of_session(
         .load(conn)
 }
 
-/// Files the issue: the issue, its planes and context values, the
-/// "created" activity and the form session's doc feedback, in one
-/// transaction. A form already filed (same submit token) returns the
-/// issue it made instead of a second one.
+/// Files the issue now: see [`file_issue_at`].
 pub fn file_issue(
     conn: &mut PgConnection,
     creator: &User,
     customer_id: Uuid,
     issue: &ValidIssue,
 ) -> QueryResult<Issue> {
+    file_issue_at(conn, creator, customer_id, issue, None)
+}
+
+/// Files the issue: the issue, its planes and context values, the
+/// "created" activity and the form session's doc feedback, in one
+/// transaction. A form already filed (same submit token) returns the
+/// issue it made instead of a second one. `at: None` is the database's
+/// now; the demo seed passes the past time it files at.
+pub fn file_issue_at(
+    conn: &mut PgConnection,
+    creator: &User,
+    customer_id: Uuid,
+    issue: &ValidIssue,
+    at: Option<DateTime<Utc>>,
+) -> QueryResult<Issue> {
     conn.transaction(|conn| {
         let mut submit_token = issue.submit_token;
         if let Some(token) = submit_token {
-            // Two clicks of one form queue here; the second finds the first's issue.
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked")
-                .bind::<Text, _>(token.to_string())
-                .execute(conn)?;
+            // Two clicks of one form queue here; the second finds the first's
+            // issue. The unique index on submit_token alone would make the
+            // second insert fail instead of finding it.
+            crate::db::lock::xact_lock(conn, &token.to_string())?;
             let existing = issues_t::table
                 .filter(issues_t::submit_token.eq(token))
                 .select(Issue::as_select())
@@ -393,7 +405,8 @@ pub fn file_issue(
                 status: IssueStatus::Open,
                 priority: IssuePriority::Medium,
                 category: issue.category,
-                created_at: None,
+                created_at: at,
+                updated_at: at,
                 submit_token,
             },
         )?;
@@ -423,13 +436,7 @@ pub fn file_issue(
             })
             .collect();
         issues::insert_contexts(conn, &context_rows)?;
-        tickets::record(
-            conn,
-            row.id,
-            &tickets::actor(creator),
-            &Activity::Filed,
-            None,
-        )?;
+        tickets::record(conn, row.id, &tickets::actor(creator), &Activity::Filed, at)?;
         if let Some(session) = issue.form_session_id {
             doc_feedback::attach_to_issue(conn, session, creator.id, row.id)?;
         }

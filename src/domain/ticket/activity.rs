@@ -1,8 +1,8 @@
 //! A ticket's activity log entries: the action stored in
 //! `issue_activities.action`, and the one place that words each entry
 //! ("Alex changed the priority from Low to High"). Whatever writes the log
-//! (the app, and later the demo seed) takes its sentences from here, so the
-//! wording cannot drift.
+//! (the app, the demo seed, the load generator's SQL) takes its sentences
+//! from here, so the wording cannot drift.
 
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 

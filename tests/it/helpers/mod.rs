@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use supportdesk::config::Settings;
-use supportdesk::db::cluster::{ClusterOptions, EmbeddedCluster};
 use supportdesk::db::{self, PgPool};
+use supportdesk::embedded_pg::{ClusterOptions, EmbeddedCluster};
 use supportdesk::startup::Application;
 
 pub const DEMO_PASSWORD: &str = "supportdesk-demo";
@@ -58,7 +58,7 @@ fn harness() -> &'static Harness {
             diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
                 .execute(&mut conn)
                 .expect("pg_stat_statements (the test cluster preloads it)");
-            supportdesk::db::seed::seed_demo(&mut conn).expect("seed template");
+            supportdesk::devdata::seed::seed_demo(&mut conn).expect("seed template");
         }
         Harness { cluster, template }
     })

@@ -6,6 +6,9 @@
 //! refuses to run as root, so when we are root the cluster runs as an
 //! unprivileged system user (`postgres`, else `nobody`) that owns those
 //! directories. The same code starts the test suite's cluster.
+//!
+//! It stands beside the app rather than in `db/`: it manages a server
+//! process and its files, and names nothing of the crate.
 
 use std::fs;
 use std::io::Write;
@@ -360,9 +363,20 @@ fn load_or_create_password(root: &Path) -> Result<String, ClusterError> {
             return Ok(existing.to_owned());
         }
     }
-    let password = crate::auth::tokens::random_hex(24);
+    let password = random_password()?;
     write_private(&path, &password)?;
     Ok(password)
+}
+
+/// 24 random bytes from the operating system, as hex: the cluster's own
+/// secret, made here so that this module needs nothing of the app.
+fn random_password() -> Result<String, ClusterError> {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).map_err(|e| ClusterError::Command {
+        what: "making the database password".into(),
+        detail: e.to_string(),
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Writes a file readable by its owner only.

@@ -31,6 +31,10 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use crate::db::lock;
+use crate::db::models::enums::IssuePriority;
+use crate::db::models::enums::IssueStatus::{Closed, InProgress, Open, Resolved};
+use crate::domain::ticket::Activity;
 use crate::error::AppError;
 
 /// What to generate. `Default` is the size of the scale test.
@@ -71,7 +75,7 @@ pub struct GenerateSummary {
 /// generator already ran on this database.
 pub const CUSTOMER_PREFIX: &str = "Load Customer ";
 /// Serialises concurrent generators on one database.
-const GENERATE_LOCK_KEY: i64 = 0x5eed_9e4e;
+const GENERATE_LOCK: &str = "supportdesk:generate";
 /// Two years, the span the generated history covers.
 const SPAN_MINUTES: i64 = 730 * 24 * 60;
 
@@ -295,11 +299,7 @@ fn begin_batch(conn: &mut PgConnection) -> QueryResult<()> {
 
 fn setup(conn: &mut PgConnection, opts: &GenerateOptions) -> Result<World, AppError> {
     begin_batch(conn)?;
-    exec(
-        conn,
-        "lock",
-        &format!("SELECT pg_advisory_xact_lock({GENERATE_LOCK_KEY})"),
-    )?;
+    lock::xact_lock(conn, GENERATE_LOCK).map_err(|e| failed("lock", e))?;
     let existing = count(
         conn,
         &format!(
@@ -541,7 +541,7 @@ fn issue_batch(
         notes = resolution_notes_sql("seq"),
     ))?;
     let comments = exec(conn, "comments", &comments_sql())?;
-    let lifecycle = exec(conn, "activities", LIFECYCLE_SQL)?;
+    let lifecycle = exec(conn, "activities", &lifecycle_sql())?;
     Ok(BatchCounts {
         issues,
         comments,
@@ -845,49 +845,197 @@ fn comments_sql() -> String {
              FROM src b
              RETURNING issue_id, author_id, is_internal, created_at
          )
-         INSERT INTO issue_activities (issue_id, actor_id, action, description, created_at)
-         SELECT ins.issue_id, ins.author_id,
-                CASE WHEN ins.is_internal THEN 'internal_note' ELSE 'commented' END,
-                u.name || CASE WHEN ins.is_internal THEN ' added an internal note' ELSE ' replied' END,
-                ins.created_at
+         INSERT INTO issue_activities (issue_id, actor_id, action, field, from_value, to_value,
+                                       description, created_at)
+         SELECT ins.issue_id, ins.author_id, {logged}, ins.created_at
          FROM ins JOIN sdgen_user u ON u.user_id = ins.author_id",
         internal = u(key, 331),
         jitter = u(key, 61),
         other = u(key, 332),
+        logged = activity_columns(
+            "u.name",
+            &[
+                ("ins.is_internal".into(), Activity::InternalNote),
+                ("NOT ins.is_internal".into(), Activity::Replied),
+            ],
+        ),
     )
 }
 
-/// The ticket's life in the activity log, with the app's wording.
-const LIFECYCLE_SQL: &str = "
-    INSERT INTO issue_activities (issue_id, actor_id, action, field, from_value, to_value,
-                                  description, created_at)
-    SELECT id, creator_id, 'created', NULL, NULL, NULL, creator_name || ' filed the issue', t0
-    FROM sdgen_batch
-    UNION ALL
-    SELECT id, dispatcher_id, 'assigned', 'assignee', NULL, agent_name,
-           CASE WHEN dispatcher_id = agent_id THEN agent_name || ' took the ticket (' || agent_name || ')'
-                ELSE dispatcher_name || ' assigned the ticket to ' || agent_name END,
-           t_assign
-    FROM sdgen_batch WHERE assignee_id IS NOT NULL
-    UNION ALL
-    SELECT id, agent_id, 'priority_changed', 'priority', filed_priority::text, priority::text,
-           agent_name || ' changed the priority from ' || initcap(filed_priority::text)
-               || ' to ' || initcap(priority::text),
-           t_prio
-    FROM sdgen_batch WHERE filed_priority IS NOT NULL
-    UNION ALL
-    SELECT id, agent_id, 'status_changed', 'status', 'open', 'in_progress',
-           agent_name || ' changed the status from Open to In progress', t_progress
-    FROM sdgen_batch WHERE t_progress IS NOT NULL
-    UNION ALL
-    SELECT id, agent_id, 'status_changed', 'status',
-           CASE WHEN t_progress IS NULL THEN 'open' ELSE 'in_progress' END, 'resolved',
-           agent_name || ' resolved the ticket', t_resolved
-    FROM sdgen_batch WHERE t_resolved IS NOT NULL
-    UNION ALL
-    SELECT id, closer_id, 'status_changed', 'status', 'resolved', 'closed',
-           closer_name || ' changed the status from Resolved to Closed', t_closed
-    FROM sdgen_batch WHERE t_closed IS NOT NULL";
+/// The ticket's life in the activity log: one `SELECT` per kind of entry,
+/// worded by the domain as the app words it.
+fn lifecycle_sql() -> String {
+    let assigned = |by_self| Activity::Assigned {
+        from: None,
+        to: sql_slot("agent_name"),
+        by_self,
+    };
+    let status = |from, to| Activity::Status {
+        from,
+        to,
+        reason: None,
+    };
+    let mut priorities = Vec::new();
+    for &from in IssuePriority::ALL {
+        for &to in IssuePriority::ALL.iter().filter(|&&to| to != from) {
+            let when = format!(
+                "filed_priority = {} AND priority = {}",
+                lit(from.as_str()),
+                lit(to.as_str())
+            );
+            priorities.push((when, Activity::Priority { from, to }));
+        }
+    }
+    let entries = [
+        LogEntry {
+            actor: ("creator_id", "creator_name"),
+            at: "t0",
+            filter: "true",
+            variants: vec![("true".into(), Activity::Filed)],
+        },
+        LogEntry {
+            actor: ("dispatcher_id", "dispatcher_name"),
+            at: "t_assign",
+            filter: "assignee_id IS NOT NULL",
+            variants: vec![
+                ("dispatcher_id = agent_id".into(), assigned(true)),
+                ("dispatcher_id <> agent_id".into(), assigned(false)),
+            ],
+        },
+        LogEntry {
+            actor: ("agent_id", "agent_name"),
+            at: "t_prio",
+            filter: "filed_priority IS NOT NULL",
+            variants: priorities,
+        },
+        LogEntry {
+            actor: ("agent_id", "agent_name"),
+            at: "t_progress",
+            filter: "t_progress IS NOT NULL",
+            variants: vec![("true".into(), status(Open, InProgress))],
+        },
+        LogEntry {
+            actor: ("agent_id", "agent_name"),
+            at: "t_resolved",
+            filter: "t_resolved IS NOT NULL",
+            variants: vec![
+                ("t_progress IS NULL".into(), status(Open, Resolved)),
+                (
+                    "t_progress IS NOT NULL".into(),
+                    status(InProgress, Resolved),
+                ),
+            ],
+        },
+        LogEntry {
+            actor: ("closer_id", "closer_name"),
+            at: "t_closed",
+            filter: "t_closed IS NOT NULL",
+            variants: vec![("true".into(), status(Resolved, Closed))],
+        },
+    ];
+    let selects: Vec<String> = entries
+        .iter()
+        .map(|entry| {
+            format!(
+                "SELECT id, {actor}, {columns}, {at} FROM sdgen_batch WHERE {filter}",
+                actor = entry.actor.0,
+                columns = activity_columns(entry.actor.1, &entry.variants),
+                at = entry.at,
+                filter = entry.filter,
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO issue_activities (issue_id, actor_id, action, field, from_value, to_value,
+                                       description, created_at)
+         {}",
+        selects.join("\nUNION ALL\n")
+    )
+}
+
+/// One kind of activity row for the batch's tickets that `filter` picks.
+struct LogEntry {
+    /// The actor's id and name columns.
+    actor: (&'static str, &'static str),
+    /// The time column.
+    at: &'static str,
+    filter: &'static str,
+    /// (SQL condition, the entry it picks), for entries whose values differ
+    /// from ticket to ticket.
+    variants: Vec<(String, Activity)>,
+}
+
+/// `action, field, from_value, to_value, description` of an activity row
+/// as SQL expressions, taken from the domain's [`Activity`]: its stored
+/// action, field and values, and its sentence naming the SQL expression
+/// `who`. Where `variants` differ in a column, the column is a `CASE` over
+/// their conditions. Strings made by [`sql_slot`] stand for SQL
+/// expressions (a name read from a column).
+fn activity_columns(who: &str, variants: &[(String, Activity)]) -> String {
+    let who = sql_slot(who);
+    let columns: [&dyn Fn(&Activity) -> String; 5] = [
+        &|a| lit(a.action().as_str()),
+        &|a| a.field().map_or("NULL".into(), lit),
+        &|a| text_sql(a.values().0),
+        &|a| text_sql(a.values().1),
+        &|a| text_sql(Some(&a.describe(&who))),
+    ];
+    let mut out = Vec::with_capacity(columns.len());
+    for column in columns {
+        let exprs: Vec<(&str, String)> = variants
+            .iter()
+            .map(|(when, activity)| (when.as_str(), column(activity)))
+            .collect();
+        let same = exprs.windows(2).all(|pair| pair[0].1 == pair[1].1);
+        out.push(match exprs.first() {
+            Some((_, expr)) if same => expr.clone(),
+            // No ELSE: a ticket no variant picks gets NULL, which the
+            // NOT NULL columns refuse loudly.
+            _ => format!(
+                "CASE {} END",
+                exprs
+                    .iter()
+                    .map(|(when, expr)| format!("WHEN {when} THEN {expr}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        });
+    }
+    out.join(", ")
+}
+
+/// Marks an SQL expression inside a string the domain words, so that
+/// [`text_sql`] writes it as SQL rather than as text.
+fn sql_slot(expr: &str) -> String {
+    format!("{SLOT}{expr}{SLOT}")
+}
+
+const SLOT: char = '\u{1}';
+
+/// A text value as SQL: literal parts quoted, [`sql_slot`] parts as they
+/// are, joined by `||`.
+fn text_sql(text: Option<&str>) -> String {
+    let Some(text) = text else {
+        return "NULL".into();
+    };
+    let parts: Vec<String> = text
+        .split(SLOT)
+        .enumerate()
+        .filter(|(i, part)| i % 2 == 1 || !part.is_empty())
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                part.to_owned()
+            } else {
+                lit(part)
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        lit("")
+    } else {
+        parts.join(" || ")
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Doc feedback
@@ -1493,3 +1641,55 @@ const RESOLUTION_EXTRAS: &[&str] = &[
     " A follow-up task prevents a repeat.",
     " Monitoring now alerts on this earlier.",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_become_sql_with_their_names_as_expressions() {
+        assert_eq!(
+            text_sql(Some(&Activity::Filed.describe(&sql_slot("creator_name")))),
+            "creator_name || ' filed the issue'"
+        );
+        let took = Activity::Assigned {
+            from: None,
+            to: sql_slot("agent_name"),
+            by_self: true,
+        };
+        assert_eq!(
+            text_sql(Some(&took.describe(&sql_slot("agent_name")))),
+            "agent_name || ' took the ticket (' || agent_name || ')'"
+        );
+        assert_eq!(text_sql(Some("it's")), "'it''s'");
+        assert_eq!(text_sql(None), "NULL");
+    }
+
+    #[test]
+    fn columns_that_differ_between_variants_become_a_case() {
+        let columns = activity_columns(
+            "u.name",
+            &[
+                ("internal".into(), Activity::InternalNote),
+                ("NOT internal".into(), Activity::Replied),
+            ],
+        );
+        assert_eq!(
+            columns,
+            "CASE WHEN internal THEN 'internal_note' WHEN NOT internal THEN 'commented' END, \
+             NULL, NULL, NULL, \
+             CASE WHEN internal THEN u.name || ' added an internal note' \
+             WHEN NOT internal THEN u.name || ' replied' END"
+        );
+        let progress = Activity::Status {
+            from: Open,
+            to: InProgress,
+            reason: None,
+        };
+        assert_eq!(
+            activity_columns("agent_name", &[("true".into(), progress)]),
+            "'status_changed', 'status', 'open', 'in_progress', \
+             agent_name || ' changed the status from Open to In progress'"
+        );
+    }
+}
