@@ -4,6 +4,7 @@
 //! Every read of an issue is scoped to the viewer: a customer sees only
 //! their own customer's issues.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Float8, Text, Uuid as SqlUuid};
 use uuid::Uuid;
