@@ -4,7 +4,7 @@
 //! feedback spread over the past weeks. The data itself is in
 //! `demo_catalog.rs` and `demo_desk.rs`. The setup rows are written
 //! through the model functions; tickets are filed, answered and changed
-//! through the app's own functions (`portal::file_issue_at`,
+//! through the app's own functions (`issues::file_issue_at`,
 //! `tickets::add_comment`, `tickets::change_visible` with the domain's
 //! rules) at past times, so the demo history reads exactly as the app
 //! writes it. All in one transaction; a database that already has the demo
@@ -14,24 +14,24 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::password::{hash_password, verify_password};
 use crate::db::models::customers::{self, Customer, NewCustomer};
 use crate::db::models::doc_feedback::{self, NewDocFeedback};
 use crate::db::models::docs::{self, Doc, NewDoc};
-use crate::db::models::enums::{EnvType, FieldType, IssueStatus};
+use crate::db::models::enums::{FieldType, IssueStatus};
 use crate::db::models::environments::{self, Environment, NewEnvironment};
 use crate::db::models::issues::Issue;
 use crate::db::models::planes::{
     self, NewPlaneContext, NewPlaneContextOption, Plane, PlaneContext,
 };
 use crate::db::models::users::{self, NewUser, User};
-use crate::db::queries::portal::{self, Viewer};
+use crate::db::queries::issues::{self, Viewer};
 use crate::db::queries::tickets::{self, ChangeOutcome};
 use crate::db::{lock, schema};
-use crate::domain::issue_form::ValidIssue;
+use crate::domain::issue_form::{self, Definitions, Draft, ValidIssue};
 use crate::domain::ticket::Change;
 use crate::error::AppError;
 
@@ -293,31 +293,39 @@ impl Catalog {
         self.options.get(&(context.id, value.to_owned())).copied()
     }
 
-    /// The form snapshot stored with doc feedback: multi-selects as arrays.
-    fn snapshot(&self, env_type: EnvType, planes: &[&str], values: &[Ctx], title: &str) -> Value {
-        let mut contexts = serde_json::Map::new();
+    /// The form snapshot stored with doc feedback, made by the app's own
+    /// `issue_form::snapshot` from the draft this form would have held.
+    fn snapshot(
+        &self,
+        environment: &Environment,
+        planes: &[&str],
+        values: &[Ctx],
+        title: &str,
+        form_session_id: Uuid,
+    ) -> Value {
+        let mut draft = Draft {
+            environment_id: environment.id.to_string(),
+            primary_plane: planes.first().copied().unwrap_or_default().to_owned(),
+            planes: planes.iter().skip(1).map(|&p| p.to_owned()).collect(),
+            title: title.to_owned(),
+            form_session_id: form_session_id.to_string(),
+            ..Draft::default()
+        };
         for &(slug, key, value) in values {
-            let Some(context) = self.context_for(slug, key, value) else {
-                continue;
-            };
-            let name = format!("{slug}.{key}");
-            if context.field_type == FieldType::MultiSelect {
-                let entry = contexts
-                    .entry(name)
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(chosen) = entry {
-                    chosen.push(Value::from(value));
-                }
-            } else {
-                contexts.insert(name, Value::from(value));
+            if planes.contains(&slug) && self.context_for(slug, key, value).is_some() {
+                let chosen = draft.contexts.entry(format!("{slug}.{key}")).or_default();
+                chosen.push(value.to_owned());
             }
         }
-        json!({
-            "environment_type": env_type.as_str(),
-            "planes": planes,
-            "contexts": contexts,
-            "title": title,
-        })
+        let defs = Definitions {
+            environments: vec![issue_form::Environment {
+                id: environment.id,
+                name: environment.name.clone(),
+                env_type: environment.env_type,
+            }],
+            ..Definitions::default()
+        };
+        issue_form::snapshot(&defs, &draft)
     }
 }
 
@@ -433,7 +441,7 @@ fn seed_issue(conn: &mut PgConnection, world: &World, spec: &IssueSpec) -> Resul
             Some((context.id, value.to_owned()))
         })
         .collect();
-    let filed = portal::file_issue_at(
+    let filed = issues::file_issue_at(
         conn,
         creator,
         environment.customer_id,
@@ -546,7 +554,7 @@ fn seed_issue(conn: &mut PgConnection, world: &World, spec: &IssueSpec) -> Resul
         }
     }
 
-    let issue = portal::find_visible(conn, Viewer::of(creator), number)?;
+    let issue = issues::find_visible(conn, Viewer::of(creator), number)?;
     let wanted = (spec.status, spec.priority, assignee.map(|agent| agent.id));
     let ended = (issue.status, issue.priority, issue.assignee_id);
     if ended != wanted {
@@ -569,6 +577,7 @@ fn seed_error(number: i64, what: &str) -> AppError {
 struct Form<'w> {
     user: &'w User,
     primary_plane_id: Uuid,
+    form_session_id: Uuid,
     snapshot: Value,
     issue_id: Option<Uuid>,
     first_click_at: DateTime<Utc>,
@@ -584,14 +593,17 @@ fn seed_feedback(conn: &mut PgConnection, world: &World, issues: &[Issue]) -> Re
         let environment = world.environment(spec.environment)?;
         let mut planes = vec![spec.primary];
         planes.extend_from_slice(spec.secondary);
+        let form_session_id = Uuid::new_v4();
         let form = Form {
             user: world.user(spec.creator)?,
             primary_plane_id: issue.primary_plane_id,
+            form_session_id,
             snapshot: world.catalog.snapshot(
-                environment.env_type,
+                environment,
                 &planes,
                 spec.contexts,
                 spec.title,
+                form_session_id,
             ),
             issue_id: Some(issue.id),
             first_click_at: issue.created_at - Duration::minutes(8),
@@ -600,14 +612,17 @@ fn seed_feedback(conn: &mut PgConnection, world: &World, issues: &[Issue]) -> Re
     }
     for spec in DEFLECTED_FORMS {
         let environment = world.environment(spec.environment)?;
+        let form_session_id = Uuid::new_v4();
         let form = Form {
             user: world.user(spec.user)?,
             primary_plane_id: world.catalog.plane(spec.primary)?.id,
+            form_session_id,
             snapshot: world.catalog.snapshot(
-                environment.env_type,
+                environment,
                 &[spec.primary],
                 spec.contexts,
                 spec.title,
+                form_session_id,
             ),
             issue_id: None,
             first_click_at: world.now - Duration::hours(spec.age_hours),
@@ -623,7 +638,6 @@ fn record_clicks(
     form: &Form,
     clicks: &[(&str, Verdict)],
 ) -> Result<(), AppError> {
-    let form_session_id = Uuid::new_v4();
     for (minutes, &(path, verdict)) in (0..).zip(clicks) {
         let doc = world.doc(path)?;
         doc_feedback::insert(
@@ -638,7 +652,7 @@ fn record_clicks(
                 user_id: Some(form.user.id),
                 customer_id: form.user.customer_id,
                 primary_plane_id: Some(form.primary_plane_id),
-                form_session_id: Some(form_session_id),
+                form_session_id: Some(form.form_session_id),
                 issue_context: Some(&form.snapshot),
                 created_at: Some(form.first_click_at + Duration::minutes(2 * minutes)),
             },

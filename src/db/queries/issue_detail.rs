@@ -26,7 +26,7 @@ use crate::db::models::issues::Issue;
 use crate::db::models::planes::Plane;
 use crate::db::models::resolutions::Resolution;
 use crate::db::models::users::shown_name;
-use crate::db::queries::portal::Viewer;
+use crate::db::queries::issues::Viewer;
 use crate::db::schema::users;
 use crate::domain::ticket::Action;
 

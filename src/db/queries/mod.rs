@@ -1,11 +1,11 @@
 //! Reads and writes that span several tables, one module per page area:
 //! the agent queue and its cached directory of names (with the keyset
-//! cursor the queue and the issue list page by), the customer portal
+//! cursor the queue and the issue list page by), the issues
 //! (issue form, suggestions, filing, the scoped issue list), the issue
 //! page's one-statement read, and ticket changes with their activity rows.
 pub mod cursor;
 pub mod directory;
 pub mod issue_detail;
-pub mod portal;
+pub mod issues;
 pub mod queue;
 pub mod tickets;

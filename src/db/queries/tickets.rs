@@ -17,7 +17,7 @@ use crate::db::models::issue_activities::{self, NewIssueActivity};
 use crate::db::models::issues::{self, Issue, IssueChangeset};
 use crate::db::models::resolutions::{self, NewResolution};
 use crate::db::models::users::{self, User};
-use crate::db::queries::portal::{Viewer, find_visible};
+use crate::db::queries::issues::{Viewer, find_visible};
 use crate::db::schema::issues as issues_t;
 use crate::domain::ticket::{self, Activity, Actor, Candidate, Change, People, Plan, Refused};
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::auth::extractors::CurrentUser;
 use crate::db::models::enums::IssueStatus;
 use crate::db::queries::cursor::Cursor;
-use crate::db::queries::portal::{self, ListFilter, ListRow, Viewer};
+use crate::db::queries::issues::{self, ListFilter, ListRow, Viewer};
 use crate::db::{self, PgPool};
 use crate::domain::text;
 use crate::error::AppError;
@@ -68,7 +68,7 @@ pub async fn list_issues(
     };
     let viewer = Viewer::of(&user);
     let (rows, more) = db::run(&pool, move |conn| {
-        portal::list_issues(conn, viewer, &filter, PER_PAGE)
+        issues::list_issues(conn, viewer, &filter, PER_PAGE)
     })
     .await?;
     let next_page = match rows.last() {

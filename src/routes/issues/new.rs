@@ -14,7 +14,7 @@ use crate::auth::extractors::CurrentUser;
 use crate::auth::flash::FlashKind;
 use crate::db::models::customers::{self, Customer};
 use crate::db::models::users::User;
-use crate::db::queries::portal::{self, Suggestions, Viewer};
+use crate::db::queries::issues::{self, Suggestions, Viewer};
 use crate::db::{self, PgPool};
 use crate::domain::issue_form::{self, Checked, Definitions, Filer, Intent, Submission};
 use crate::error::AppError;
@@ -60,9 +60,9 @@ async fn check_and_suggest(
     form: Submission,
 ) -> Result<(Definitions, Checked, Suggestions), AppError> {
     db::run(pool, move |conn| {
-        let defs = portal::definitions(conn, customer_id, &form.draft.chosen_planes())?;
+        let defs = issues::definitions(conn, customer_id, &form.draft.chosen_planes())?;
         let form = form.check(&defs);
-        let suggestions = portal::suggestions(conn, customer_id, user_id, &defs, &form)?;
+        let suggestions = issues::suggestions(conn, customer_id, user_id, &defs, &form)?;
         Ok::<_, AppError>((defs, form, suggestions))
     })
     .await
@@ -170,9 +170,9 @@ pub async fn record_doc_feedback(
     let viewer = Viewer::of(&user);
     let (customer_id, user_id) = (customer.id, user.id);
     let (defs, form, suggestions) = db::run(&pool, move |conn| {
-        let defs = portal::definitions(conn, customer_id, &form.draft.chosen_planes())?;
+        let defs = issues::definitions(conn, customer_id, &form.draft.chosen_planes())?;
         let form = form.check(&defs);
-        let feedback = portal::Feedback {
+        let feedback = issues::Feedback {
             customer_id,
             doc_id,
             helpful,
@@ -180,9 +180,9 @@ pub async fn record_doc_feedback(
             form_session_id: session_id,
             snapshot: form.snapshot.clone(),
         };
-        portal::record_feedback(conn, viewer, &feedback)?;
+        issues::record_feedback(conn, viewer, &feedback)?;
         // Read after the feedback is stored, so the form shows the answer.
-        let suggestions = portal::suggestions(conn, customer_id, user_id, &defs, &form)?;
+        let suggestions = issues::suggestions(conn, customer_id, user_id, &defs, &form)?;
         Ok::<_, AppError>((defs, form, suggestions))
     })
     .await?;
@@ -205,14 +205,14 @@ pub async fn create_issue(
     };
     let (customer_id, user_id) = (customer.id, user.id);
     let (defs, mut form) = db::run(&pool, move |conn| {
-        let defs = portal::definitions(conn, customer_id, &form.draft.chosen_planes())?;
+        let defs = issues::definitions(conn, customer_id, &form.draft.chosen_planes())?;
         let form = form.check(&defs);
         Ok::<_, AppError>((defs, form))
     })
     .await?;
     let Some(valid) = form.valid.take() else {
         let (defs, form, suggestions) = db::run(&pool, move |conn| {
-            let suggestions = portal::suggestions(conn, customer_id, user_id, &defs, &form)?;
+            let suggestions = issues::suggestions(conn, customer_id, user_id, &defs, &form)?;
             Ok::<_, AppError>((defs, form, suggestions))
         })
         .await?;
@@ -220,7 +220,7 @@ pub async fn create_issue(
     };
     let creator = user.clone();
     let issue = db::run(&pool, move |conn| {
-        portal::file_issue(conn, &creator, customer_id, &valid)
+        issues::file_issue(conn, &creator, customer_id, &valid)
     })
     .await?;
     tracing::info!(number = issue.number, "issue filed");

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::db::models::customers::Customer;
 use crate::db::models::enums::{EnvType, FieldType, IssueCategory};
-use crate::db::queries::portal::{DocSuggestion, ResolvedSuggestion, Suggestions};
+use crate::db::queries::issues::{DocSuggestion, ResolvedSuggestion, Suggestions};
 use crate::domain::form_errors::{FormErrors, field_id};
 use crate::domain::issue_form::{self, Checked, Definitions, Draft};
 use crate::views::Layout;

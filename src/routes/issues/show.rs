@@ -11,7 +11,7 @@ use crate::auth::extractors::CurrentUser;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::users::User;
 use crate::db::queries::issue_detail::{IssueDetail, issue_detail};
-use crate::db::queries::portal::Viewer;
+use crate::db::queries::issues::Viewer;
 use crate::db::{self, PgPool};
 use crate::domain::form_errors::FormErrors;
 use crate::domain::text;

@@ -1,4 +1,4 @@
-//! Reads and writes behind the customer portal: what the issue form may
+//! Reads and writes behind the `/issues` pages: what the issue form may
 //! contain, doc and resolved-issue suggestions, filing an issue, and the
 //! scoped list of issues (one issue's page is read by `issue_detail`).
 //! Every read of an issue is scoped to the viewer: a customer sees only
