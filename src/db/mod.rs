@@ -6,6 +6,7 @@ pub mod lock;
 pub mod models;
 pub mod queries;
 pub mod schema;
+pub mod version;
 
 use std::time::Duration;
 

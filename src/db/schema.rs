@@ -2,6 +2,10 @@
 
 pub mod sql_types {
     #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "audit_kind"))]
+    pub struct AuditKind;
+
+    #[derive(diesel::sql_types::SqlType)]
     #[diesel(postgres_type(name = "doc_type"))]
     pub struct DocType;
 
@@ -46,6 +50,24 @@ diesel::table! {
         provider -> Varchar,
         #[max_length = 255]
         provider_account_id -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::AuditKind;
+
+    admin_audit (id) {
+        id -> Uuid,
+        actor_id -> Nullable<Uuid>,
+        actor_name -> Text,
+        kind -> AuditKind,
+        action -> Text,
+        object_id -> Nullable<Uuid>,
+        object_label -> Text,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
         created_at -> Timestamptz,
     }
 }
@@ -357,6 +379,7 @@ diesel::table! {
 }
 
 diesel::joinable!(accounts -> users (user_id));
+diesel::joinable!(admin_audit -> users (actor_id));
 diesel::joinable!(comments -> issues (issue_id));
 diesel::joinable!(comments -> users (author_id));
 diesel::joinable!(customer_domains -> customers (customer_id));
@@ -388,6 +411,7 @@ diesel::joinable!(verification_tokens -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    admin_audit,
     comments,
     customer_domains,
     customers,

@@ -249,3 +249,57 @@ fn the_demo_sign_in_works_until_the_admin_changes_it() {
         "no demo admin"
     );
 }
+
+#[test]
+fn the_admin_audit_log_is_append_only_and_outlives_its_admin() {
+    use supportdesk::db::models::admin_audit::{self, Change};
+    use supportdesk::db::models::enums::{AuditKind, UserRole};
+    use supportdesk::db::models::users::{self, NewUser};
+
+    let test_db = TestDb::new();
+    let mut conn = test_db.conn();
+    let admin = users::insert(
+        &mut conn,
+        &NewUser {
+            email: "auditor@example.com",
+            name: "Audrey Auditor",
+            role: UserRole::Admin,
+            customer_id: None,
+            chat_handle: None,
+            password_hash: None,
+            email_verified_at: None,
+            image_url: None,
+        },
+    )
+    .unwrap();
+    admin_audit::record(
+        &mut conn,
+        &admin,
+        &Change {
+            kind: AuditKind::Customer,
+            action: "updated",
+            object_id: None,
+            object_label: "Acme Payments",
+            before: Some(serde_json::json!({"name": "Acme"})),
+            after: Some(serde_json::json!({"name": "Acme Payments"})),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        refused_by(&mut conn, "UPDATE admin_audit SET object_label = 'x'"),
+        "admin_audit is append-only: UPDATE is not allowed"
+    );
+
+    // Deleting the admin keeps the row, with the name it was written under.
+    diesel::sql_query(format!("DELETE FROM users WHERE id = '{}'", admin.id))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM admin_audit WHERE actor_id IS NULL \
+             AND actor_name = 'Audrey Auditor' AND after->>'name' = 'Acme Payments'"
+        ),
+        1
+    );
+}

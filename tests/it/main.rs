@@ -6,6 +6,7 @@
 mod helpers;
 
 mod access;
+mod admin;
 mod auth;
 mod browser;
 mod database;

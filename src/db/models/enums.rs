@@ -110,6 +110,18 @@ keyword_enum!(TokenPurpose, "crate::db::schema::sql_types::TokenPurpose", {
     PasswordReset = "password_reset" / "Password reset",
 });
 
+// What an admin audit row is about (`/admin/audit` filters by it).
+keyword_enum!(AuditKind, "crate::db::schema::sql_types::AuditKind", {
+    User = "user" / "Users",
+    Customer = "customer" / "Customers",
+    Environment = "environment" / "Environments",
+    Plane = "plane" / "Planes",
+    Field = "field" / "Context fields",
+    Option = "option" / "Field options",
+    Doc = "doc" / "Docs",
+    Import = "import" / "Doc imports",
+});
+
 /// Lets queries that bind these enums in a WHERE clause be cached as
 /// prepared statements (diesel requires `QueryId` on the SQL type, and
 /// `diesel print-schema` does not derive it without `custom_type_derives`
@@ -135,4 +147,5 @@ static_query_id!(
     FieldType,
     DocType,
     TokenPurpose,
+    AuditKind,
 );

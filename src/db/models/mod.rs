@@ -4,6 +4,7 @@
 //! that may well be absent (e-mail, slug, token hash, …) return `Option`.
 
 pub mod accounts;
+pub mod admin_audit;
 pub mod comments;
 pub mod customers;
 pub mod doc_feedback;

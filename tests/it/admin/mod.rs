@@ -1,0 +1,1 @@
+//! The admin area, one file per page group, as `routes/admin/` is laid out.
