@@ -170,6 +170,16 @@ async fn version_of(pool: &PgPool, id: Uuid, token: &str) -> Result<Version, App
     ))
 }
 
+/// Typed text as the page shows it back: a control character (a NUL)
+/// is not allowed in HTML, so it shows as the replacement character a
+/// browser would show, and the message beside the field says to remove it.
+fn printable(typed: &str) -> String {
+    typed
+        .chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
 /// The sentence for an edit of a page loaded before the user changed.
 const STALE: &str = "This user changed after you opened the page (another admin, or the \
                      user themself), so nothing was saved. Here are the current values.";
@@ -185,9 +195,13 @@ pub async fn update_user(
     let id = parse_id(&id)?;
     let form = form.into_inner();
     let version = version_of(&pool, id, &form.version).await?;
-    let invalid = |form, errors| State {
+    let invalid = |form: ProfileForm, errors| State {
         status: StatusCode::UNPROCESSABLE_ENTITY,
-        form: Some(form),
+        form: Some(ProfileForm {
+            name: printable(&form.name),
+            chat_handle: printable(&form.chat_handle),
+            ..form
+        }),
         errors,
         status_errors: FormErrors::default(),
     };
