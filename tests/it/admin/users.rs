@@ -763,3 +763,54 @@ async fn two_admins_removing_each_other_at_once_leave_one_admin() {
         assert_eq!(audit_rows(&app), 1, "{statuses:?}");
     }
 }
+
+/// The list and a user's page, fresh and with a refused edit, pass
+/// axe-core's WCAG 2.1 A/AA rules in Chromium.
+#[tokio::test]
+async fn the_user_pages_pass_the_accessibility_checks() {
+    use crate::helpers::browser::Browser;
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await;
+    browser.sign_in(&app.address, ADMIN).await;
+    let casey = id_of(&app, "customer1@example.com");
+    let me = id_of(&app, ADMIN);
+    let mut failures = Vec::new();
+    for path in [
+        "/admin/users".to_owned(),
+        "/admin/users?q=cust&role=customer".to_owned(),
+        format!("/admin/users/{casey}"),
+        format!("/admin/users/{me}"),
+    ] {
+        browser.goto(&app.url(&path)).await;
+        browser.wait_for("main h1").await;
+        failures.extend(
+            browser
+                .accessibility_violations()
+                .await
+                .into_iter()
+                .map(|v| format!("{path}: {v}")),
+        );
+    }
+    // A customer user without a customer: the refused form with its errors.
+    browser
+        .goto(&app.url(&format!("/admin/users/{casey}")))
+        .await;
+    browser.select("#customer_id", "").await;
+    browser.click("#user-form button[type=submit]").await;
+    browser.wait_for("#error-summary").await;
+    browser
+        .screenshot(
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target/screenshots/admin-user-errors.png"),
+        )
+        .await;
+    failures.extend(
+        browser
+            .accessibility_violations()
+            .await
+            .into_iter()
+            .map(|v| format!("refused edit: {v}")),
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    browser.close().await;
+}
