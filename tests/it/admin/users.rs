@@ -44,6 +44,9 @@ async fn open(app: &TestApp, id: &str) -> (String, String) {
     (token, version)
 }
 
+/// Form fields as posted.
+type Fields<'a> = Vec<(&'a str, &'a str)>;
+
 fn audit_rows(app: &TestApp) -> i64 {
     app.count("SELECT count(*) AS n FROM admin_audit")
 }
@@ -289,7 +292,8 @@ async fn an_invalid_edit_answers_422_with_the_values_kept_and_writes_nothing() {
     let long_handle = "h".repeat(101);
     let acme = app.text("SELECT id::text AS s FROM customers WHERE name = 'Acme Payments'");
     let unknown = "00000000-0000-0000-0000-000000000000";
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (fields besides the token and version, the field in error, its message)
+    let cases: Vec<(Fields, &str, &str)> = vec![
         (
             vec![("name", "Al\0ex"), ("role", "agent"), ("chat_handle", "")],
             "name",
