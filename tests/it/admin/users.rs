@@ -161,8 +161,13 @@ async fn the_list_pages_by_keyset_with_a_fixed_number_of_statements() {
             n, before,
             "{path}: {n} statements with many users, {before} with few"
         );
-        assert!(n <= 4, "{path} ran {n} statements");
+        assert!(n <= 3, "{path} ran {n} statements");
     }
+
+    // A user's page: the sign-in's statements, the user and the customers.
+    let casey = id_of(&app, "customer1@example.com");
+    let n = app.statements_for(&format!("/admin/users/{casey}")).await;
+    assert!(n <= 4, "/admin/users/{{id}} ran {n} statements");
 
     let mut seen = Vec::new();
     let mut next = Some("/admin/users?role=customer".to_owned());
