@@ -104,6 +104,37 @@ const MATRIX: &[Entry] = &[
         "/admin/password-resets",
         [SignIn, Forbidden, Forbidden, Served],
     ),
+    e(
+        "GET",
+        "/admin/users",
+        "/admin/users",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    // A user nobody has: not found, for the admin too.
+    e(
+        "GET",
+        "/admin/users/{id}",
+        "/admin/users/00000000-0000-0000-0000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/users/{id}",
+        "/admin/users/00000000-0000-0000-0000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/users/{id}/disable",
+        "/admin/users/00000000-0000-0000-0000-000000000000/disable",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/users/{id}/enable",
+        "/admin/users/00000000-0000-0000-0000-000000000000/enable",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
     // A link that is not (or no longer) valid answers 404 to everyone.
     e(
         "GET",

@@ -185,3 +185,35 @@ pub fn update(conn: &mut PgConnection, id: Uuid, changes: &UserChangeset) -> Que
         .returning(User::as_returning())
         .get_result(conn)
 }
+
+/// The ids of every enabled admin, locked (`FOR UPDATE`) until the
+/// transaction ends: a change that could leave the desk without an admin
+/// holds these while it judges and writes, so two such changes queue, and
+/// the second sees the first's outcome (PostgreSQL re-checks a locked row
+/// that changed meanwhile and leaves it out once it no longer matches).
+/// Locked in id order, so two lockers never deadlock.
+pub fn lock_active_admins(conn: &mut PgConnection) -> QueryResult<Vec<Uuid>> {
+    users::table
+        .filter(users::role.eq(UserRole::Admin))
+        .filter(users::disabled_at.is_null())
+        .order(users::id.asc())
+        .select(users::id)
+        .for_update()
+        .load(conn)
+}
+
+/// Updates the user only if it is still at `version` (its `updated_at`
+/// when the edit form was loaded); `None` when it has changed since.
+/// Fails with a query-builder error when the changeset is empty.
+pub fn update_at_version(
+    conn: &mut PgConnection,
+    id: Uuid,
+    version: DateTime<Utc>,
+    changes: &UserChangeset,
+) -> QueryResult<Option<User>> {
+    diesel::update(users::table.find(id).filter(users::updated_at.eq(version)))
+        .set(changes)
+        .returning(User::as_returning())
+        .get_result(conn)
+        .optional()
+}

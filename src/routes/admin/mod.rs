@@ -1,9 +1,11 @@
 //! The admin area.
 
 pub mod invitations;
+pub mod users;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(invitations::configure);
+    cfg.configure(invitations::configure)
+        .configure(users::configure);
 }

@@ -1,1 +1,3 @@
 //! The admin area, one file per page group, as `routes/admin/` is laid out.
+
+mod users;
