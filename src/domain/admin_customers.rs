@@ -302,7 +302,7 @@ mod tests {
         assert!(err.contains("Line 4 (“@acme.io”): "), "{err}");
         assert!(!err.contains("Line 1") && !err.contains("Line 3"), "{err}");
 
-        let many = vec!["bad"; 8].join("\n");
+        let many = ["bad"; 8].join("\n");
         let err = domain_list(&many).unwrap_err();
         assert!(err.contains("Line 5 ") && !err.contains("Line 6 "), "{err}");
         assert!(err.ends_with("And 3 more lines."), "{err}");
