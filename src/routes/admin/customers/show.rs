@@ -48,8 +48,9 @@ struct CustomerPage {
 /// One environment and its form.
 struct EnvRow {
     id: Uuid,
-    /// The name as stored, whatever the form holds.
+    /// The name and type as stored, whatever the form holds.
     name: String,
+    type_label: &'static str,
     form: EnvForm,
     errors: FormErrors,
     /// `env-<id>-`: the start of its element ids, unique on the page.
@@ -126,6 +127,7 @@ async fn render(
                 prefix: format!("env-{}-", env.id),
                 id: env.id,
                 name: env.name,
+                type_label: env.env_type.label(),
                 form,
                 errors,
             }
