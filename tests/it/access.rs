@@ -135,6 +135,49 @@ const MATRIX: &[Entry] = &[
         "/admin/users/00000000-0000-0000-0000-000000000000/enable",
         [SignIn, Forbidden, Forbidden, NotFound],
     ),
+    e(
+        "GET",
+        "/admin/customers",
+        "/admin/customers",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/customers/new",
+        "/admin/customers/new",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "POST",
+        "/admin/customers/new",
+        "/admin/customers/new",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    // A customer id nobody has: the admin gets 404 too.
+    e(
+        "GET",
+        "/admin/customers/{id}",
+        "/admin/customers/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/customers/{id}",
+        "/admin/customers/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/customers/{id}/environments",
+        "/admin/customers/00000000-0000-4000-8000-000000000000/environments",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/customers/{id}/environments/{env_id}",
+        "/admin/customers/00000000-0000-4000-8000-000000000000/environments/00000000-0000-4000-8000-000000000001",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
     // A link that is not (or no longer) valid answers 404 to everyone.
     e(
         "GET",

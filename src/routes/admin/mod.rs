@@ -1,5 +1,6 @@
 //! The admin area.
 
+pub mod customers;
 pub mod invitations;
 pub mod users;
 
@@ -7,5 +8,6 @@ use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(invitations::configure)
-        .configure(users::configure);
+        .configure(users::configure)
+        .configure(customers::configure);
 }

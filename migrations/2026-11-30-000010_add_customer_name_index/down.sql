@@ -1,0 +1,1 @@
+DROP INDEX customers_lower_name_id_idx;
