@@ -2,6 +2,7 @@
 //! lifecycle, changes and their activity wording); no actix, no database
 //! calls.
 
+pub mod audit;
 pub mod form_errors;
 pub mod form_pairs;
 pub mod issue_form;

@@ -1,1 +1,4 @@
 //! The admin area, one file per page group, as `routes/admin/` is laid out.
+
+mod audit;
+mod home;
