@@ -4,10 +4,13 @@
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::auth::tokens;
-use crate::db::models::enums::{TokenPurpose, UserRole};
+use crate::db::models::admin_audit::{self, Change};
+use crate::db::models::customers::Customer;
+use crate::db::models::enums::{AuditKind, TokenPurpose, UserRole};
 use crate::db::models::verification_tokens::{self, NewVerificationToken, VerificationToken};
 use crate::db::models::{sessions, users};
 use crate::error::AppError;
@@ -22,37 +25,61 @@ pub const LINK_INVALID: &str =
 /// Creates an invitation for an e-mail with a role (and customer, for
 /// customer users); returns the token for the link. Refuses e-mails that
 /// already have an account and roles that do not match the customer.
+///
+/// The invitation is the admin's change that makes the account (the
+/// invitee only sets a name and password), so it is audited here, as kind
+/// user, action `invited`, in the transaction that stores the token. The
+/// user does not exist yet: the row names the e-mail, with no object id.
 pub fn invite(
     conn: &mut PgConnection,
-    created_by: Uuid,
+    admin: &users::User,
     email: &str,
     role: UserRole,
-    customer_id: Option<Uuid>,
+    customer: Option<&Customer>,
 ) -> Result<Result<String, &'static str>, AppError> {
     let email = email.trim().to_lowercase();
-    if (role == UserRole::Customer) != customer_id.is_some() {
+    if (role == UserRole::Customer) != customer.is_some() {
         return Ok(Err(
             "Customer users need a customer; agents and admins have none.",
         ));
     }
-    if users::find_by_email(conn, &email)?.is_some() {
-        return Ok(Err("There is already an account with this e-mail."));
-    }
-    let token = tokens::random_token(32);
-    verification_tokens::insert(
-        conn,
-        &NewVerificationToken {
-            token_hash: &tokens::hash_token(&token),
-            purpose: TokenPurpose::Invitation,
-            email: &email,
-            user_id: None,
-            role: Some(role),
-            customer_id,
-            created_by_id: Some(created_by),
-            expires_at: Utc::now() + INVITATION_LIFETIME,
-        },
-    )?;
-    Ok(Ok(token))
+    conn.transaction(|conn| {
+        if users::find_by_email(conn, &email)?.is_some() {
+            return Ok(Err("There is already an account with this e-mail."));
+        }
+        let token = tokens::random_token(32);
+        verification_tokens::insert(
+            conn,
+            &NewVerificationToken {
+                token_hash: &tokens::hash_token(&token),
+                purpose: TokenPurpose::Invitation,
+                email: &email,
+                user_id: None,
+                role: Some(role),
+                customer_id: customer.map(|c| c.id),
+                created_by_id: Some(admin.id),
+                expires_at: Utc::now() + INVITATION_LIFETIME,
+            },
+        )?;
+        admin_audit::record(
+            conn,
+            admin,
+            &Change {
+                kind: AuditKind::User,
+                action: "invited",
+                object_id: None,
+                object_label: &email,
+                before: None,
+                after: Some(json!({
+                    "email": email,
+                    "role": role.as_str(),
+                    "customer_id": customer.map(|c| c.id),
+                    "customer": customer.map(|c| c.name.as_str()),
+                })),
+            },
+        )?;
+        Ok(Ok(token))
+    })
 }
 
 /// Creates a password-reset link for a user; returns the token.

@@ -4,6 +4,7 @@
 
 pub mod admin_customers;
 pub mod admin_users;
+pub mod audit;
 pub mod form_errors;
 pub mod form_pairs;
 pub mod issue_form;

@@ -85,7 +85,8 @@ fn navigation(role: Option<UserRole>, path: &str) -> Vec<NavLink> {
         Some(UserRole::Admin) => &[
             ("/queue", "Queue"),
             ("/issues/new", "New issue"),
-            ("/admin/invitations", "Invite people"),
+            // Every admin page is reached from the admin home.
+            ("/admin", "Admin"),
             ("/account", "Account"),
         ],
     };
@@ -120,4 +121,52 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn current(role: UserRole, path: &str) -> Vec<&'static str> {
+        navigation(Some(role), path)
+            .into_iter()
+            .filter(|link| link.current)
+            .map(|link| link.href)
+            .collect()
+    }
+
+    #[test]
+    fn admins_reach_the_admin_area_from_the_header() {
+        let hrefs: Vec<_> = navigation(Some(UserRole::Admin), "/")
+            .into_iter()
+            .map(|link| (link.href, link.label))
+            .collect();
+        assert!(hrefs.contains(&("/admin", "Admin")));
+        assert!(!hrefs.iter().any(|(href, _)| *href == "/admin/invitations"));
+        for role in [UserRole::Agent, UserRole::Customer] {
+            assert!(
+                !navigation(Some(role), "/")
+                    .iter()
+                    .any(|link| link.href.starts_with("/admin")),
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_admin_link_is_current_on_every_admin_page() {
+        for path in [
+            "/admin",
+            "/admin/audit",
+            "/admin/invitations",
+            "/admin/users/x",
+        ] {
+            assert_eq!(current(UserRole::Admin, path), vec!["/admin"], "{path}");
+        }
+        // A path that only starts with the same letters is not under it.
+        assert!(current(UserRole::Admin, "/administrivia").is_empty());
+        assert_eq!(current(UserRole::Admin, "/issues/new"), vec!["/issues/new"]);
+        assert_eq!(current(UserRole::Admin, "/queue"), vec!["/queue"]);
+        assert!(current(UserRole::Admin, "/issues/12").is_empty());
+    }
 }

@@ -88,6 +88,18 @@ const MATRIX: &[Entry] = &[
     ),
     e(
         "GET",
+        "/admin",
+        "/admin",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/audit",
+        "/admin/audit",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
         "/admin/invitations",
         "/admin/invitations",
         [SignIn, Forbidden, Forbidden, Served],

@@ -3,7 +3,9 @@
 //! cursor the queue and the issue list page by), the issues
 //! (issue form, suggestions, filing, the scoped issue list), the issue
 //! page's one-statement read, and ticket changes with their activity rows.
+pub mod admin_audit;
 pub mod admin_customers;
+pub mod admin_home;
 pub mod admin_users;
 pub mod cursor;
 pub mod directory;

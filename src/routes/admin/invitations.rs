@@ -121,13 +121,13 @@ pub async fn create_invitation(
     let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
         return render(&page, &pool, invalid(form, errors)).await;
     };
-    let admin_id = admin.id;
+    let inviter = admin.clone();
     let invite_email = email.clone();
     let created = db::run(&pool, move |conn| {
-        if let Some(id) = customer_id {
-            customers::find(conn, id)?;
-        }
-        invitations::invite(conn, admin_id, &invite_email, role, customer_id)
+        let customer = customer_id
+            .map(|id| customers::find(conn, id))
+            .transpose()?;
+        invitations::invite(conn, &inviter, &invite_email, role, customer.as_ref())
     })
     .await;
     let created = match created {

@@ -1,13 +1,17 @@
 //! The admin area.
 
+pub mod audit;
 pub mod customers;
+pub mod home;
 pub mod invitations;
 pub mod users;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(invitations::configure)
+    cfg.configure(home::configure)
+        .configure(audit::configure)
+        .configure(invitations::configure)
         .configure(users::configure)
         .configure(customers::configure);
 }

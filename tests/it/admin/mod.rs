@@ -1,4 +1,6 @@
 //! The admin area, one file per page group, as `routes/admin/` is laid out.
 
+mod audit;
 mod customers;
+mod home;
 mod users;
