@@ -184,19 +184,3 @@ pub fn reset(
         Ok(Some(user))
     })
 }
-
-/// Disables a user and ends all their sessions, in one transaction.
-pub fn disable_user(conn: &mut PgConnection, user_id: Uuid) -> Result<users::User, AppError> {
-    conn.transaction(|conn| {
-        let user = users::update(
-            conn,
-            user_id,
-            &users::UserChangeset {
-                disabled_at: Some(Some(Utc::now())),
-                ..Default::default()
-            },
-        )?;
-        sessions::delete_for_user(conn, user_id)?;
-        Ok(user)
-    })
-}
