@@ -206,6 +206,24 @@ async fn main_pages_pass_the_accessibility_checks() {
         agent.wait_for("main").await;
         check(path, agent.accessibility_violations().await);
     }
+
+    // The admin pages (the users pages have their own check beside them).
+    let admin = Browser::start().await;
+    admin.sign_in(&app.address, "admin@example.com").await;
+    let acme = app.text("SELECT id::text AS s FROM customers WHERE name = 'Acme Payments'");
+    let customer_page = format!("/admin/customers/{acme}");
+    for path in [
+        "/admin",
+        "/admin/audit",
+        "/admin/customers",
+        "/admin/customers/new",
+        customer_page.as_str(),
+        "/admin/invitations",
+    ] {
+        admin.goto(&app.url(path)).await;
+        admin.wait_for("main").await;
+        check(path, admin.accessibility_violations().await);
+    }
     assert!(
         failures.is_empty(),
         "accessibility violations:\n{}",
@@ -213,4 +231,5 @@ async fn main_pages_pass_the_accessibility_checks() {
     );
     browser.close().await;
     agent.close().await;
+    admin.close().await;
 }
