@@ -143,3 +143,41 @@ pub fn set_context_options(
         Ok(())
     })
 }
+
+/// The doc, locked until the transaction ends, so a concurrent admin
+/// change waits and then sees this one's version.
+pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> QueryResult<Doc> {
+    docs::table
+        .find(id)
+        .for_update()
+        .select(Doc::as_select())
+        .first(conn)
+}
+
+/// Whether another doc than `except` has this exact address.
+pub fn url_taken(conn: &mut PgConnection, url: &str, except: Option<Uuid>) -> QueryResult<bool> {
+    let mut query = docs::table.filter(docs::url.eq(url)).into_boxed();
+    if let Some(id) = except {
+        query = query.filter(docs::id.ne(id));
+    }
+    diesel::select(diesel::dsl::exists(query.select(docs::id))).get_result(conn)
+}
+
+/// Writes `changes` if the doc is still at `version`; `None` when it is
+/// not (another admin changed it meanwhile) and nothing was written.
+pub fn update_at_version(
+    conn: &mut PgConnection,
+    id: Uuid,
+    version: crate::db::version::Version,
+    changes: &DocChangeset,
+) -> QueryResult<Option<Doc>> {
+    diesel::update(
+        docs::table
+            .filter(docs::id.eq(id))
+            .filter(docs::updated_at.eq(version.0)),
+    )
+    .set(changes)
+    .returning(Doc::as_returning())
+    .get_result(conn)
+    .optional()
+}

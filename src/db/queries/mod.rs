@@ -5,6 +5,7 @@
 //! page's one-statement read, and ticket changes with their activity rows.
 pub mod admin_audit;
 pub mod admin_customers;
+pub mod admin_docs;
 pub mod admin_home;
 pub mod admin_users;
 pub mod cursor;

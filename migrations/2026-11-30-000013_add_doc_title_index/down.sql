@@ -1,0 +1,1 @@
+DROP INDEX docs_lower_title_id_idx;
