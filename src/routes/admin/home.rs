@@ -40,6 +40,11 @@ const ADMIN_PAGES: &[AdminLink] = &[
         what: "Customers, the e-mail domains that place self-signed-up users with them, and their environments.",
     },
     AdminLink {
+        href: "/admin/docs",
+        label: "Docs",
+        what: "The doc catalog the issue form suggests from: add, edit, retire and restore docs.",
+    },
+    AdminLink {
         href: "/admin/invitations",
         label: "Invitations",
         what: "Invite people and hand out password-reset links.",
@@ -93,7 +98,7 @@ fn stats(c: &HomeCounts) -> Vec<Stat> {
         Stat {
             value: format!("{} of {}", grouped(c.active_docs), grouped(c.docs)),
             label: "Docs active",
-            href: None,
+            href: Some("/admin/docs?active=yes"),
         },
     ]
 }

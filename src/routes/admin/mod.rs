@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod customers;
+pub mod docs;
 pub mod home;
 pub mod invitations;
 pub mod users;
@@ -13,5 +14,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(audit::configure)
         .configure(invitations::configure)
         .configure(users::configure)
-        .configure(customers::configure);
+        .configure(customers::configure)
+        .configure(docs::configure);
 }
