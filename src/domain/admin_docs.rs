@@ -71,7 +71,10 @@ pub fn doc(fields: &DocFields, known_planes: &[&str]) -> Result<DocDraft, FormEr
     for slug in &fields.planes {
         let slug = slug.trim();
         if !known_planes.contains(&slug) {
-            errors.add("planes", "Choose planes from the list; one of them does not exist.");
+            errors.add(
+                "planes",
+                "Choose planes from the list; one of them does not exist.",
+            );
             break;
         }
         planes.push(slug.to_owned());
@@ -175,7 +178,10 @@ mod tests {
     #[test]
     fn the_active_filter_reads_three_words() {
         assert_eq!(ActiveFilter::parse(""), Some(ActiveFilter::All));
-        assert_eq!(ActiveFilter::parse("no").and_then(|f| f.is_active()), Some(false));
+        assert_eq!(
+            ActiveFilter::parse("no").and_then(|f| f.is_active()),
+            Some(false)
+        );
         assert_eq!(ActiveFilter::parse("maybe"), None);
     }
 }

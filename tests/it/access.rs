@@ -190,6 +190,43 @@ const MATRIX: &[Entry] = &[
         "/admin/customers/00000000-0000-4000-8000-000000000000/environments/00000000-0000-4000-8000-000000000001",
         [SignIn, Forbidden, Forbidden, NotFound],
     ),
+    e(
+        "GET",
+        "/admin/docs",
+        "/admin/docs",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/docs/new",
+        "/admin/docs/new",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "POST",
+        "/admin/docs/new",
+        "/admin/docs/new",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    // A doc id nobody has: the admin gets 404 too.
+    e(
+        "GET",
+        "/admin/docs/{id}",
+        "/admin/docs/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/docs/{id}",
+        "/admin/docs/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/docs/{id}/active",
+        "/admin/docs/00000000-0000-4000-8000-000000000000/active",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
     // A link that is not (or no longer) valid answers 404 to everyone.
     e(
         "GET",

@@ -374,7 +374,6 @@ pub fn set_active(
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::contains_pattern;

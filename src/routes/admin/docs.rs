@@ -53,7 +53,10 @@ impl DocForm {
         let mut errors = FormErrors::default();
         for name in invalid {
             if ["url", "title", "summary"].contains(&name.as_str()) {
-                errors.add(name, "This field holds characters that are not text; retype it.");
+                errors.add(
+                    name,
+                    "This field holds characters that are not text; retype it.",
+                );
             }
         }
         (form, errors)
@@ -105,7 +108,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     add(cfg, Method::POST, "/admin/docs/new", new::create_doc);
     add(cfg, Method::GET, "/admin/docs/{id}", show::show_doc);
     add(cfg, Method::POST, "/admin/docs/{id}", show::update_doc);
-    add(cfg, Method::POST, "/admin/docs/{id}/active", show::set_active);
+    add(
+        cfg,
+        Method::POST,
+        "/admin/docs/{id}/active",
+        show::set_active,
+    );
 }
 
 #[cfg(test)]

@@ -2,5 +2,6 @@
 
 mod audit;
 mod customers;
+mod docs;
 mod home;
 mod users;

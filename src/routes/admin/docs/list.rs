@@ -49,7 +49,13 @@ pub struct ListQuery {
 }
 
 /// The list's address with these filters, at `after` when given.
-fn page_link(q: &str, doc_type: &str, plane: &str, active: ActiveFilter, after: Option<&str>) -> String {
+fn page_link(
+    q: &str,
+    doc_type: &str,
+    plane: &str,
+    active: ActiveFilter,
+    after: Option<&str>,
+) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in [("q", q), ("doc_type", doc_type), ("plane", plane)] {
         if !value.is_empty() {
@@ -83,8 +89,8 @@ pub async fn list_docs(
             None
         }),
     };
-    let active = ActiveFilter::parse(query.active.as_deref().unwrap_or_default())
-        .unwrap_or_else(|| {
+    let active =
+        ActiveFilter::parse(query.active.as_deref().unwrap_or_default()).unwrap_or_else(|| {
             notice = Some("That active filter is unknown, so every doc is shown.");
             ActiveFilter::All
         });
@@ -100,10 +106,14 @@ pub async fn list_docs(
     // Only a slug the catalog has is a filter; anything else is ignored.
     let plane = match query.plane.as_deref().unwrap_or_default() {
         "" => None,
-        slug => planes.iter().find(|p| p.slug == slug).map(|p| p.slug.clone()).or_else(|| {
-            notice = Some("That plane filter is unknown, so every plane is shown.");
-            None
-        }),
+        slug => planes
+            .iter()
+            .find(|p| p.slug == slug)
+            .map(|p| p.slug.clone())
+            .or_else(|| {
+                notice = Some("That plane filter is unknown, so every plane is shown.");
+                None
+            }),
     };
     let doc_type_word = doc_type.map(|t| t.as_str()).unwrap_or_default();
     let plane_word = plane.clone().unwrap_or_default();
@@ -114,7 +124,8 @@ pub async fn list_docs(
         is_active: active.is_active(),
         after: after.clone(),
     };
-    let (rows, more) = db::run(&pool, move |conn| admin_docs::list(conn, &filter, PER_PAGE)).await?;
+    let (rows, more) =
+        db::run(&pool, move |conn| admin_docs::list(conn, &filter, PER_PAGE)).await?;
     let next_page = match rows.last() {
         Some(last) if more => {
             let cursor = ListCursor {
@@ -122,7 +133,13 @@ pub async fn list_docs(
                 id: last.id,
             }
             .encode();
-            Some(page_link(&q, doc_type_word, &plane_word, active, Some(&cursor)))
+            Some(page_link(
+                &q,
+                doc_type_word,
+                &plane_word,
+                active,
+                Some(&cursor),
+            ))
         }
         _ => None,
     };

@@ -86,10 +86,7 @@ pub async fn create_doc(
             return render(&page, &pool, status, form, errors).await;
         }
     };
-    let created = db::run(&pool, move |conn| {
-        admin_docs::create(conn, &admin, &draft)
-    })
-    .await?;
+    let created = db::run(&pool, move |conn| admin_docs::create(conn, &admin, &draft)).await?;
     match created {
         Ok(doc) => Ok(page.redirect_with(
             &format!("/admin/docs/{}", doc.id),

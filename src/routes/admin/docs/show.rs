@@ -173,7 +173,16 @@ pub async fn set_active(
     let (Some(active), Some(version)) = (active, Version::parse(&form.version)) else {
         let errors = FormErrors::form_message(DAMAGED);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render(&page, &pool, id, status, None, FormErrors::default(), errors).await;
+        return render(
+            &page,
+            &pool,
+            id,
+            status,
+            None,
+            FormErrors::default(),
+            errors,
+        )
+        .await;
     };
     let saved = db::run(&pool, move |conn| {
         admin_docs::set_active(conn, &admin, id, version, active)
@@ -197,7 +206,16 @@ pub async fn set_active(
         Saved::Stale => {
             let errors = FormErrors::form_message(STALE);
             let status = StatusCode::CONFLICT;
-            render(&page, &pool, id, status, None, FormErrors::default(), errors).await
+            render(
+                &page,
+                &pool,
+                id,
+                status,
+                None,
+                FormErrors::default(),
+                errors,
+            )
+            .await
         }
     }
 }
