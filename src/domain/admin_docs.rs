@@ -1,7 +1,8 @@
 //! The rules of the admin's doc form: an http(s) address (the issue
 //! form's URL check), a title, a Diátaxis type, the planes it is about (by
-//! slug, each one the catalog knows) and a summary. Pure: whether the
-//! address is another doc's is the database's to say.
+//! slug, each one the catalog knows) and a summary; and the same rules for
+//! one row of a doc import file, whose header must be exact. Pure: whether
+//! the address is another doc's is the database's to say.
 
 use crate::db::models::enums::DocType;
 use crate::domain::form_errors::FormErrors;
@@ -132,6 +133,84 @@ impl ActiveFilter {
     }
 }
 
+/// The header a doc import file must have, exactly, in this order.
+pub const IMPORT_HEADER: [&str; 5] = ["url", "title", "doc_type", "planes", "summary"];
+
+/// Whether a file's first record is [`IMPORT_HEADER`] (a byte-order mark
+/// before it is tolerated: spreadsheets write one).
+pub fn import_header_ok(record: &[&str]) -> bool {
+    let first = record.first().map(|f| f.trim_start_matches('\u{feff}'));
+    record.len() == IMPORT_HEADER.len()
+        && first == Some(IMPORT_HEADER[0])
+        && record[1..] == IMPORT_HEADER[1..]
+}
+
+/// Why one row of an import file is refused, as its report says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowRefusal {
+    /// Not the five columns of the header.
+    Columns(usize),
+    BadUrl(String),
+    MissingTitle,
+    /// Any other problem with the title (too long, control characters).
+    BadTitle(String),
+    UnknownType(String),
+    UnknownPlane(String),
+    BadSummary(String),
+}
+
+impl RowRefusal {
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Columns(n) => format!("It has {n} columns; the header has 5."),
+            Self::BadUrl(m) | Self::BadTitle(m) | Self::BadSummary(m) => m.clone(),
+            Self::MissingTitle => "The title is missing.".into(),
+            Self::UnknownType(t) => {
+                format!("“{t}” is not a type; use one of how-to, explanation, reference, tutorial.")
+            }
+            Self::UnknownPlane(p) => format!("No plane has the slug “{p}”."),
+        }
+    }
+}
+
+/// One data row of an import file (`url,title,doc_type,planes,summary`,
+/// planes as slugs separated by `;`) read into a doc, or the first reason
+/// it is refused. Whether its address repeats another row's is the
+/// caller's to say: it sees the whole file.
+pub fn import_row(record: &[&str], known_planes: &[&str]) -> Result<DocDraft, RowRefusal> {
+    let [url, title, doc_type, planes, summary] = record else {
+        return Err(RowRefusal::Columns(record.len()));
+    };
+    let url = match check_url(url) {
+        Ok(Some(url)) => url,
+        Ok(None) => return Err(RowRefusal::BadUrl("The address is missing.".into())),
+        Err(message) => return Err(RowRefusal::BadUrl(message)),
+    };
+    if title.trim().is_empty() {
+        return Err(RowRefusal::MissingTitle);
+    }
+    let title = text::check(title, &DOC_TITLE).map_err(RowRefusal::BadTitle)?;
+    let doc_type = DocType::parse(doc_type.trim())
+        .ok_or_else(|| RowRefusal::UnknownType(doc_type.trim().into()))?;
+    let mut slugs = Vec::new();
+    for slug in planes.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        if !known_planes.contains(&slug) {
+            return Err(RowRefusal::UnknownPlane(slug.into()));
+        }
+        slugs.push(slug.to_owned());
+    }
+    slugs.sort();
+    slugs.dedup();
+    let summary = text::check(summary, &DOC_SUMMARY).map_err(RowRefusal::BadSummary)?;
+    Ok(DocDraft {
+        url,
+        title,
+        doc_type,
+        planes: slugs,
+        summary,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +262,77 @@ mod tests {
             Some(false)
         );
         assert_eq!(ActiveFilter::parse("maybe"), None);
+    }
+
+    #[test]
+    fn an_import_header_is_exact_and_may_follow_a_byte_order_mark() {
+        assert!(import_header_ok(&[
+            "url", "title", "doc_type", "planes", "summary"
+        ]));
+        assert!(import_header_ok(&[
+            "\u{feff}url",
+            "title",
+            "doc_type",
+            "planes",
+            "summary"
+        ]));
+        assert!(!import_header_ok(&[
+            "url", "title", "type", "planes", "summary"
+        ]));
+        assert!(!import_header_ok(&["url", "title", "doc_type", "planes"]));
+        assert!(!import_header_ok(&[
+            "URL", "title", "doc_type", "planes", "summary"
+        ]));
+    }
+
+    #[test]
+    fn an_import_row_becomes_a_doc_or_names_its_first_problem() {
+        let known = ["eks", "observability"];
+        let draft = import_row(
+            &[
+                "https://d.example/a",
+                " A ",
+                "tutorial",
+                "observability; eks;;eks",
+                "",
+            ],
+            &known,
+        )
+        .unwrap();
+        assert_eq!(draft.title, "A");
+        assert_eq!(
+            draft.planes,
+            vec!["eks".to_owned(), "observability".to_owned()]
+        );
+        let refusal = |r: &[&str]| import_row(r, &known).unwrap_err();
+        assert!(matches!(
+            refusal(&["ftp://d.example/", "A", "tutorial", "", ""]),
+            RowRefusal::BadUrl(_)
+        ));
+        assert!(matches!(
+            refusal(&["", "A", "tutorial", "", ""]),
+            RowRefusal::BadUrl(_)
+        ));
+        assert_eq!(
+            refusal(&["https://d.example/", " ", "tutorial", "", ""]),
+            RowRefusal::MissingTitle
+        );
+        assert_eq!(
+            refusal(&["https://d.example/", "A", "novel", "", ""]),
+            RowRefusal::UnknownType("novel".into())
+        );
+        assert_eq!(
+            refusal(&["https://d.example/", "A", "how-to", "eks;mars", ""]),
+            RowRefusal::UnknownPlane("mars".into())
+        );
+        assert_eq!(
+            refusal(&["https://d.example/", "A"]),
+            RowRefusal::Columns(2)
+        );
+        assert!(
+            refusal(&["https://d.example/", "A", "how-to", "", "a\0b"])
+                .reason()
+                .contains("summary")
+        );
     }
 }
