@@ -212,12 +212,17 @@ async fn main_pages_pass_the_accessibility_checks() {
     admin.sign_in(&app.address, "admin@example.com").await;
     let acme = app.text("SELECT id::text AS s FROM customers WHERE name = 'Acme Payments'");
     let customer_page = format!("/admin/customers/{acme}");
+    let a_doc = app.text("SELECT id::text AS s FROM docs ORDER BY title LIMIT 1");
+    let doc_page = format!("/admin/docs/{a_doc}");
     for path in [
         "/admin",
         "/admin/audit",
         "/admin/customers",
         "/admin/customers/new",
         customer_page.as_str(),
+        "/admin/docs",
+        "/admin/docs/new",
+        doc_page.as_str(),
         "/admin/invitations",
     ] {
         admin.goto(&app.url(path)).await;
