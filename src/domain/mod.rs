@@ -3,6 +3,7 @@
 //! calls.
 
 pub mod admin_customers;
+pub mod admin_planes;
 pub mod admin_users;
 pub mod audit;
 pub mod form_errors;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod customers;
 pub mod home;
 pub mod invitations;
+pub mod planes;
 pub mod users;
 
 use actix_web::web;
@@ -13,5 +14,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(audit::configure)
         .configure(invitations::configure)
         .configure(users::configure)
-        .configure(customers::configure);
+        .configure(customers::configure)
+        .configure(planes::configure);
 }
