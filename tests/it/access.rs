@@ -190,6 +190,25 @@ const MATRIX: &[Entry] = &[
         "/admin/customers/00000000-0000-4000-8000-000000000000/environments/00000000-0000-4000-8000-000000000001",
         [SignIn, Forbidden, Forbidden, NotFound],
     ),
+    e(
+        "GET",
+        "/admin/planes",
+        "/admin/planes",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    // A slug no plane has: the admin gets 404 too.
+    e(
+        "GET",
+        "/admin/planes/{slug}",
+        "/admin/planes/no-such-plane",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}",
+        "/admin/planes/no-such-plane",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
     // A link that is not (or no longer) valid answers 404 to everyone.
     e(
         "GET",

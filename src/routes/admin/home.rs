@@ -40,6 +40,11 @@ const ADMIN_PAGES: &[AdminLink] = &[
         what: "Customers, the e-mail domains that place self-signed-up users with them, and their environments.",
     },
     AdminLink {
+        href: "/admin/planes",
+        label: "Planes",
+        what: "The platform areas issues are filed under: their labels, descriptions and context fields.",
+    },
+    AdminLink {
         href: "/admin/invitations",
         label: "Invitations",
         what: "Invite people and hand out password-reset links.",

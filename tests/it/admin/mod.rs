@@ -3,4 +3,5 @@
 mod audit;
 mod customers;
 mod home;
+mod planes;
 mod users;
