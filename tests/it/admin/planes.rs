@@ -140,7 +140,7 @@ async fn the_list_shows_planes_in_order_with_their_active_fields_in_fixed_statem
 async fn the_plane_page_lists_its_fields_in_fixed_statements() {
     let app = admin_app().await;
     let doc = page(&app, "/admin/planes/eks").await;
-    let rows = html::texts(&doc, "tr.field-row");
+    let rows = html::texts(&doc, "li.field-row");
     assert!(
         rows.iter().any(|r| r.contains("cluster_version")),
         "{rows:?}"
@@ -151,7 +151,7 @@ async fn the_plane_page_lists_its_fields_in_fixed_statements() {
          AND plane_id = (SELECT id FROM planes WHERE slug = 'eks')",
     );
     let doc = page(&app, "/admin/planes/eks").await;
-    let rows = html::texts(&doc, "tr.field-row");
+    let rows = html::texts(&doc, "li.field-row");
     let retired: Vec<_> = rows.iter().filter(|r| r.contains("(retired)")).collect();
     assert_eq!(retired.len(), 1, "{rows:?}");
     assert!(retired[0].contains("namespace"));
@@ -167,7 +167,7 @@ async fn the_plane_page_lists_its_fields_in_fixed_statements() {
     assert!(many >= 2, "counting works ({many})");
     assert!(many <= 4, "/admin/planes/eks ran {many} statements");
     let doc = page(&app, "/admin/planes/eks").await;
-    assert_eq!(html::texts(&doc, "tr.field-row").len(), rows.len() + 40);
+    assert_eq!(html::texts(&doc, "li.field-row").len(), rows.len() + 40);
 }
 
 #[tokio::test]
@@ -381,4 +381,44 @@ async fn agents_and_customers_are_refused() {
     }
     assert_eq!(plane(&app, "eks").1, "EKS");
     assert_eq!(audit_rows(&app), audit);
+}
+
+/// axe-core's WCAG 2.1 A/AA rules in Chromium, on the list, a plane's page
+/// and its refused form, at a phone's width too.
+#[tokio::test]
+async fn the_plane_pages_pass_the_accessibility_checks() {
+    use crate::helpers::browser::Browser;
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await;
+    browser.sign_in(&app.address, "admin@example.com").await;
+    let mut failures = Vec::new();
+    for path in ["/admin/planes", "/admin/planes/eks"] {
+        browser.goto(&app.url(path)).await;
+        browser.wait_for("main h1").await;
+        failures.extend(
+            browser
+                .accessibility_violations()
+                .await
+                .into_iter()
+                .map(|v| format!("{path}: {v}")),
+        );
+    }
+    // The browser's own check is lifted so the server's answers.
+    browser
+        .execute(
+            "const n = document.getElementById('name'); \
+             n.removeAttribute('required'); n.value = ''; return true;",
+        )
+        .await;
+    browser.click("#plane-form button[type=submit]").await;
+    browser.wait_for("#error-summary").await;
+    failures.extend(
+        browser
+            .accessibility_violations()
+            .await
+            .into_iter()
+            .map(|v| format!("refused edit: {v}")),
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    browser.close().await;
 }
