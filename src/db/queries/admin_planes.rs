@@ -143,3 +143,138 @@ pub fn update_plane(
         Ok(Saved::Changed)
     })
 }
+
+/// What a field's buttons do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldChange {
+    /// Gone from the issue form's next load; issues that answered it keep
+    /// showing the answer. Never a delete: issues may refer to it.
+    Retire,
+    Restore,
+    /// Swap places with the field before it.
+    Up,
+    /// Swap places with the field after it.
+    Down,
+}
+
+/// A field's editable values, as the audit log shows them.
+fn field_snapshot(f: &PlaneContext) -> Value {
+    json!({
+        "label": f.label,
+        "context_key": f.context_key,
+        "field_type": f.field_type.as_str(),
+        "is_required": f.is_required,
+        "help_text": f.help_text,
+        "display_order": f.display_order,
+        "is_active": f.is_active,
+    })
+}
+
+/// Retires, restores or moves one field of the plane `slug` if it is still
+/// at `version`, with one audit row, in one transaction. A move swaps
+/// `display_order` with the neighbour (both rows written in the same
+/// transaction); the first field moved up or the last moved down is
+/// `Unchanged`. The plane row is locked first, so two moves in one plane
+/// never interleave.
+pub fn change_field(
+    conn: &mut PgConnection,
+    admin: &User,
+    slug: &str,
+    field_id: uuid::Uuid,
+    version: Version,
+    change: FieldChange,
+) -> QueryResult<Saved> {
+    conn.transaction(|conn| {
+        let Some(plane) = planes::table
+            .filter(planes::slug.eq(slug))
+            .select(Plane::as_select())
+            .for_update()
+            .first(conn)
+            .optional()?
+        else {
+            return Ok(Saved::NotFound);
+        };
+        let fields: Vec<PlaneContext> = plane_contexts::table
+            .filter(plane_contexts::plane_id.eq(plane.id))
+            .order((
+                plane_contexts::display_order.asc(),
+                plane_contexts::context_key.asc(),
+            ))
+            .select(PlaneContext::as_select())
+            .for_update()
+            .load(conn)?;
+        let Some(at) = fields.iter().position(|f| f.id == field_id) else {
+            return Ok(Saved::NotFound);
+        };
+        let field = &fields[at];
+        if Version(field.updated_at) != version {
+            return Ok(Saved::Stale);
+        }
+        let (action, new_order, neighbour) = match change {
+            FieldChange::Retire | FieldChange::Restore => {
+                let active = change == FieldChange::Restore;
+                if field.is_active == active {
+                    return Ok(Saved::Unchanged);
+                }
+                let action = if active { "restored" } else { "retired" };
+                (action, field.display_order, None)
+            }
+            FieldChange::Up | FieldChange::Down => {
+                let other = match change {
+                    FieldChange::Up => at.checked_sub(1).and_then(|i| fields.get(i)),
+                    _ => fields.get(at + 1),
+                };
+                let Some(other) = other else {
+                    return Ok(Saved::Unchanged);
+                };
+                // Equal orders (ties broken by key) still change places.
+                let new_order = match (other.display_order == field.display_order, change) {
+                    (false, _) => other.display_order,
+                    (true, FieldChange::Up) => other.display_order - 1,
+                    (true, _) => other.display_order + 1,
+                };
+                ("moved", new_order, Some((other.id, field.display_order)))
+            }
+        };
+        let is_active = match change {
+            FieldChange::Retire => false,
+            FieldChange::Restore => true,
+            _ => field.is_active,
+        };
+        let Some(updated) = diesel::update(
+            plane_contexts::table
+                .find(field.id)
+                .filter(plane_contexts::updated_at.eq(version.0)),
+        )
+        .set((
+            plane_contexts::is_active.eq(is_active),
+            plane_contexts::display_order.eq(new_order),
+        ))
+        .returning(PlaneContext::as_returning())
+        .get_result(conn)
+        .optional()?
+        else {
+            return Ok(Saved::Stale);
+        };
+        if let Some((other_id, order)) = neighbour
+            && fields[at].display_order != new_order
+        {
+            diesel::update(plane_contexts::table.find(other_id))
+                .set(plane_contexts::display_order.eq(order))
+                .execute(conn)?;
+        }
+        admin_audit::record(
+            conn,
+            admin,
+            &Change {
+                kind: AuditKind::Field,
+                action,
+                object_id: Some(field.id),
+                object_label: &format!("{} / {}", plane.name, updated.label),
+                before: Some(field_snapshot(field)),
+                after: Some(field_snapshot(&updated)),
+            },
+        )?;
+        Ok(Saved::Changed)
+    })
+}

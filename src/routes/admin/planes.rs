@@ -1,8 +1,9 @@
 //! `/admin/planes…`: the admin's plane pages. `list` shows every plane
 //! with its number of active context fields; `show` is one plane's page,
 //! where its label and description are edited and its context fields are
-//! listed.
+//! listed; `fields` are the fields' move, retire and restore buttons.
 
+pub mod fields;
 pub mod list;
 pub mod show;
 
@@ -35,6 +36,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         Method::POST,
         "/admin/planes/{slug}",
         show::update_plane,
+    );
+    add(
+        cfg,
+        Method::POST,
+        "/admin/planes/{slug}/fields/{id}/{action}",
+        fields::change_field,
     );
 }
 

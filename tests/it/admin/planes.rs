@@ -422,3 +422,187 @@ async fn the_plane_pages_pass_the_accessibility_checks() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     browser.close().await;
 }
+
+/// The fields of `slug` in display order: (id, key, display_order, active,
+/// updated_at as the form's version).
+fn fields_of(app: &TestApp, slug: &str) -> Vec<(Uuid, String, i32, bool, String)> {
+    use supportdesk::db::schema::plane_contexts as pc;
+    let (plane_id, _, _) = plane(app, slug);
+    let rows: Vec<(Uuid, String, i32, bool, chrono::DateTime<chrono::Utc>)> = pc::table
+        .filter(pc::plane_id.eq(plane_id))
+        .order((pc::display_order.asc(), pc::context_key.asc()))
+        .select((
+            pc::id,
+            pc::context_key,
+            pc::display_order,
+            pc::is_active,
+            pc::updated_at,
+        ))
+        .load(&mut app.db.conn())
+        .unwrap();
+    rows.into_iter()
+        .map(|(id, key, order, active, at)| {
+            (id, key, order, active, at.timestamp_micros().to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn fields_move_retire_and_restore_each_with_its_audit_row() {
+    let app = admin_app().await;
+    let before = fields_of(&app, "eks");
+    assert!(before.len() >= 3);
+    let (second, second_key, second_order, _, v) = before[1].clone();
+    let first_key = before[0].1.clone();
+    let base = |id: Uuid, action: &str| format!("/admin/planes/eks/fields/{id}/{action}");
+
+    // Up: it and the first change places.
+    let res = post(&app, &base(second, "up"), &[("version", &v)]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/admin/planes/eks#fields");
+    let now = fields_of(&app, "eks");
+    assert_eq!(now[0].1, second_key);
+    assert_eq!(now[1].1, first_key);
+    let audit = audit_of(&app, second);
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].kind, AuditKind::Field);
+    assert_eq!(audit[0].action, "moved");
+    assert_eq!(
+        audit[0].before.as_ref().unwrap()["display_order"],
+        json!(second_order)
+    );
+    assert_eq!(
+        audit[0].after.as_ref().unwrap()["display_order"],
+        json!(now[0].2)
+    );
+    assert!(audit[0].object_label.starts_with("EKS / "));
+    // The page lists them in the new order, the first without Move up.
+    let doc = page(&app, "/admin/planes/eks").await;
+    let rows = html::texts(&doc, "li.field-row");
+    assert!(
+        rows[0].contains(&second_key) && !rows[0].contains("Move up"),
+        "{rows:?}"
+    );
+    assert!(rows[1].contains(&first_key));
+
+    // Up again from the top: nothing changes, no audit row.
+    let v = fields_of(&app, "eks")[0].4.clone();
+    let res = post(&app, &base(second, "up"), &[("version", &v)]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(audit_of(&app, second).len(), 1);
+
+    // Down puts it back.
+    let res = post(&app, &base(second, "down"), &[("version", &v)]).await;
+    assert_eq!(res.status(), 303);
+    let keys: Vec<_> = fields_of(&app, "eks").into_iter().map(|f| f.1).collect();
+    let original: Vec<_> = before.iter().map(|f| f.1.clone()).collect();
+    assert_eq!(keys, original);
+
+    // Retire: off the issue form, still listed (marked) here.
+    let v = fields_of(&app, "eks")[1].4.clone();
+    let res = post(&app, &base(second, "retire"), &[("version", &v)]).await;
+    assert_eq!(res.status(), 303);
+    assert!(!fields_of(&app, "eks")[1].3);
+    let audit = audit_of(&app, second);
+    assert_eq!(audit.last().unwrap().action, "retired");
+    assert_eq!(
+        audit.last().unwrap().before.as_ref().unwrap()["is_active"],
+        json!(true)
+    );
+    assert_eq!(
+        audit.last().unwrap().after.as_ref().unwrap()["is_active"],
+        json!(false)
+    );
+    let doc = page(&app, "/admin/planes/eks").await;
+    assert!(html::texts(&doc, "li.field-row")[1].contains("(retired)"));
+    assert!(html::texts(&doc, "li.field-row")[1].contains("Restore"));
+
+    // Restore.
+    let v = fields_of(&app, "eks")[1].4.clone();
+    let res = post(&app, &base(second, "restore"), &[("version", &v)]).await;
+    assert_eq!(res.status(), 303);
+    assert!(fields_of(&app, "eks")[1].3);
+    assert_eq!(audit_of(&app, second).last().unwrap().action, "restored");
+    assert_eq!(audit_of(&app, second).len(), 4);
+}
+
+#[tokio::test]
+async fn a_retired_field_leaves_the_issue_form_on_its_next_load() {
+    let app = admin_app().await;
+    let field = fields_of(&app, "eks")
+        .into_iter()
+        .find(|f| f.1 == "namespace")
+        .unwrap();
+    switch_to(&app, "customer1@example.com").await;
+    let form = app
+        .get("/issues/new?primary_plane=eks")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("ctx.eks.namespace"));
+    switch_to(&app, "admin@example.com").await;
+    let path = format!("/admin/planes/eks/fields/{}/retire", field.0);
+    assert_eq!(
+        post(&app, &path, &[("version", &field.4)]).await.status(),
+        303
+    );
+    switch_to(&app, "customer1@example.com").await;
+    let form = app
+        .get("/issues/new?primary_plane=eks")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !form.contains("ctx.eks.namespace"),
+        "a retired field is still asked"
+    );
+}
+
+#[tokio::test]
+async fn stale_damaged_and_foreign_field_buttons_change_nothing() {
+    let app = admin_app().await;
+    let before = fields_of(&app, "eks");
+    let (id, _, _, _, v) = before[1].clone();
+    let audit = audit_rows(&app);
+    // Another admin changed the field meanwhile.
+    app.exec(&format!(
+        "UPDATE plane_contexts SET label = label || ' (edited)' WHERE id = '{id}'"
+    ));
+    let moved = fields_of(&app, "eks");
+    for action in ["up", "down", "retire"] {
+        let res = post(
+            &app,
+            &format!("/admin/planes/eks/fields/{id}/{action}"),
+            &[("version", &v)],
+        )
+        .await;
+        assert_eq!(res.status(), 409, "{action}");
+        let doc = html::parse(&res.text().await.unwrap());
+        assert!(html::text(&doc, "main").contains("Another admin changed this field"));
+    }
+    let res = post(
+        &app,
+        &format!("/admin/planes/eks/fields/{id}/retire"),
+        &[("version", "x")],
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(fields_of(&app, "eks"), moved);
+    assert_eq!(audit_rows(&app), audit);
+
+    // A field of another plane, an unknown action or a malformed id: 404.
+    let current = fields_of(&app, "eks")[1].4.clone();
+    for path in [
+        format!("/admin/planes/app-cicd/fields/{id}/retire"),
+        format!("/admin/planes/eks/fields/{id}/delete"),
+        format!("/admin/planes/eks/fields/{}/retire", id.simple()),
+        format!("/admin/planes/eks/fields/{}/retire", Uuid::new_v4()),
+    ] {
+        let res = post(&app, &path, &[("version", &current)]).await;
+        assert_eq!(res.status(), 404, "{path}");
+    }
+    assert_eq!(fields_of(&app, "eks"), moved);
+    assert_eq!(audit_rows(&app), audit);
+}

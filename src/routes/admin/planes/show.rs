@@ -36,7 +36,15 @@ struct PlanePage {
     form: PlaneForm,
     /// Fields `name`, `description`; the form's message when stale.
     errors: FormErrors,
-    fields: Vec<PlaneContext>,
+    fields: Vec<FieldRow>,
+}
+
+/// One field with its version, for its buttons.
+struct FieldRow {
+    field: PlaneContext,
+    version: String,
+    first: bool,
+    last: bool,
 }
 
 /// The plane form as typed: `name`, `description`, `version`.
@@ -53,6 +61,20 @@ pub struct PlaneForm {
 const DAMAGED: &str = "The form is damaged; reload the page and make the change again.";
 const STALE: &str = "Another admin changed this plane while you were editing it. \
      Nothing was saved; these are its current values.";
+
+fn field_rows(fields: Vec<PlaneContext>) -> Vec<FieldRow> {
+    let count = fields.len();
+    fields
+        .into_iter()
+        .enumerate()
+        .map(|(i, field)| FieldRow {
+            version: Version(field.updated_at).token(),
+            field,
+            first: i == 0,
+            last: i + 1 == count,
+        })
+        .collect()
+}
 
 /// The page, with the form as typed (`Some`) or the current values (`None`).
 async fn render(
@@ -81,9 +103,21 @@ async fn render(
             is_active: plane.is_active,
             form,
             errors,
-            fields,
+            fields: field_rows(fields),
         },
     )
+}
+
+/// The page with the plane's current values and `errors` (the field
+/// buttons' 409).
+pub(super) async fn render_current(
+    page: &Page,
+    pool: &PgPool,
+    slug: &str,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Result<HttpResponse, AppError> {
+    render(page, pool, slug, status, None, errors).await
 }
 
 /// GET /admin/planes/{slug} — admin.
