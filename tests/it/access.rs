@@ -227,6 +227,31 @@ const MATRIX: &[Entry] = &[
         "/admin/docs/00000000-0000-4000-8000-000000000000/active",
         [SignIn, Forbidden, Forbidden, NotFound],
     ),
+    e(
+        "GET",
+        "/admin/planes",
+        "/admin/planes",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    // A slug no plane has: the admin gets 404 too.
+    e(
+        "GET",
+        "/admin/planes/{slug}",
+        "/admin/planes/no-such-plane",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}",
+        "/admin/planes/no-such-plane",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields/{id}/{action}",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000/retire",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
     // A link that is not (or no longer) valid answers 404 to everyone.
     e(
         "GET",

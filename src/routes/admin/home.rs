@@ -40,6 +40,11 @@ const ADMIN_PAGES: &[AdminLink] = &[
         what: "Customers, the e-mail domains that place self-signed-up users with them, and their environments.",
     },
     AdminLink {
+        href: "/admin/planes",
+        label: "Planes",
+        what: "The platform areas issues are filed under: labels, descriptions, and the order of their context fields (retire, restore).",
+    },
+    AdminLink {
         href: "/admin/docs",
         label: "Docs",
         what: "The doc catalog the issue form suggests from: add, edit, retire and restore docs.",

@@ -5,6 +5,7 @@ pub mod customers;
 pub mod docs;
 pub mod home;
 pub mod invitations;
+pub mod planes;
 pub mod users;
 
 use actix_web::web;
@@ -15,5 +16,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(invitations::configure)
         .configure(users::configure)
         .configure(customers::configure)
-        .configure(docs::configure);
+        .configure(docs::configure)
+        .configure(planes::configure);
 }

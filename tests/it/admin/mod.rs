@@ -4,4 +4,5 @@ mod audit;
 mod customers;
 mod docs;
 mod home;
+mod planes;
 mod users;
