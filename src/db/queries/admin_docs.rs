@@ -17,6 +17,7 @@ use crate::db::models::docs::{self, Doc, DocChangeset, NewDoc};
 use crate::db::models::enums::{AuditKind, DocType};
 use crate::db::models::users::User;
 use crate::db::queries::admin_customers::ListCursor;
+use crate::db::queries::like;
 use crate::db::schema::{doc_planes, docs as docs_t, planes};
 use crate::db::version::Version;
 use crate::domain::admin_docs::DocDraft;
@@ -69,7 +70,7 @@ pub fn list(
         ))
         .into_boxed::<Pg>();
     if let Some(words) = filter.q.as_deref().filter(|s| !s.is_empty()) {
-        let pattern = contains_pattern(words);
+        let pattern = like::contains(words);
         query = query.filter(
             docs_t::title
                 .ilike(pattern.clone())
@@ -134,20 +135,6 @@ pub fn list(
         })
         .collect();
     Ok((rows, more))
-}
-
-/// `%words%` for ILIKE, with LIKE's own wildcards in the words escaped.
-fn contains_pattern(words: &str) -> String {
-    let mut pattern = String::with_capacity(words.len() + 2);
-    pattern.push('%');
-    for c in words.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// A doc as its page shows it and its audit rows record it.
@@ -372,14 +359,4 @@ pub fn set_active(
         )?;
         Ok(Saved::Changed)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::contains_pattern;
-
-    #[test]
-    fn search_words_are_literal_inside_the_pattern() {
-        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-    }
 }

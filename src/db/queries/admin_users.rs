@@ -17,6 +17,7 @@ use crate::db::models::admin_audit::{self, Change};
 use crate::db::models::enums::{AuditKind, UserRole};
 use crate::db::models::sessions;
 use crate::db::models::users::{self, User, UserChangeset};
+use crate::db::queries::like;
 use crate::db::schema::{customers, users as users_t};
 use crate::db::version::Version;
 use crate::domain::admin_users::{self, Account, Profile, Refusal, Request};
@@ -47,20 +48,6 @@ pub struct ListRow {
     pub disabled: bool,
 }
 
-/// `text` as a LIKE prefix pattern: its own `%`, `_` and `\` match only
-/// themselves.
-fn prefix_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 1);
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 /// One page of at most `limit` users by e-mail, and whether more follow;
 /// one statement. E-mails are unique, so the e-mail alone orders the list
 /// stably and is the keyset. The indexes of migration 000009 serve it:
@@ -88,7 +75,7 @@ pub fn list(
         query = query.filter(users_t::role.eq(role));
     }
     if let Some(q) = &filter.q {
-        let pattern = prefix_pattern(q);
+        let pattern = like::prefix(q);
         query = query.filter(
             users_t::email
                 .like(pattern.clone())
@@ -240,15 +227,4 @@ pub fn change(
         )?;
         Ok(Outcome::Saved(Box::new(saved)))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_words_match_only_themselves_in_a_pattern() {
-        assert_eq!(prefix_pattern("ada"), "ada%");
-        assert_eq!(prefix_pattern("100%_a\\b"), "100\\%\\_a\\\\b%");
-    }
 }

@@ -13,5 +13,6 @@ pub mod cursor;
 pub mod directory;
 pub mod issue_detail;
 pub mod issues;
+pub mod like;
 pub mod queue;
 pub mod tickets;
