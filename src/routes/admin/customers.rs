@@ -10,12 +10,10 @@ pub mod show;
 use actix_web::http::Method;
 use actix_web::web;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::db::queries::admin_customers::Refusal;
 use crate::domain::admin_customers::CustomerDraft;
 use crate::domain::form_errors::FormErrors;
-use crate::error::AppError;
 use crate::routes::add;
 
 /// The customer form as typed (new and edit alike): fields `name`,
@@ -55,14 +53,7 @@ fn refusal_errors(refusal: &Refusal, draft: &CustomerDraft) -> FormErrors {
     }
 }
 
-/// An id from the path, in the one form our links write it (hyphenated,
-/// lower-case): anything else is a page that does not exist, never a 500.
-fn parse_id(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::try_parse(raw)
-        .ok()
-        .filter(|id| id.hyphenated().to_string() == raw)
-        .ok_or(AppError::NotFound)
-}
+use super::path_id;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     add(cfg, Method::GET, "/admin/customers", list::list_customers);
@@ -103,26 +94,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/admin/customers/{id}/environments/{env_id}",
         show::update_environment,
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_read_only_in_their_canonical_form() {
-        let id = Uuid::new_v4();
-        assert_eq!(parse_id(&id.to_string()).ok(), Some(id));
-        for bad in [
-            String::new(),
-            "new".into(),
-            id.simple().to_string(),
-            id.to_string().to_uppercase(),
-            format!("{{{id}}}"),
-            format!("urn:uuid:{id}"),
-            format!("{id}\0"),
-        ] {
-            assert!(parse_id(&bad).is_err(), "{bad:?}");
-        }
-    }
 }

@@ -10,14 +10,12 @@ pub mod show;
 
 use actix_web::http::Method;
 use actix_web::web;
-use uuid::Uuid;
 
 use crate::db::models::planes::Plane;
 use crate::db::queries::admin_docs::Refusal;
 use crate::domain::admin_docs::DocFields;
 use crate::domain::form_errors::FormErrors;
 use crate::domain::form_pairs;
-use crate::error::AppError;
 use crate::routes::add;
 
 /// The doc form as typed (new and edit alike), read from the body by hand
@@ -92,14 +90,7 @@ fn refusal_errors(refusal: Refusal) -> FormErrors {
     }
 }
 
-/// An id from the path, in the one form our links write it (hyphenated,
-/// lower-case): anything else is a page that does not exist, never a 500.
-fn parse_id(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::try_parse(raw)
-        .ok()
-        .filter(|id| id.hyphenated().to_string() == raw)
-        .ok_or(AppError::NotFound)
-}
+use super::path_id;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     add(cfg, Method::GET, "/admin/docs", list::list_docs);
@@ -127,14 +118,5 @@ mod tests {
         assert_eq!(form.fields.url, "https://a.example/");
         assert_eq!(form.fields.planes, vec!["data", "control"]);
         assert!(errors.get("title").is_some());
-    }
-
-    #[test]
-    fn ids_are_read_only_in_their_canonical_form() {
-        let id = Uuid::new_v4();
-        assert_eq!(parse_id(&id.to_string()).ok(), Some(id));
-        for bad in ["".to_owned(), "new".into(), id.simple().to_string()] {
-            assert!(parse_id(&bad).is_err(), "{bad:?}");
-        }
     }
 }

@@ -13,7 +13,7 @@ use askama::Template;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{CustomerForm, parse_id, refusal_errors};
+use super::{CustomerForm, path_id, refusal_errors};
 use crate::auth::extractors::RequireAdmin;
 use crate::auth::flash::FlashKind;
 use crate::db::models::enums::EnvType;
@@ -157,7 +157,7 @@ pub async fn show_customer(
     pool: web::Data<PgPool>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     render(&page, &pool, id, Shown::default()).await
 }
 
@@ -169,7 +169,7 @@ pub async fn update_customer(
     id: web::Path<String>,
     form: web::Form<CustomerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let form = form.into_inner();
     let sent_back = |form, errors| Shown {
         status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -216,7 +216,7 @@ pub async fn create_environment(
     id: web::Path<String>,
     form: web::Form<EnvForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let form = form.into_inner();
     let sent_back = |form, errors| Shown {
         status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -254,7 +254,7 @@ pub async fn update_environment(
     form: web::Form<EnvForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, env_id) = path.into_inner();
-    let (id, env_id) = (parse_id(&id)?, parse_id(&env_id)?);
+    let (id, env_id) = (path_id(&id)?, path_id(&env_id)?);
     let form = form.into_inner();
     let sent_back = |form, errors| Shown {
         status: StatusCode::UNPROCESSABLE_ENTITY,

@@ -11,7 +11,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use uuid::Uuid;
 
-use super::{DocForm, PlaneChoice, parse_id, plane_choices, refusal_errors};
+use super::{DocForm, PlaneChoice, path_id, plane_choices, refusal_errors};
 use crate::auth::extractors::RequireAdmin;
 use crate::auth::flash::FlashKind;
 use crate::db::models::enums::DocType;
@@ -100,7 +100,7 @@ pub async fn show_doc(
     pool: web::Data<PgPool>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let none = FormErrors::default;
     render(&page, &pool, id, StatusCode::OK, None, none(), none()).await
 }
@@ -113,7 +113,7 @@ pub async fn update_doc(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let (form, bad_bytes) = DocForm::read(&body);
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let planes: Vec<Plane> = db::run(&pool, planes::list_all).await?;
@@ -163,7 +163,7 @@ pub async fn set_active(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let (form, _) = DocForm::read(&body);
     let active = match form.active.as_str() {
         "yes" => Some(true),

@@ -24,7 +24,7 @@ use crate::db::{self, PgPool};
 use crate::domain::admin_users::{CHAT_HANDLE, NAME, NO_SUCH_CUSTOMER, ProfileForm, Request};
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
-use crate::routes::admin::users::parse_id;
+use crate::routes::admin::users::path_id;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -154,7 +154,7 @@ pub async fn show_user(
     pool: web::Data<PgPool>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     render(&page, &pool, &admin, id, State::fresh()).await
 }
 
@@ -192,7 +192,7 @@ pub async fn update_user(
     id: web::Path<String>,
     form: web::Form<ProfileForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let form = form.into_inner();
     let version = version_of(&pool, id, &form.version).await?;
     let invalid = |form: ProfileForm, errors| State {
@@ -262,7 +262,7 @@ async fn change_status(
     form: StatusForm,
     request: Request,
 ) -> Result<HttpResponse, AppError> {
-    let id = parse_id(id)?;
+    let id = path_id(id)?;
     let version = version_of(pool, id, &form.version).await?;
     let disable = request == Request::Disable;
     let actor = admin.clone();
