@@ -97,3 +97,15 @@ pub fn migrate(conn: &mut PgConnection) -> Result<usize, AppError> {
 pub fn ping(conn: &mut PgConnection) -> diesel::QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }
+
+/// A unique index that refused a write the checks before it let through
+/// (two admins in the same instant); the caller turns it into a refusal.
+pub fn unique_violation(e: &diesel::result::Error) -> Option<&str> {
+    match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            info,
+        ) => info.constraint_name(),
+        _ => None,
+    }
+}

@@ -8,7 +8,7 @@
 
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 use diesel::sql_types::{Array, BigInt, Bool, Text, Uuid as SqlUuid};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -20,6 +20,7 @@ use crate::db::models::environments::{self, Environment, NewEnvironment};
 use crate::db::models::users::User;
 use crate::db::queries::like;
 use crate::db::schema::customers as customers_t;
+use crate::db::unique_violation;
 use crate::db::version::Version;
 use crate::domain::admin_customers::{CustomerDraft, EnvironmentDraft};
 use crate::domain::text;
@@ -198,17 +199,6 @@ pub enum Saved {
     /// Another change came after the form was loaded: nothing written.
     Stale,
     Refused(Refusal),
-}
-
-/// A unique index that refused a write the checks before it let through
-/// (two admins in the same instant); the caller turns it into a refusal.
-fn unique_violation(e: &DieselError) -> Option<&str> {
-    match e {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-            info.constraint_name()
-        }
-        _ => None,
-    }
 }
 
 /// What a unique violation on a customer write means for its form, or the

@@ -6,7 +6,7 @@
 
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -19,6 +19,7 @@ use crate::db::models::users::User;
 use crate::db::queries::admin_customers::ListCursor;
 use crate::db::queries::like;
 use crate::db::schema::{doc_planes, docs as docs_t, planes};
+use crate::db::unique_violation;
 use crate::db::version::Version;
 use crate::domain::admin_docs::DocDraft;
 
@@ -209,11 +210,7 @@ pub enum Saved {
 
 /// A unique violation on the address (two admins in the same instant).
 fn is_url_taken(e: &DieselError) -> bool {
-    matches!(
-        e,
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)
-            if info.constraint_name() == Some("docs_url_key")
-    )
+    unique_violation(e) == Some("docs_url_key")
 }
 
 /// Creates a doc (active) with its planes, and its audit row.

@@ -9,11 +9,11 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::db::models::admin_audit::{self, Change};
+use crate::db::models::customers::lower;
 use crate::db::models::enums::{AuditKind, UserRole};
 use crate::db::models::sessions;
 use crate::db::models::users::{self, User, UserChangeset};
@@ -21,11 +21,6 @@ use crate::db::queries::like;
 use crate::db::schema::{customers, users as users_t};
 use crate::db::version::Version;
 use crate::domain::admin_users::{self, Account, Profile, Refusal, Request};
-
-#[diesel::declare_sql_function]
-extern "SQL" {
-    fn lower(x: Text) -> Text;
-}
 
 /// What the list shows: users whose e-mail or name starts with `q`,
 /// of `role`, after the e-mail `after` (the previous page's last).
