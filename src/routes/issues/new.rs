@@ -46,7 +46,10 @@ async fn customer_for(
     let found = db::run(pool, move |conn| customers::find(conn, id)).await;
     match found {
         Ok(customer) => Ok(Some(customer)),
-        Err(AppError::NotFound) => Ok(None),
+        // Staff chose a customer that is not there: let them choose again.
+        // A customer user never sees the list of customers.
+        Err(AppError::NotFound) if user.is_staff() => Ok(None),
+        Err(AppError::NotFound) => Err(AppError::Forbidden),
         Err(e) => Err(e),
     }
 }
