@@ -101,9 +101,10 @@ pub async fn login(
     let form = form.into_inner();
     let email = form.email.trim().to_lowercase();
     let next = redirect::safe_next(form.next.as_deref());
-    if text::has_control(&email, false) {
-        // No account has such an address, and a NUL cannot be stored in
-        // the throttle's log: refuse before any query.
+    if text::has_control(&email, false) || email.len() > text::EMAIL_MAX {
+        // No account has such an address, and neither a NUL nor more than
+        // the column's length can be stored in the throttle's log: refuse
+        // before any query.
         return login_page(
             &page,
             &providers,

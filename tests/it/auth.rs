@@ -542,3 +542,28 @@ async fn an_account_without_a_password_refuses_every_password() {
         assert_eq!(res.status(), 401, "{guess:?}");
     }
 }
+
+/// An address longer than any account's (the columns hold 320 characters)
+/// is refused like a wrong password, before the throttle's log or the
+/// users table is asked: it answered 500 when the log's insert failed.
+#[tokio::test]
+async fn an_overlong_email_at_sign_in_is_refused_not_a_500() {
+    let app = TestApp::spawn().await;
+    let attempts = || app.count("SELECT count(*) AS n FROM login_attempts");
+    let before = attempts();
+    for email in [
+        format!("{}@example.com", "a".repeat(320)),
+        "x".repeat(20_000),
+    ] {
+        let res = app.try_sign_in(&email, "wrong-password").await;
+        assert_eq!(res.status(), 401, "{} characters", email.len());
+        let body = res.text().await.unwrap();
+        assert!(body.contains("do not match an active account"));
+    }
+    // A megabyte is over the form's body limit before anything reads it.
+    let res = app
+        .try_sign_in(&"x".repeat(1 << 20), "wrong-password")
+        .await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(attempts(), before);
+}
