@@ -199,6 +199,19 @@ async fn csrf_failures_answer_403_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
+    // Naming the attacker's site as the forwarded host does not make it
+    // ours: the header counts only from a trusted proxy (none here).
+    let res = app
+        .client
+        .post(app.url("/account/sign-out-everywhere"))
+        .header("origin", "https://evil.example")
+        .header("x-forwarded-host", "evil.example")
+        .header("forwarded", "host=evil.example;proto=https")
+        .form(&[("csrf_token", good.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
     let res = app
         .client
         .post(app.url("/account/sign-out-everywhere"))
@@ -405,6 +418,22 @@ async fn addresses_come_from_trusted_proxies_only() {
     let app = TestApp::spawn_with(db, settings).await;
     fail(&app).await;
     assert_eq!(addresses(&app), "203.0.113.9");
+    // The host a trusted proxy forwards is the one the browser's Origin names.
+    let token = app.form_token("/login").await;
+    let res = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", "https://support.example.com")
+        .header("x-forwarded-host", "support.example.com")
+        .form(&[
+            ("email", "customer1@example.com"),
+            ("password", "wrong-password-1"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401, "past the origin check");
 }
 
 #[tokio::test]
