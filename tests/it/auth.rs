@@ -78,9 +78,6 @@ async fn disabled_users_cannot_sign_in_and_lose_their_sessions() {
 #[tokio::test]
 async fn the_session_key_changes_at_sign_in_and_dies_at_sign_out() {
     let app = TestApp::spawn().await;
-    // A session that exists before sign-in (an attacker could have planted it).
-    let before = app.get("/login").await;
-    let _ = before;
     let res = app.try_sign_in("agent1@example.com", DEMO_PASSWORD).await;
     let signed_in_key = cookie_value(&res, "sd_session").expect("session cookie set at sign-in");
 
@@ -109,6 +106,52 @@ async fn the_session_key_changes_at_sign_in_and_dies_at_sign_out() {
         sessions.count().get_result(&mut app.db.conn()).unwrap()
     };
     assert_eq!(rows, 0, "sign-out deletes the session row");
+}
+
+/// Session fixation: an attacker plants their own session cookie in the
+/// victim's browser; the victim signs in. The planted key must not become
+/// the victim's session (sign-in renews the key and drops the old state).
+#[tokio::test]
+async fn a_planted_session_cookie_never_becomes_the_victims_session() {
+    let app = TestApp::spawn().await;
+    let attacker = app.other_browser();
+    let res = attacker
+        .try_sign_in("customer3@example.com", DEMO_PASSWORD)
+        .await;
+    let planted = cookie_value(&res, "sd_session").expect("attacker's session cookie");
+    let token = attacker.form_token("/account").await;
+    assert_eq!(attacker.get("/account").await.status(), 200);
+
+    // The victim's browser carries the planted cookie when signing in.
+    let victim = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = victim
+        .post(app.url("/login"))
+        .header("cookie", format!("sd_session={planted}"))
+        .form(&[
+            ("email", "customer1@example.com"),
+            ("password", DEMO_PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let issued = cookie_value(&res, "sd_session").expect("a new session cookie");
+    assert_ne!(issued, planted);
+
+    // The planted key is no one's session now; the issued one is the victim's.
+    assert_eq!(attacker.get("/account").await.status(), 303);
+    let page = victim
+        .get(app.url("/account"))
+        .header("cookie", format!("sd_session={issued}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("customer1@example.com"));
 }
 
 #[tokio::test]
