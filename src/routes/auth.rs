@@ -116,9 +116,9 @@ pub async fn login(
     }
     let address = client_address::client_of(&config.trusted_proxies, page.request());
 
-    let throttle_email = email.clone();
+    let (throttle_email, throttle_address) = (email.clone(), address.clone());
     let admitted = db::run(&pool, move |conn| {
-        throttle::admit(conn, &throttle_email, &address)
+        throttle::admit(conn, &throttle_email, &throttle_address)
     })
     .await?;
 
@@ -132,7 +132,7 @@ pub async fn login(
         Some(user) if matches && !user.is_disabled() => {
             let forget = email.clone();
             db::run(&pool, move |conn| {
-                throttle::forget_success(conn, &forget, admitted)
+                throttle::forget_success(conn, &forget, &address, admitted)
             })
             .await?;
             session::sign_in(&session, user.id)
