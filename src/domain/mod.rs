@@ -3,6 +3,7 @@
 //! calls.
 
 pub mod admin_customers;
+pub mod analytics;
 pub mod admin_docs;
 pub mod admin_planes;
 pub mod admin_users;
