@@ -3,10 +3,10 @@
 //! calls.
 
 pub mod admin_customers;
-pub mod analytics;
 pub mod admin_docs;
 pub mod admin_planes;
 pub mod admin_users;
+pub mod analytics;
 pub mod audit;
 pub mod form_errors;
 pub mod form_pairs;

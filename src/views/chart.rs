@@ -446,7 +446,10 @@ mod tests {
         assert_eq!(chart.bars[3].title, "W01 · S1: —");
         let table = chart.table.unwrap();
         assert_eq!(table.headers, ["S0", "S1"]);
-        assert_eq!(table.rows[1], ("W01".to_owned(), vec!["40".into(), "—".into()]));
+        assert_eq!(
+            table.rows[1],
+            ("W01".to_owned(), vec!["40".into(), "—".into()])
+        );
     }
 
     #[test]

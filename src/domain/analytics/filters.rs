@@ -59,7 +59,9 @@ impl Notice {
             Notice::BadFrom => {
                 "The start date is not a date written YYYY-MM-DD, so the range starts 30 days before its end."
             }
-            Notice::BadTo => "The end date is not a date written YYYY-MM-DD, so the range ends today.",
+            Notice::BadTo => {
+                "The end date is not a date written YYYY-MM-DD, so the range ends today."
+            }
             Notice::DateOutOfRange => {
                 "Dates run from year 0001 to 9999, so the default range (the last 30 days) is shown."
             }

@@ -20,8 +20,10 @@ pub fn week_label(day: NaiveDate) -> String {
 /// The Mondays of the weeks from `first`'s to `last`'s, in order.
 pub fn weeks(first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = NaiveDate> {
     let end = week_start(last);
-    std::iter::successors(Some(week_start(first)), |w| w.checked_add_days(Days::new(7)))
-        .take_while(move |w| *w <= end)
+    std::iter::successors(Some(week_start(first)), |w| {
+        w.checked_add_days(Days::new(7))
+    })
+    .take_while(move |w| *w <= end)
 }
 
 /// How long an open issue has been open.
@@ -130,7 +132,10 @@ mod tests {
         assert_eq!(AgeBucket::of_age(h(71)), AgeBucket::OneToThreeDays);
         assert_eq!(AgeBucket::of_age(h(72)), AgeBucket::ThreeToSevenDays);
         assert_eq!(AgeBucket::of_age(h(7 * 24)), AgeBucket::SevenToThirtyDays);
-        assert_eq!(AgeBucket::of_age(h(30 * 24 - 1)), AgeBucket::SevenToThirtyDays);
+        assert_eq!(
+            AgeBucket::of_age(h(30 * 24 - 1)),
+            AgeBucket::SevenToThirtyDays
+        );
         assert_eq!(AgeBucket::of_age(h(30 * 24)), AgeBucket::OverThirtyDays);
         assert_eq!(AgeBucket::from_index(4), Some(AgeBucket::OverThirtyDays));
         assert_eq!(AgeBucket::from_index(5), None);
