@@ -4,6 +4,7 @@
 //! here, never db rows; `routes::page` builds them from the request.
 
 pub mod assets;
+pub mod chart;
 pub mod errors;
 
 use actix_web::http::StatusCode;
