@@ -155,10 +155,7 @@ fn active_options(conn: &mut PgConnection, field_id: Uuid) -> QueryResult<usize>
 }
 
 /// The facts the field rules need, read inside the change's transaction.
-fn facts<'a>(
-    conn: &mut PgConnection,
-    field: &'a PlaneContext,
-) -> QueryResult<FieldFacts<'a>> {
+fn facts<'a>(conn: &mut PgConnection, field: &'a PlaneContext) -> QueryResult<FieldFacts<'a>> {
     Ok(FieldFacts {
         context_key: &field.context_key,
         field_type: field.field_type,
@@ -354,7 +351,9 @@ pub fn change_field(
             return Ok(Saved::Stale);
         };
         if let Some((other_id, order)) = neighbour
-            && fields.iter().any(|f| f.id == other_id && f.display_order != order)
+            && fields
+                .iter()
+                .any(|f| f.id == other_id && f.display_order != order)
         {
             diesel::update(plane_contexts::table.find(other_id))
                 .set(plane_contexts::display_order.eq(order))

@@ -157,9 +157,7 @@ pub fn field_edit<'k>(
                     before.field_type.label().to_lowercase()
                 ),
             );
-        } else if before.is_active
-            && takes_options(draft.field_type)
-            && before.active_options == 0
+        } else if before.is_active && takes_options(draft.field_type) && before.active_options == 0
         {
             errors.add(
                 "field_type",
@@ -337,10 +335,7 @@ mod tests {
         assert_eq!(d.field_type, FieldType::SingleSelect);
         assert!(d.required);
         assert_eq!(d.help_text.as_deref(), Some("Hint"));
-        assert_eq!(
-            field("L", "k", "text", false, " ").unwrap().help_text,
-            None
-        );
+        assert_eq!(field("L", "k", "text", false, " ").unwrap().help_text, None);
 
         let long_help = "h".repeat(501);
         let errors = field("", "Bad-Key", "select", false, &long_help).unwrap_err();
@@ -486,7 +481,10 @@ mod tests {
         // Equal orders: the item steps past its neighbour.
         assert_eq!(moved(&[5, 5], 1, Direction::Up), Some((4, 0, 5)));
         assert_eq!(moved(&[5, 5], 0, Direction::Down), Some((6, 1, 5)));
-        assert_eq!(moved(&[i32::MIN, i32::MIN], 1, Direction::Up).unwrap().0, i32::MIN);
+        assert_eq!(
+            moved(&[i32::MIN, i32::MIN], 1, Direction::Up).unwrap().0,
+            i32::MIN
+        );
 
         assert_eq!(next_order(std::iter::empty()), 10);
         assert_eq!(next_order([30, 10].into_iter()), 40);

@@ -43,7 +43,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/admin/planes/{slug}",
         show::update_plane,
     );
-    add(cfg, Method::POST, "/admin/planes/{slug}/fields", add::add_field);
+    add(
+        cfg,
+        Method::POST,
+        "/admin/planes/{slug}/fields",
+        add::add_field,
+    );
     add(
         cfg,
         Method::GET,

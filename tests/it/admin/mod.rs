@@ -4,5 +4,6 @@ mod audit;
 mod customers;
 mod docs;
 mod home;
+mod plane_fields;
 mod planes;
 mod users;

@@ -221,7 +221,14 @@ pub fn update_option(
             .returning(OptionState::as_returning())
             .get_result(conn)?;
         bump_field(conn, field.id)?;
-        record(conn, admin, (&plane, &field), "updated", Some(before), &after)?;
+        record(
+            conn,
+            admin,
+            (&plane, &field),
+            "updated",
+            Some(before),
+            &after,
+        )?;
         Ok(Saved::Changed)
     });
     match result {
@@ -280,7 +287,10 @@ pub fn change_option(
             }
         }
         let after = diesel::update(pco::table.find(option_id))
-            .set((pco::is_active.eq(is_active), pco::display_order.eq(new_order)))
+            .set((
+                pco::is_active.eq(is_active),
+                pco::display_order.eq(new_order),
+            ))
             .returning(OptionState::as_returning())
             .get_result(conn)?;
         if let Some((other_id, order)) = neighbour {
@@ -289,7 +299,14 @@ pub fn change_option(
                 .execute(conn)?;
         }
         bump_field(conn, field.id)?;
-        record(conn, admin, (&plane, &field), change.action(), Some(before), &after)?;
+        record(
+            conn,
+            admin,
+            (&plane, &field),
+            change.action(),
+            Some(before),
+            &after,
+        )?;
         Ok(Saved::Changed)
     })
 }

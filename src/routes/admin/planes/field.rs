@@ -20,8 +20,8 @@ use super::parse_slug;
 use crate::auth::extractors::RequireAdmin;
 use crate::auth::flash::FlashKind;
 use crate::db::models::enums::FieldType;
-use crate::db::queries::admin_planes::fields::{self, OptionRow};
 use crate::db::queries::admin_planes::Saved;
+use crate::db::queries::admin_planes::fields::{self, OptionRow};
 use crate::db::version::Version;
 use crate::db::{self, PgPool};
 use crate::domain::admin_planes::CONTEXT_KEY_MAX;
@@ -139,7 +139,11 @@ pub(super) async fn render(
                 label: field.label.clone(),
                 context_key: field.context_key.clone(),
                 field_type: field.field_type.as_str().to_owned(),
-                is_required: if field.is_required { "true".into() } else { String::new() },
+                is_required: if field.is_required {
+                    "true".into()
+                } else {
+                    String::new()
+                },
                 help_text: field.help_text.clone().unwrap_or_default(),
                 version: version.clone(),
             },
