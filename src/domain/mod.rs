@@ -6,6 +6,7 @@ pub mod admin_customers;
 pub mod admin_docs;
 pub mod admin_planes;
 pub mod admin_users;
+pub mod analytics;
 pub mod audit;
 pub mod form_errors;
 pub mod form_pairs;
