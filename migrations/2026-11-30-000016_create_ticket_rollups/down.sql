@@ -1,0 +1,18 @@
+DROP INDEX issues_resolved_at_any_idx;
+DROP TRIGGER users_ticket_stats_update ON users;
+DROP TRIGGER comments_ticket_stats_delete ON comments;
+DROP TRIGGER comments_ticket_stats_update ON comments;
+DROP TRIGGER comments_ticket_stats_insert ON comments;
+DROP TRIGGER issues_ticket_stats_delete ON issues;
+DROP TRIGGER issues_ticket_stats_update ON issues;
+DROP TRIGGER issues_ticket_stats_insert ON issues;
+DROP FUNCTION ticket_stats_mark_users();
+DROP FUNCTION ticket_stats_mark_comments();
+DROP FUNCTION ticket_stats_mark_issues();
+DROP FUNCTION ticket_week(timestamptz);
+DROP TABLE ticket_stats_dirty;
+DROP TABLE ticket_stats_state;
+DROP TABLE ticket_open_agent_stats;
+DROP TABLE ticket_backlog_stats;
+DROP TABLE ticket_week_agent_stats;
+DROP TABLE ticket_week_stats;

@@ -1,0 +1,193 @@
+-- Ticket analytics rollups (/admin/analytics/tickets). Percentiles cannot be
+-- added up, so no per-write counter can keep them: a refresh job
+-- (db::queries::analytics_tickets::refresh) recomputes, from the raw
+-- tables, the ISO weeks whose tickets changed, and takes a snapshot of the
+-- open backlog; the page reads only these tables and says how old they are.
+-- Rows whose plane_id / customer_id is the nil uuid (all zeros) are the
+-- totals over every plane / every customer (GROUPING SETS), so each filter
+-- combination is one primary-key range of at most a row per week. In the
+-- per-agent tables a nil assignee_id is "unassigned".
+
+-- Per ISO week (its Monday, UTC): issues created, resolved (by resolved_at),
+-- first responses given (the first public comment by staff), and p50/p90 in
+-- hours of first response and of resolution, attributed to the week the
+-- response or resolution happened.
+CREATE TABLE ticket_week_stats (
+    plane_id              uuid    NOT NULL,
+    customer_id           uuid    NOT NULL,
+    week                  date    NOT NULL,
+    created               integer NOT NULL,
+    resolved              integer NOT NULL,
+    first_responses       integer NOT NULL,
+    first_response_p50_h  float8,
+    first_response_p90_h  float8,
+    resolution_p50_h      float8,
+    resolution_p90_h      float8,
+    PRIMARY KEY (plane_id, customer_id, week)
+);
+CREATE INDEX ticket_week_stats_week_idx ON ticket_week_stats (week);
+
+-- Issues resolved per week by their (current) assignee.
+CREATE TABLE ticket_week_agent_stats (
+    plane_id     uuid    NOT NULL,
+    customer_id  uuid    NOT NULL,
+    week         date    NOT NULL,
+    assignee_id  uuid    NOT NULL,
+    resolved     integer NOT NULL,
+    PRIMARY KEY (plane_id, customer_id, week, assignee_id)
+);
+CREATE INDEX ticket_week_agent_stats_week_idx ON ticket_week_agent_stats (week);
+
+-- The open backlog (open and in progress) at the last snapshot, by age
+-- bucket (domain::analytics::AgeBucket, 0 = under a day).
+CREATE TABLE ticket_backlog_stats (
+    plane_id     uuid     NOT NULL,
+    customer_id  uuid     NOT NULL,
+    bucket       smallint NOT NULL,
+    open         integer  NOT NULL,
+    PRIMARY KEY (plane_id, customer_id, bucket)
+);
+
+-- Open issues per assignee at the last snapshot.
+CREATE TABLE ticket_open_agent_stats (
+    plane_id     uuid    NOT NULL,
+    customer_id  uuid    NOT NULL,
+    assignee_id  uuid    NOT NULL,
+    open         integer NOT NULL,
+    PRIMARY KEY (plane_id, customer_id, assignee_id)
+);
+
+-- When the rollups were last brought up to date, and the issue change
+-- counter (migration 000005) the backlog snapshot was taken at.
+CREATE TABLE ticket_stats_state (
+    id              boolean     PRIMARY KEY DEFAULT true CHECK (id),
+    refreshed_at    timestamptz,
+    backlog_at      timestamptz,
+    backlog_marker  bigint      NOT NULL DEFAULT -1
+);
+INSERT INTO ticket_stats_state DEFAULT VALUES;
+
+-- Weeks to recompute, appended in the same transaction as the write that
+-- changes them. An append-only log, not a set: the job deletes exactly the
+-- rows it read, so a write that commits while the job recomputes leaves its
+-- row for the next run (a set with ON CONFLICT DO NOTHING could lose it).
+CREATE TABLE ticket_stats_dirty (
+    id    bigserial PRIMARY KEY,
+    week  date      NOT NULL
+);
+
+CREATE FUNCTION ticket_week(at timestamptz) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT date_trunc('week', at AT TIME ZONE 'UTC')::date
+$$;
+
+-- Weeks a statement on issues touches: created, resolved (old and new), and
+-- when the plane or customer moves, the weeks of its public comments.
+CREATE FUNCTION ticket_stats_mark_issues() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO ticket_stats_dirty (week)
+        SELECT DISTINCT w FROM new_issues,
+            LATERAL (VALUES (ticket_week(created_at)), (ticket_week(resolved_at))) v(w)
+        WHERE w IS NOT NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO ticket_stats_dirty (week)
+        SELECT DISTINCT w FROM old_issues,
+            LATERAL (VALUES (ticket_week(created_at)), (ticket_week(resolved_at))) v(w)
+        WHERE w IS NOT NULL;
+    ELSE
+        INSERT INTO ticket_stats_dirty (week)
+        SELECT DISTINCT w FROM (
+            SELECT o.id, o.created_at AS old_created, n.created_at AS new_created,
+                   o.resolved_at AS old_resolved, n.resolved_at AS new_resolved,
+                   (o.primary_plane_id, o.customer_id) IS DISTINCT FROM
+                       (n.primary_plane_id, n.customer_id) AS moved
+            FROM old_issues o JOIN new_issues n ON n.id = o.id
+            WHERE (o.created_at, o.resolved_at, o.primary_plane_id, o.customer_id, o.assignee_id)
+                  IS DISTINCT FROM
+                  (n.created_at, n.resolved_at, n.primary_plane_id, n.customer_id, n.assignee_id)
+        ) c,
+        LATERAL (
+            VALUES (ticket_week(old_created)), (ticket_week(new_created)),
+                   (ticket_week(old_resolved)), (ticket_week(new_resolved))
+            UNION ALL
+            SELECT ticket_week(cm.created_at) FROM comments cm
+            WHERE c.moved AND cm.issue_id = c.id AND NOT cm.is_internal
+        ) v(w)
+        WHERE w IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER issues_ticket_stats_insert
+    AFTER INSERT ON issues REFERENCING NEW TABLE AS new_issues
+    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_issues();
+CREATE TRIGGER issues_ticket_stats_update
+    AFTER UPDATE ON issues REFERENCING OLD TABLE AS old_issues NEW TABLE AS new_issues
+    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_issues();
+CREATE TRIGGER issues_ticket_stats_delete
+    AFTER DELETE ON issues REFERENCING OLD TABLE AS old_issues
+    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_issues();
+
+-- Public comments may be (or stop being) a first response: their weeks.
+CREATE FUNCTION ticket_stats_mark_comments() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO ticket_stats_dirty (week)
+        SELECT DISTINCT ticket_week(created_at) FROM new_comments WHERE NOT is_internal;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO ticket_stats_dirty (week)
+        SELECT DISTINCT ticket_week(created_at) FROM old_comments WHERE NOT is_internal;
+    ELSE
+        INSERT INTO ticket_stats_dirty (week)
+        SELECT DISTINCT w FROM old_comments o JOIN new_comments n ON n.id = o.id,
+            LATERAL (VALUES (ticket_week(o.created_at)), (ticket_week(n.created_at))) v(w)
+        WHERE (o.created_at, o.is_internal, o.author_id, o.issue_id)
+              IS DISTINCT FROM (n.created_at, n.is_internal, n.author_id, n.issue_id);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER comments_ticket_stats_insert
+    AFTER INSERT ON comments REFERENCING NEW TABLE AS new_comments
+    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_comments();
+CREATE TRIGGER comments_ticket_stats_update
+    AFTER UPDATE ON comments REFERENCING OLD TABLE AS old_comments NEW TABLE AS new_comments
+    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_comments();
+CREATE TRIGGER comments_ticket_stats_delete
+    AFTER DELETE ON comments REFERENCING OLD TABLE AS old_comments
+    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_comments();
+
+-- "By staff" is the author's role: a user who becomes (or stops being) staff
+-- changes which of their public comments are first responses.
+CREATE FUNCTION ticket_stats_mark_users() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ticket_stats_dirty (week)
+    SELECT DISTINCT ticket_week(c.created_at)
+    FROM old_users o JOIN new_users n ON n.id = o.id
+    JOIN comments c ON c.author_id = n.id AND NOT c.is_internal
+    WHERE (o.role IN ('agent', 'admin')) IS DISTINCT FROM (n.role IN ('agent', 'admin'));
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER users_ticket_stats_update
+    AFTER UPDATE ON users REFERENCING OLD TABLE AS old_users NEW TABLE AS new_users
+    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_users();
+
+-- Every week that already has tickets is computed on the first refresh.
+INSERT INTO ticket_stats_dirty (week)
+SELECT DISTINCT w FROM (
+    SELECT ticket_week(created_at) FROM issues
+    UNION SELECT ticket_week(resolved_at) FROM issues WHERE resolved_at IS NOT NULL
+    UNION SELECT ticket_week(created_at) FROM comments WHERE NOT is_internal
+) v(w);
+
+-- The refresh finds a week's resolutions by resolved_at (closed issues keep
+-- theirs; the older index covers status 'resolved' only).
+CREATE INDEX issues_resolved_at_any_idx ON issues (resolved_at) WHERE resolved_at IS NOT NULL;
