@@ -38,8 +38,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::connection::SimpleConnection;
-use diesel::pg::PgRowByRowLoadingMode;
+use diesel::pg::{Pg, PgRowByRowLoadingMode};
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Date, Float8, Int2, Int8, Nullable, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
@@ -401,22 +402,8 @@ pub fn for_each_week<E: From<diesel::result::Error>>(
     last: NaiveDate,
     mut each: impl FnMut(WeekRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let rows = diesel::sql_query(
-        "SELECT g.week::date AS week, coalesce(s.created, 0)::bigint AS created,
-                coalesce(s.resolved, 0)::bigint AS resolved,
-                coalesce(s.first_responses, 0)::bigint AS first_responses,
-                s.first_response_p50_h, s.first_response_p90_h,
-                s.resolution_p50_h, s.resolution_p90_h
-         FROM generate_series($3::date::timestamp, $4::date::timestamp, interval '7 days') AS g(week)
-         LEFT JOIN ticket_week_stats s
-           ON s.plane_id = $1 AND s.customer_id = $2 AND s.week = g.week::date
-         ORDER BY g.week",
-    )
-    .bind::<SqlUuid, _>(slice.plane)
-    .bind::<SqlUuid, _>(slice.customer)
-    .bind::<Date, _>(first)
-    .bind::<Date, _>(last)
-    .load_iter::<WeekRow, PgRowByRowLoadingMode>(conn)?;
+    let rows =
+        week_query("", slice, first, last).load_iter::<WeekRow, PgRowByRowLoadingMode>(conn)?;
     for row in rows {
         each(row?)?;
     }
@@ -438,17 +425,7 @@ pub fn for_each_backlog_bucket<E: From<diesel::result::Error>>(
     slice: Slice,
     mut each: impl FnMut(AgeBucket, i64) -> Result<(), E>,
 ) -> Result<(), E> {
-    let rows = diesel::sql_query(
-        "SELECT b.bucket::smallint AS bucket, coalesce(s.open, 0)::bigint AS open
-         FROM generate_series(0, $3) AS b(bucket)
-         LEFT JOIN ticket_backlog_stats s
-           ON s.plane_id = $1 AND s.customer_id = $2 AND s.bucket = b.bucket
-         ORDER BY b.bucket",
-    )
-    .bind::<SqlUuid, _>(slice.plane)
-    .bind::<SqlUuid, _>(slice.customer)
-    .bind::<diesel::sql_types::Integer, _>(AgeBucket::ALL.len() as i32 - 1)
-    .load_iter::<BacklogRow, PgRowByRowLoadingMode>(conn)?;
+    let rows = backlog_query("", slice).load_iter::<BacklogRow, PgRowByRowLoadingMode>(conn)?;
     for row in rows {
         let row = row?;
         if let Some(bucket) = AgeBucket::from_index(i32::from(row.bucket)) {
@@ -491,33 +468,8 @@ pub fn for_each_agent<E: From<diesel::result::Error>>(
     last: NaiveDate,
     mut each: impl FnMut(AgentRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let rows = diesel::sql_query(format!(
-        "WITH resolved AS (
-           SELECT assignee_id, sum(resolved)::bigint AS resolved FROM ticket_week_agent_stats
-           WHERE plane_id = $1 AND customer_id = $2 AND week BETWEEN $3 AND $4
-           GROUP BY assignee_id),
-         open AS (
-           SELECT assignee_id, open::bigint AS open FROM ticket_open_agent_stats
-           WHERE plane_id = $1 AND customer_id = $2),
-         people AS (
-           SELECT assignee_id AS id FROM resolved
-           UNION SELECT assignee_id FROM open
-           UNION SELECT id FROM users WHERE role = 'agent' AND disabled_at IS NULL)
-         SELECT p.id, coalesce(u.name, '') AS name, coalesce(u.email, '') AS email,
-                coalesce(o.open, 0) AS open, coalesce(r.resolved, 0) AS resolved
-         FROM people p
-         LEFT JOIN users u ON u.id = p.id
-         LEFT JOIN open o ON o.assignee_id = p.id
-         LEFT JOIN resolved r ON r.assignee_id = p.id
-         WHERE p.id <> '{nil}' OR coalesce(o.open, 0) + coalesce(r.resolved, 0) > 0
-         ORDER BY p.id = '{nil}', open DESC, resolved DESC, lower(coalesce(u.name, '')), u.email, p.id",
-        nil = Uuid::nil()
-    ))
-    .bind::<SqlUuid, _>(slice.plane)
-    .bind::<SqlUuid, _>(slice.customer)
-    .bind::<Date, _>(first)
-    .bind::<Date, _>(last)
-    .load_iter::<AgentSql, PgRowByRowLoadingMode>(conn)?;
+    let rows =
+        agents_query("", slice, first, last).load_iter::<AgentSql, PgRowByRowLoadingMode>(conn)?;
     for row in rows {
         let row = row?;
         let id = (!row.id.is_nil()).then_some(row.id);
@@ -557,25 +509,139 @@ pub fn for_each_plane<E: From<diesel::result::Error>>(
     last: NaiveDate,
     mut each: impl FnMut(PlaneRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let rows = diesel::sql_query(format!(
-        "SELECT p.slug::text AS slug, p.name::text AS name,
+    let rows =
+        planes_query("", slice, first, last).load_iter::<PlaneRow, PgRowByRowLoadingMode>(conn)?;
+    for row in rows {
+        each(row?)?;
+    }
+    Ok(())
+}
+
+// The page's queries, built in one place for reading and for EXPLAIN.
+
+type Boxed = BoxedSqlQuery<'static, Pg, SqlQuery>;
+
+/// The nil uuid in SQL text: "every" in the rollups' keys.
+fn nil_sql(sql: &str) -> String {
+    sql.replace("{nil}", &Uuid::nil().to_string())
+}
+
+fn week_query(prefix: &str, slice: Slice, first: NaiveDate, last: NaiveDate) -> Boxed {
+    diesel::sql_query(format!(
+        "{prefix}SELECT g.week::date AS week, coalesce(s.created, 0)::bigint AS created,
+                coalesce(s.resolved, 0)::bigint AS resolved,
+                coalesce(s.first_responses, 0)::bigint AS first_responses,
+                s.first_response_p50_h, s.first_response_p90_h,
+                s.resolution_p50_h, s.resolution_p90_h
+         FROM generate_series($3::date::timestamp, $4::date::timestamp, interval '7 days') AS g(week)
+         LEFT JOIN ticket_week_stats s
+           ON s.plane_id = $1 AND s.customer_id = $2 AND s.week = g.week::date
+         ORDER BY g.week"
+    ))
+    .into_boxed()
+    .bind::<SqlUuid, _>(slice.plane)
+    .bind::<SqlUuid, _>(slice.customer)
+    .bind::<Date, _>(first)
+    .bind::<Date, _>(last)
+}
+
+fn backlog_query(prefix: &str, slice: Slice) -> Boxed {
+    diesel::sql_query(format!(
+        "{prefix}SELECT b.bucket::smallint AS bucket, coalesce(s.open, 0)::bigint AS open
+         FROM generate_series(0, $3) AS b(bucket)
+         LEFT JOIN ticket_backlog_stats s
+           ON s.plane_id = $1 AND s.customer_id = $2 AND s.bucket = b.bucket
+         ORDER BY b.bucket"
+    ))
+    .into_boxed()
+    .bind::<SqlUuid, _>(slice.plane)
+    .bind::<SqlUuid, _>(slice.customer)
+    .bind::<diesel::sql_types::Integer, _>(AgeBucket::ALL.len() as i32 - 1)
+}
+
+fn agents_query(prefix: &str, slice: Slice, first: NaiveDate, last: NaiveDate) -> Boxed {
+    diesel::sql_query(nil_sql(&format!(
+        "{prefix}WITH resolved AS (
+           SELECT assignee_id, sum(resolved)::bigint AS resolved FROM ticket_week_agent_stats
+           WHERE plane_id = $1 AND customer_id = $2 AND week BETWEEN $3 AND $4
+           GROUP BY assignee_id),
+         open AS (
+           SELECT assignee_id, open::bigint AS open FROM ticket_open_agent_stats
+           WHERE plane_id = $1 AND customer_id = $2),
+         people AS (
+           SELECT assignee_id AS id FROM resolved
+           UNION SELECT assignee_id FROM open
+           UNION SELECT id FROM users WHERE role = 'agent' AND disabled_at IS NULL)
+         SELECT p.id, coalesce(u.name, '') AS name, coalesce(u.email, '') AS email,
+                coalesce(o.open, 0) AS open, coalesce(r.resolved, 0) AS resolved
+         FROM people p
+         LEFT JOIN users u ON u.id = p.id
+         LEFT JOIN open o ON o.assignee_id = p.id
+         LEFT JOIN resolved r ON r.assignee_id = p.id
+         WHERE p.id <> '{{nil}}' OR coalesce(o.open, 0) + coalesce(r.resolved, 0) > 0
+         ORDER BY p.id = '{{nil}}', open DESC, resolved DESC, lower(coalesce(u.name, '')),
+                  u.email, p.id"
+    )))
+    .into_boxed()
+    .bind::<SqlUuid, _>(slice.plane)
+    .bind::<SqlUuid, _>(slice.customer)
+    .bind::<Date, _>(first)
+    .bind::<Date, _>(last)
+}
+
+fn planes_query(prefix: &str, slice: Slice, first: NaiveDate, last: NaiveDate) -> Boxed {
+    diesel::sql_query(nil_sql(&format!(
+        "{prefix}SELECT p.slug::text AS slug, p.name::text AS name,
                 coalesce(sum(s.created), 0)::bigint AS created,
                 coalesce(sum(s.resolved), 0)::bigint AS resolved
          FROM planes p
          LEFT JOIN ticket_week_stats s
            ON s.plane_id = p.id AND s.customer_id = $2 AND s.week BETWEEN $3 AND $4
-         WHERE $1 = '{nil}' OR p.id = $1
+         WHERE $1 = '{{nil}}' OR p.id = $1
          GROUP BY p.id
-         ORDER BY p.display_order, p.name",
-        nil = Uuid::nil()
-    ))
+         ORDER BY p.display_order, p.name"
+    )))
+    .into_boxed()
     .bind::<SqlUuid, _>(slice.plane)
     .bind::<SqlUuid, _>(slice.customer)
     .bind::<Date, _>(first)
     .bind::<Date, _>(last)
-    .load_iter::<PlaneRow, PgRowByRowLoadingMode>(conn)?;
-    for row in rows {
-        each(row?)?;
-    }
-    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct PlanLine {
+    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+    line: String,
+}
+
+/// `EXPLAIN (ANALYZE, BUFFERS)` of each query the page runs for `slice`
+/// and the weeks `first`..=`last` (for the load benchmark's report).
+pub fn explain_page(
+    conn: &mut PgConnection,
+    slice: Slice,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> QueryResult<Vec<(&'static str, Vec<String>)>> {
+    const ANALYZE: &str = "EXPLAIN (ANALYZE, BUFFERS) ";
+    let plan = |q: Boxed, conn: &mut PgConnection| -> QueryResult<Vec<String>> {
+        Ok(q.load::<PlanLine>(conn)?
+            .into_iter()
+            .map(|l| l.line)
+            .collect())
+    };
+    Ok(vec![
+        (
+            "weekly",
+            plan(week_query(ANALYZE, slice, first, last), conn)?,
+        ),
+        ("backlog", plan(backlog_query(ANALYZE, slice), conn)?),
+        (
+            "agents",
+            plan(agents_query(ANALYZE, slice, first, last), conn)?,
+        ),
+        (
+            "planes",
+            plan(planes_query(ANALYZE, slice, first, last), conn)?,
+        ),
+    ])
 }
