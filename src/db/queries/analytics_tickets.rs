@@ -38,15 +38,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::connection::SimpleConnection;
-use diesel::pg::{Pg, PgRowByRowLoadingMode};
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Date, Float8, Int2, Int8, Nullable, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use crate::db::cache::Markers;
-use crate::db::lock;
 use crate::db::models::users::shown_name;
+use crate::db::{lock, server_cursor};
 use crate::domain::analytics::AgeBucket;
 
 /// Serialises refreshes across instances.
@@ -357,18 +357,31 @@ pub fn freshness(conn: &mut PgConnection) -> QueryResult<Freshness> {
 
 /// The Monday of the first week the slice has figures for.
 pub fn first_week(conn: &mut PgConnection, slice: Slice) -> QueryResult<Option<NaiveDate>> {
+    Ok(freshness_and_first_week(conn, slice)?.1)
+}
+
+/// [`freshness`] and [`first_week`] in one round trip (the page's first read).
+pub fn freshness_and_first_week(
+    conn: &mut PgConnection,
+    slice: Slice,
+) -> QueryResult<(Freshness, Option<NaiveDate>)> {
     #[derive(QueryableByName)]
-    struct First {
+    struct Both {
+        #[diesel(embed)]
+        freshness: Freshness,
         #[diesel(sql_type = Nullable<Date>)]
         week: Option<NaiveDate>,
     }
-    Ok(diesel::sql_query(
-        "SELECT min(week) AS week FROM ticket_week_stats WHERE plane_id = $1 AND customer_id = $2",
+    let both: Both = diesel::sql_query(
+        "SELECT refreshed_at, backlog_at,
+                (SELECT min(week) FROM ticket_week_stats
+                 WHERE plane_id = $1 AND customer_id = $2) AS week
+         FROM ticket_stats_state",
     )
     .bind::<SqlUuid, _>(slice.plane)
     .bind::<SqlUuid, _>(slice.customer)
-    .get_result::<First>(conn)?
-    .week)
+    .get_result(conn)?;
+    Ok((both.freshness, both.week))
 }
 
 /// One ISO week's figures (zeros and empty percentiles when nothing
@@ -394,20 +407,17 @@ pub struct WeekRow {
 }
 
 /// Calls `each` with every week from `first` to `last` (Mondays), in order,
-/// streaming the rows from the database one at a time.
+/// read through a server-side cursor.
 pub fn for_each_week<E: From<diesel::result::Error>>(
     conn: &mut PgConnection,
+    how: Read,
     slice: Slice,
     first: NaiveDate,
     last: NaiveDate,
     mut each: impl FnMut(WeekRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let rows =
-        week_query("", slice, first, last).load_iter::<WeekRow, PgRowByRowLoadingMode>(conn)?;
-    for row in rows {
-        each(row?)?;
-    }
-    Ok(())
+    let query = |prefix: &str| week_query(prefix, slice, first, last);
+    read(conn, how, query, |row: WeekRow| each(row))
 }
 
 /// Open issues of the slice in one age bucket.
@@ -419,20 +429,23 @@ pub struct BacklogRow {
     pub open: i64,
 }
 
-/// Every age bucket in order, with zeros, one row at a time.
+/// Every age bucket in order, with zeros.
 pub fn for_each_backlog_bucket<E: From<diesel::result::Error>>(
     conn: &mut PgConnection,
+    how: Read,
     slice: Slice,
     mut each: impl FnMut(AgeBucket, i64) -> Result<(), E>,
 ) -> Result<(), E> {
-    let rows = backlog_query("", slice).load_iter::<BacklogRow, PgRowByRowLoadingMode>(conn)?;
-    for row in rows {
-        let row = row?;
-        if let Some(bucket) = AgeBucket::from_index(i32::from(row.bucket)) {
-            each(bucket, row.open)?;
-        }
-    }
-    Ok(())
+    let query = |prefix: &str| backlog_query(prefix, slice);
+    read(
+        conn,
+        how,
+        query,
+        |row: BacklogRow| match AgeBucket::from_index(i32::from(row.bucket)) {
+            Some(bucket) => each(bucket, row.open),
+            None => Ok(()),
+        },
+    )
 }
 
 /// One person's work in the slice; `id` None is "unassigned".
@@ -463,15 +476,14 @@ struct AgentSql {
 /// unassigned row last when it has any.
 pub fn for_each_agent<E: From<diesel::result::Error>>(
     conn: &mut PgConnection,
+    how: Read,
     slice: Slice,
     first: NaiveDate,
     last: NaiveDate,
     mut each: impl FnMut(AgentRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let rows =
-        agents_query("", slice, first, last).load_iter::<AgentSql, PgRowByRowLoadingMode>(conn)?;
-    for row in rows {
-        let row = row?;
+    let query = |prefix: &str| agents_query(prefix, slice, first, last);
+    read(conn, how, query, |row: AgentSql| {
         let id = (!row.id.is_nil()).then_some(row.id);
         each(AgentRow {
             id,
@@ -482,9 +494,8 @@ pub fn for_each_agent<E: From<diesel::result::Error>>(
             },
             open_assigned: row.open,
             resolved: row.resolved,
-        })?;
-    }
-    Ok(())
+        })
+    })
 }
 
 /// Created and resolved per plane over the weeks `first`..=`last`.
@@ -504,20 +515,48 @@ pub struct PlaneRow {
 /// issue form's order.
 pub fn for_each_plane<E: From<diesel::result::Error>>(
     conn: &mut PgConnection,
+    how: Read,
     slice: Slice,
     first: NaiveDate,
     last: NaiveDate,
     mut each: impl FnMut(PlaneRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let rows =
-        planes_query("", slice, first, last).load_iter::<PlaneRow, PgRowByRowLoadingMode>(conn)?;
-    for row in rows {
-        each(row?)?;
-    }
-    Ok(())
+    let query = |prefix: &str| planes_query(prefix, slice, first, last);
+    read(conn, how, query, |row: PlaneRow| each(row))
 }
 
 // The page's queries, built in one place for reading and for EXPLAIN.
+
+/// How a table's rows are read: all at once (the page, a few rows) or
+/// through a server-side cursor (the CSV downloads, inside their
+/// transaction). Either way from the same query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    Whole,
+    Cursor,
+}
+
+fn read<T, E>(
+    conn: &mut PgConnection,
+    how: Read,
+    query: impl Fn(&str) -> Boxed,
+    mut each: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E>
+where
+    E: From<diesel::result::Error>,
+    for<'a> SqlQuery: diesel::query_dsl::methods::LoadQuery<'a, PgConnection, T>,
+    for<'a> Boxed: diesel::query_dsl::methods::LoadQuery<'a, PgConnection, T>,
+{
+    match how {
+        Read::Whole => {
+            for row in query("").load::<T>(conn)? {
+                each(row)?;
+            }
+            Ok(())
+        }
+        Read::Cursor => server_cursor::each_row(conn, query(server_cursor::DECLARE), each),
+    }
+}
 
 type Boxed = BoxedSqlQuery<'static, Pg, SqlQuery>;
 

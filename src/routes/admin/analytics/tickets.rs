@@ -15,10 +15,10 @@ use chrono::{NaiveDate, Utc};
 use crate::auth::extractors::RequireAdmin;
 use crate::db::cache::Caches;
 use crate::db::queries::analytics_tickets::{
-    self as stats, AgentRow, Freshness, PlaneRow, Slice, WeekRow,
+    self as stats, AgentRow, Freshness, PlaneRow, Read, Slice, WeekRow,
 };
 use crate::db::{self, PgPool};
-use crate::domain::analytics::{Filters, format, week_label, week_start};
+use crate::domain::analytics::{AgeBucket, Filters, format, week_label, week_start};
 use crate::domain::form_pairs;
 use crate::error::AppError;
 use crate::routes::admin::analytics::{FilterForm, Scope, csv_filename, link, read_scope};
@@ -196,33 +196,13 @@ pub async fn show_tickets(
     let slice = Slice::of(scope.plane_id, scope.filters.customer);
     let filters = scope.filters.clone();
     let today = Utc::now().date_naive();
+    // One read-only transaction: the tables agree with each other, and the
+    // reads' server-side cursors live in it.
     let (freshness, shown, weeks, backlog, agents, planes) = db::run(&pool, move |conn| {
-        let freshness = stats::freshness(conn)?;
-        let shown = shown_weeks(&filters, stats::first_week(conn, slice)?, today);
-        let mut weeks = Vec::new();
-        if let Some((first, last)) = shown {
-            stats::for_each_week::<diesel::result::Error>(conn, slice, first, last, |row| {
-                weeks.push(row);
-                Ok(())
-            })?;
-        }
-        let mut backlog = Vec::new();
-        stats::for_each_backlog_bucket::<diesel::result::Error>(conn, slice, |bucket, n| {
-            backlog.push((bucket, n));
-            Ok(())
-        })?;
-        let (first, last) = range_weeks(&filters);
-        let mut agents = Vec::new();
-        stats::for_each_agent::<diesel::result::Error>(conn, slice, first, last, |row| {
-            agents.push(row);
-            Ok(())
-        })?;
-        let mut planes = Vec::new();
-        stats::for_each_plane::<diesel::result::Error>(conn, slice, first, last, |row| {
-            planes.push(row);
-            Ok(())
-        })?;
-        Ok::<_, diesel::result::Error>((freshness, shown, weeks, backlog, agents, planes))
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(|conn| read_page(conn, slice, &filters, today))
     })
     .await?;
 
@@ -294,6 +274,62 @@ pub async fn show_tickets(
         planes_csv: csv_link("planes"),
         filter_form: scope.form,
     })
+}
+
+/// Everything the page shows, from the rollups.
+type PageData = (
+    Freshness,
+    Option<(NaiveDate, NaiveDate)>,
+    Vec<WeekRow>,
+    Vec<(AgeBucket, i64)>,
+    Vec<AgentRow>,
+    Vec<PlaneRow>,
+);
+
+fn read_page(
+    conn: &mut diesel::PgConnection,
+    slice: Slice,
+    filters: &Filters,
+    today: NaiveDate,
+) -> diesel::QueryResult<PageData> {
+    let (freshness, first_week) = stats::freshness_and_first_week(conn, slice)?;
+    let shown = shown_weeks(filters, first_week, today);
+    let mut weeks = Vec::new();
+    if let Some((first, last)) = shown {
+        stats::for_each_week::<diesel::result::Error>(
+            conn,
+            Read::Whole,
+            slice,
+            first,
+            last,
+            |row| {
+                weeks.push(row);
+                Ok(())
+            },
+        )?;
+    }
+    let mut backlog = Vec::new();
+    stats::for_each_backlog_bucket::<diesel::result::Error>(
+        conn,
+        Read::Whole,
+        slice,
+        |bucket, n| {
+            backlog.push((bucket, n));
+            Ok(())
+        },
+    )?;
+    let (first, last) = range_weeks(filters);
+    let mut agents = Vec::new();
+    stats::for_each_agent::<diesel::result::Error>(conn, Read::Whole, slice, first, last, |row| {
+        agents.push(row);
+        Ok(())
+    })?;
+    let mut planes = Vec::new();
+    stats::for_each_plane::<diesel::result::Error>(conn, Read::Whole, slice, first, last, |row| {
+        planes.push(row);
+        Ok(())
+    })?;
+    Ok((freshness, shown, weeks, backlog, agents, planes))
 }
 
 /// The filters in words, for the page's subtitle.
@@ -398,20 +434,24 @@ fn write_table(
         Table::Weekly => {
             let shown = shown_weeks(filters, stats::first_week(conn, slice)?, today);
             if let Some((first, last)) = shown {
-                stats::for_each_week(conn, slice, first, last, |row| rows.row(&week_cells(&row)))?;
+                stats::for_each_week(conn, Read::Cursor, slice, first, last, |row| {
+                    rows.row(&week_cells(&row))
+                })?;
             }
         }
-        Table::Backlog => stats::for_each_backlog_bucket(conn, slice, |bucket, n| {
-            rows.row(&[Cell::Text(bucket.describe().to_owned()), Cell::Count(n)])
-        })?,
-        Table::Agents => stats::for_each_agent(conn, slice, first, last, |row| {
+        Table::Backlog => {
+            stats::for_each_backlog_bucket(conn, Read::Cursor, slice, |bucket, n| {
+                rows.row(&[Cell::Text(bucket.describe().to_owned()), Cell::Count(n)])
+            })?
+        }
+        Table::Agents => stats::for_each_agent(conn, Read::Cursor, slice, first, last, |row| {
             rows.row(&[
                 Cell::Text(agent_name(&row)),
                 Cell::Count(row.open_assigned),
                 Cell::Count(row.resolved),
             ])
         })?,
-        Table::Planes => stats::for_each_plane(conn, slice, first, last, |row| {
+        Table::Planes => stats::for_each_plane(conn, Read::Cursor, slice, first, last, |row| {
             rows.row(&[
                 Cell::Text(row.name),
                 Cell::Count(row.created),
