@@ -58,6 +58,8 @@ const DIRTY_PER_RUN: i64 = 100_000;
 /// The longest a refresh statement may run (a first run over two years of
 /// a million issues recomputes every week).
 const REFRESH_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+/// A run that recomputed this many weeks vacuums the weekly rollups.
+const VACUUM_AFTER_WEEKS: usize = 8;
 /// The backlog snapshot is retaken at least this often, as ages move.
 pub const BACKLOG_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 /// How often the background job runs.
@@ -96,7 +98,8 @@ struct Pending {
 
 /// Brings the rollups up to date: every week in the dirty log as it stood
 /// when the run began, and the backlog snapshot when due. Waits for a
-/// refresh running elsewhere to finish first.
+/// refresh running elsewhere to finish first. Call it outside a
+/// transaction: it commits batch by batch, and may VACUUM.
 pub fn refresh(conn: &mut PgConnection) -> QueryResult<Refreshed> {
     let start: Start = diesel::sql_query(
         "SELECT now() AS at, (SELECT max(id) FROM ticket_stats_dirty) AS ceiling",
@@ -114,6 +117,12 @@ pub fn refresh(conn: &mut PgConnection) -> QueryResult<Refreshed> {
         }
     }
     done.backlog = conn.transaction(snapshot_if_due)?;
+    if done.weeks >= VACUUM_AFTER_WEEKS {
+        // Many rows rewritten at once (a first run, or after `generate`):
+        // mark the pages all-visible now, so the page's reads are
+        // index-only scans at once rather than after autovacuum comes by.
+        vacuum_weekly(conn)?;
+    }
     diesel::sql_query("UPDATE ticket_stats_state SET refreshed_at = greatest(refreshed_at, $1)")
         .bind::<diesel::sql_types::Timestamptz, _>(started)
         .execute(conn)?;
@@ -134,6 +143,28 @@ fn raise_timeout(conn: &mut PgConnection) -> QueryResult<()> {
         "SET LOCAL statement_timeout = {}",
         REFRESH_TIMEOUT.as_millis()
     ))
+}
+
+/// VACUUM (ANALYZE) of the weekly rollups, with the refresh's longer
+/// statement limit for its duration (VACUUM cannot run in a transaction, so
+/// the session's limit is raised and put back).
+fn vacuum_weekly(conn: &mut PgConnection) -> QueryResult<()> {
+    #[derive(QueryableByName)]
+    struct Limit {
+        #[diesel(sql_type = Text)]
+        statement_timeout: String,
+    }
+    let before: Limit = diesel::sql_query("SHOW statement_timeout").get_result(conn)?;
+    conn.batch_execute(&format!(
+        "SET statement_timeout = {}",
+        REFRESH_TIMEOUT.as_millis()
+    ))?;
+    let vacuumed =
+        conn.batch_execute("VACUUM (ANALYZE) ticket_week_stats, ticket_week_agent_stats");
+    diesel::sql_query("SELECT set_config('statement_timeout', $1, false)")
+        .bind::<Text, _>(&before.statement_timeout)
+        .execute(conn)?;
+    vacuumed
 }
 
 /// One transaction: up to [`WEEKS_PER_BATCH`] weeks of the log (ids up to
