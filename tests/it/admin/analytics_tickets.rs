@@ -547,7 +547,7 @@ async fn bad_parameters_answer_the_page_with_a_notice() {
         if query.contains("10000") || query.contains("2025-05-02") {
             assert_eq!(
                 html::attrs(&doc, "input#from", "value"),
-                [default_from.clone()],
+                std::slice::from_ref(&default_from),
                 "{query}"
             );
         }
@@ -561,7 +561,7 @@ async fn bad_parameters_answer_the_page_with_a_notice() {
     assert_eq!(table(&doc, "weekly")[0][1], "4");
     assert_eq!(
         html::attrs(&doc, "select#customer option[selected]", "value"),
-        [data.customer.clone()]
+        std::slice::from_ref(&data.customer)
     );
 }
 
@@ -718,6 +718,30 @@ async fn the_page_says_how_old_its_figures_are_and_reads_a_fixed_number_of_state
         chrono::DateTime::parse_from_rfc3339(&at).is_ok() && at.ends_with('Z') && !at.contains('.'),
         "{at}"
     );
+    // Without JavaScript: the filters are a GET form to the page itself,
+    // the charts inline SVG, the downloads plain links with the filters.
+    let filtered = page(&app, "from=2025-03-03&to=2025-04-06&plane=eks").await;
+    assert_eq!(
+        html::attrs(&filtered, "main form.filters[method=get]", "action"),
+        [PAGE]
+    );
+    assert!(html::texts(&filtered, "main script").is_empty());
+    assert_eq!(
+        html::texts(&filtered, "main figure.chart > svg[role=img]").len(),
+        2
+    );
+    let downloads = html::attrs(
+        &filtered,
+        "main a[href^='/admin/analytics/tickets.csv?']",
+        "href",
+    );
+    assert_eq!(downloads.len(), 4);
+    for href in downloads {
+        assert!(
+            href.contains("from=2025-03-03&to=2025-04-06&plane=eks&table="),
+            "{href}"
+        );
+    }
     // Whatever the range, the page reads the same statements: the rollups,
     // never the tickets.
     let short = app.statements_for(PAGE).await;
