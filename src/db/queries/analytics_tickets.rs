@@ -349,11 +349,14 @@ pub fn snapshot_backlog(conn: &mut PgConnection) -> QueryResult<()> {
     Ok(())
 }
 
-/// Runs [`refresh`] now and every [`EVERY`] after, until the task is
+/// Runs [`refresh`] every [`EVERY`], the first time one interval after
+/// start (so a starting instance serves first, and short-lived ones, such
+/// as the test suite's, run nothing in the background), until the task is
 /// dropped. Each instance runs it; they take turns on the advisory lock and
 /// find nothing left to do after the first.
 pub async fn refresh_forever(pool: crate::db::PgPool) {
-    let mut ticks = actix_web::rt::time::interval(EVERY);
+    use actix_web::rt::time::{Instant, interval_at};
+    let mut ticks = interval_at(Instant::now() + EVERY, EVERY);
     loop {
         ticks.tick().await;
         match crate::db::run(&pool, refresh).await {
