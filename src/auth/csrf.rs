@@ -1,4 +1,6 @@
-//! Cross-site request forgery protection for every state-changing request.
+//! Cross-site request forgery protection for every state-changing request
+//! (and, as the first middleware inside the session layer, the 503 page
+//! when the session store could not load the session).
 //!
 //! Two checks, both required: the browser's own signals (`Sec-Fetch-Site`,
 //! `Origin`) must not say cross-site, and the request must carry the token
@@ -17,7 +19,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 
-use crate::auth::{session, tokens};
+use crate::auth::{client_address, session, tokens};
 use crate::config::AppConfig;
 use crate::error::AppError;
 
@@ -43,9 +45,11 @@ fn cross_site(req: &HttpRequest, config: &AppConfig) -> bool {
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => false,
         Some(origin) => {
-            let host = req.connection_info().host().to_owned();
-            let expected_from_host = [format!("http://{host}"), format!("https://{host}")];
-            !(origin == config.base_url || expected_from_host.iter().any(|e| e == origin))
+            let same_host = client_address::requested_host(&config.trusted_proxies, req)
+                .is_some_and(|host| {
+                    [format!("http://{host}"), format!("https://{host}")].contains(&origin.into())
+                });
+            !(origin == config.base_url || same_host)
         }
     }
 }
@@ -63,6 +67,10 @@ pub async fn protect(
     let key = &config.cookie_key;
     let cookie_name = anon_cookie_name(config.https);
 
+    if session::store_unavailable(&req.get_session()) {
+        let cause = "the session store cannot reach the database".to_owned();
+        return Ok(req.error_response(AppError::Unavailable(cause)));
+    }
     let session_token = session::csrf_token(&req.get_session());
     let mut new_anon_cookie = None;
     let expected = match session_token {

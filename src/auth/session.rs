@@ -3,7 +3,7 @@
 use actix_session::Session;
 use uuid::Uuid;
 
-use crate::auth::session_store::USER_ID_KEY;
+use crate::auth::session_store::{STORE_UNAVAILABLE_KEY, USER_ID_KEY};
 use crate::auth::tokens;
 
 const CSRF_KEY: &str = "csrf";
@@ -45,16 +45,7 @@ pub fn csrf_token(session: &Session) -> Option<String> {
     session.get::<String>(CSRF_KEY).ok().flatten()
 }
 
-/// Stores a value in a signed-in session (e.g. OAuth state).
-pub fn put(
-    session: &Session,
-    key: &str,
-    value: &str,
-) -> Result<(), actix_session::SessionInsertError> {
-    session.insert(key, value)
-}
-
-/// Takes a value out of the session: it can be used once.
-pub fn take(session: &Session, key: &str) -> Option<String> {
-    session.remove_as::<String>(key).and_then(Result::ok)
+/// True when the session store could not load this request's session.
+pub fn store_unavailable(session: &Session) -> bool {
+    session.contains_key(STORE_UNAVAILABLE_KEY)
 }

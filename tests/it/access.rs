@@ -52,12 +52,19 @@ const MATRIX: &[Entry] = &[
         "/static/css/app.css",
         [Served; 4],
     ),
+    e("GET", "/favicon.ico", "/favicon.ico", [Served; 4]),
     e("GET", "/login", "/login", [Served; 4]),
     e("POST", "/login", "/login", [Served; 4]),
     e("POST", "/logout", "/logout", [Served; 4]),
     // No provider is configured here: an unknown provider is not found.
     e(
         "GET",
+        "/auth/{provider}/start",
+        "/auth/nope/start",
+        [NotFound; 4],
+    ),
+    e(
+        "POST",
         "/auth/{provider}/start",
         "/auth/nope/start",
         [NotFound; 4],
@@ -268,6 +275,42 @@ const MATRIX: &[Entry] = &[
         "POST",
         "/admin/planes/{slug}/fields/{id}/{action}",
         "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000/retire",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields",
+        "/admin/planes/no-such-plane/fields",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "GET",
+        "/admin/planes/{slug}/fields/{id}",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields/{id}",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields/{id}/options",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000/options",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields/{id}/options/{option_id}",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000/options/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields/{id}/options/{option_id}/{action}",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000/options/00000000-0000-4000-8000-000000000000/retire",
         [SignIn, Forbidden, Forbidden, NotFound],
     ),
     // A link that is not (or no longer) valid answers 404 to everyone.

@@ -10,6 +10,7 @@ mod admin;
 mod analytics_csv;
 mod auth;
 mod browser;
+mod crash;
 mod database;
 mod generate;
 mod hostile;

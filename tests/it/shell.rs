@@ -133,6 +133,22 @@ async fn static_files_are_served_with_long_caching_and_etags() {
     assert_eq!(app.get("/static/nope.css").await.status(), 404);
 }
 
+/// Every page names its icon, and `/favicon.ico` (asked for by browsers and
+/// tools regardless) leads to it instead of a 404 in the console.
+#[tokio::test]
+async fn the_favicon_is_served() {
+    let app = TestApp::spawn().await;
+    let doc = html::parse(&app.get("/login").await.text().await.unwrap());
+    let icon = html::attrs(&doc, "link[rel=icon]", "href").remove(0);
+    let res = app.get(&icon).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    assert!(res.text().await.unwrap().starts_with("<svg"));
+    let res = app.get("/favicon.ico").await;
+    assert_eq!(res.status(), 301);
+    assert_eq!(res.headers()["location"].to_str().unwrap(), icon);
+}
+
 /// PostgreSQL stops under a running app: answers turn to a quick 503 page,
 /// and the app recovers by itself when the database is back.
 #[tokio::test]
@@ -157,11 +173,40 @@ async fn database_outage_answers_503_quickly_and_recovers() {
     settings.db_connect_timeout_ms = 1000;
     let app = TestApp::spawn_with(TestDb::new(), settings).await;
     assert_eq!(app.get("/readyz").await.status(), 200);
+    // A signed-in browser: its requests need the session store first.
+    {
+        use diesel::Connection;
+        use supportdesk::db::models::{enums::UserRole, users};
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        let hash =
+            supportdesk::auth::password::hash_password(crate::helpers::DEMO_PASSWORD).unwrap();
+        users::insert(
+            &mut conn,
+            &users::NewUser {
+                email: "agent@outage.example",
+                name: "Agent",
+                role: UserRole::Agent,
+                customer_id: None,
+                chat_handle: None,
+                password_hash: Some(&hash),
+                email_verified_at: None,
+                image_url: None,
+            },
+        )
+        .unwrap();
+    }
+    let signed_in = app.other_browser();
+    signed_in.sign_in("agent@outage.example").await;
 
     cluster.stop_now().unwrap();
-    for path in ["/readyz", "/__test/db-error"] {
+    let visitors = [
+        (&app, "/readyz"),
+        (&app, "/__test/db-error"),
+        (&signed_in, "/issues/new"),
+    ];
+    for (browser, path) in visitors {
         let started = Instant::now();
-        let res = app
+        let res = browser
             .client
             .get(app.url(path))
             .timeout(Duration::from_secs(5))
@@ -169,11 +214,23 @@ async fn database_outage_answers_503_quickly_and_recovers() {
             .await
             .unwrap();
         let waited = started.elapsed();
+        // The session layer's failure too: the page, its headers, its log.
         assert_eq!(res.status(), 503, "{path}");
         assert!(waited < Duration::from_secs(2), "{path} took {waited:?}");
-        assert!(res.headers().contains_key("retry-after"));
+        assert!(res.headers().contains_key("retry-after"), "{path}");
+        assert!(
+            res.headers().contains_key("content-security-policy"),
+            "{path}"
+        );
+        let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
         let doc = html::parse(&res.text().await.unwrap());
-        assert_eq!(html::text(&doc, "h1"), "Temporarily unavailable");
+        assert_eq!(html::text(&doc, "h1"), "Temporarily unavailable", "{path}");
+        assert!(
+            logs::captured()
+                .lines()
+                .any(|l| l.contains(&id) && l.contains("unavailable")),
+            "{path}: nothing logged for request {id}"
+        );
     }
 
     cluster.restart(true).unwrap();
@@ -206,4 +263,32 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("sd-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// `scripts/run` and `bench/run` start the binary cargo built, wherever a
+/// `CARGO_TARGET_DIR` put it, not a hard-coded `./target/release`.
+#[test]
+fn the_start_scripts_find_the_binary_in_cargos_target_directory() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let elsewhere = std::env::temp_dir().join("supportdesk-elsewhere-target");
+    let out = std::process::Command::new("bash")
+        .args(["-c", ". scripts/lib.sh && release_dir"])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", &elsewhere)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        elsewhere.join("release").to_str().unwrap()
+    );
+    for script in ["scripts/run", "bench/run"] {
+        let text = std::fs::read_to_string(format!("{root}/{script}")).unwrap();
+        assert!(text.contains("$(release_dir)/supportdesk"), "{script}");
+        assert!(!text.contains("target/release"), "{script}");
+    }
 }

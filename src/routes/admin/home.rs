@@ -42,7 +42,7 @@ const ADMIN_PAGES: &[AdminLink] = &[
     AdminLink {
         href: "/admin/planes",
         label: "Planes",
-        what: "The platform areas issues are filed under: labels, descriptions, and the order of their context fields (retire, restore).",
+        what: "The platform areas issues are filed under: labels, descriptions, and their context fields and options: add, edit, reorder, retire, restore.",
     },
     AdminLink {
         href: "/admin/docs",
