@@ -84,8 +84,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT date_trunc('week', at AT TIME ZONE 'UTC')::date
 $$;
 
--- Weeks a statement on issues touches: created, resolved (old and new), and
--- when the plane or customer moves, the weeks of its public comments.
+-- Inserted and deleted issues (per statement, so a bulk load appends each
+-- week once): the weeks they were created and resolved in. Their comments
+-- have triggers of their own.
 CREATE FUNCTION ticket_stats_mark_issues() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -94,30 +95,10 @@ BEGIN
         SELECT DISTINCT w FROM new_issues,
             LATERAL (VALUES (ticket_week(created_at)), (ticket_week(resolved_at))) v(w)
         WHERE w IS NOT NULL;
-    ELSIF TG_OP = 'DELETE' THEN
+    ELSE
         INSERT INTO ticket_stats_dirty (week)
         SELECT DISTINCT w FROM old_issues,
             LATERAL (VALUES (ticket_week(created_at)), (ticket_week(resolved_at))) v(w)
-        WHERE w IS NOT NULL;
-    ELSE
-        INSERT INTO ticket_stats_dirty (week)
-        SELECT DISTINCT w FROM (
-            SELECT o.id, o.created_at AS old_created, n.created_at AS new_created,
-                   o.resolved_at AS old_resolved, n.resolved_at AS new_resolved,
-                   (o.primary_plane_id, o.customer_id) IS DISTINCT FROM
-                       (n.primary_plane_id, n.customer_id) AS moved
-            FROM old_issues o JOIN new_issues n ON n.id = o.id
-            WHERE (o.created_at, o.resolved_at, o.primary_plane_id, o.customer_id, o.assignee_id)
-                  IS DISTINCT FROM
-                  (n.created_at, n.resolved_at, n.primary_plane_id, n.customer_id, n.assignee_id)
-        ) c,
-        LATERAL (
-            VALUES (ticket_week(old_created)), (ticket_week(new_created)),
-                   (ticket_week(old_resolved)), (ticket_week(new_resolved))
-            UNION ALL
-            SELECT ticket_week(cm.created_at) FROM comments cm
-            WHERE c.moved AND cm.issue_id = c.id AND NOT cm.is_internal
-        ) v(w)
         WHERE w IS NOT NULL;
     END IF;
     RETURN NULL;
@@ -127,12 +108,40 @@ $$;
 CREATE TRIGGER issues_ticket_stats_insert
     AFTER INSERT ON issues REFERENCING NEW TABLE AS new_issues
     FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_issues();
-CREATE TRIGGER issues_ticket_stats_update
-    AFTER UPDATE ON issues REFERENCING OLD TABLE AS old_issues NEW TABLE AS new_issues
-    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_issues();
 CREATE TRIGGER issues_ticket_stats_delete
     AFTER DELETE ON issues REFERENCING OLD TABLE AS old_issues
     FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_issues();
+
+-- An update that changes what an issue counts for: the weeks it was and is
+-- created and resolved in, and when its plane or customer moves, the weeks
+-- of its public comments. Row by row, with a column list and WHEN, so every
+-- other update (the comment words each new comment writes, status and
+-- priority changes that resolve nothing) calls nothing and captures nothing.
+CREATE FUNCTION ticket_stats_mark_issue_update() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ticket_stats_dirty (week)
+    SELECT DISTINCT w FROM (
+        VALUES (ticket_week(OLD.created_at)), (ticket_week(NEW.created_at)),
+               (ticket_week(OLD.resolved_at)), (ticket_week(NEW.resolved_at))
+        UNION ALL
+        SELECT ticket_week(c.created_at) FROM comments c
+        WHERE (OLD.primary_plane_id, OLD.customer_id)
+              IS DISTINCT FROM (NEW.primary_plane_id, NEW.customer_id)
+          AND c.issue_id = NEW.id AND NOT c.is_internal
+    ) v(w)
+    WHERE w IS NOT NULL;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER issues_ticket_stats_update
+    AFTER UPDATE OF created_at, resolved_at, primary_plane_id, customer_id, assignee_id
+    ON issues FOR EACH ROW
+    WHEN ((OLD.created_at, OLD.resolved_at, OLD.primary_plane_id, OLD.customer_id, OLD.assignee_id)
+          IS DISTINCT FROM
+          (NEW.created_at, NEW.resolved_at, NEW.primary_plane_id, NEW.customer_id, NEW.assignee_id))
+    EXECUTE FUNCTION ticket_stats_mark_issue_update();
 
 -- Public comments may be (or stop being) a first response: their weeks.
 CREATE FUNCTION ticket_stats_mark_comments() RETURNS trigger
@@ -141,15 +150,9 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO ticket_stats_dirty (week)
         SELECT DISTINCT ticket_week(created_at) FROM new_comments WHERE NOT is_internal;
-    ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO ticket_stats_dirty (week)
-        SELECT DISTINCT ticket_week(created_at) FROM old_comments WHERE NOT is_internal;
     ELSE
         INSERT INTO ticket_stats_dirty (week)
-        SELECT DISTINCT w FROM old_comments o JOIN new_comments n ON n.id = o.id,
-            LATERAL (VALUES (ticket_week(o.created_at)), (ticket_week(n.created_at))) v(w)
-        WHERE (o.created_at, o.is_internal, o.author_id, o.issue_id)
-              IS DISTINCT FROM (n.created_at, n.is_internal, n.author_id, n.issue_id);
+        SELECT DISTINCT ticket_week(created_at) FROM old_comments WHERE NOT is_internal;
     END IF;
     RETURN NULL;
 END;
@@ -158,30 +161,43 @@ $$;
 CREATE TRIGGER comments_ticket_stats_insert
     AFTER INSERT ON comments REFERENCING NEW TABLE AS new_comments
     FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_comments();
-CREATE TRIGGER comments_ticket_stats_update
-    AFTER UPDATE ON comments REFERENCING OLD TABLE AS old_comments NEW TABLE AS new_comments
-    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_comments();
 CREATE TRIGGER comments_ticket_stats_delete
     AFTER DELETE ON comments REFERENCING OLD TABLE AS old_comments
     FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_comments();
 
--- "By staff" is the author's role: a user who becomes (or stops being) staff
--- changes which of their public comments are first responses.
-CREATE FUNCTION ticket_stats_mark_users() RETURNS trigger
+-- A comment moved in time, made internal or public, or given another
+-- author or issue (an edited body changes nothing here).
+CREATE FUNCTION ticket_stats_mark_comment_update() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO ticket_stats_dirty (week)
-    SELECT DISTINCT ticket_week(c.created_at)
-    FROM old_users o JOIN new_users n ON n.id = o.id
-    JOIN comments c ON c.author_id = n.id AND NOT c.is_internal
-    WHERE (o.role IN ('agent', 'admin')) IS DISTINCT FROM (n.role IN ('agent', 'admin'));
+    SELECT DISTINCT w FROM (VALUES (ticket_week(OLD.created_at)), (ticket_week(NEW.created_at))) v(w);
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER comments_ticket_stats_update
+    AFTER UPDATE OF created_at, is_internal, author_id, issue_id ON comments FOR EACH ROW
+    WHEN ((OLD.created_at, OLD.is_internal, OLD.author_id, OLD.issue_id)
+          IS DISTINCT FROM (NEW.created_at, NEW.is_internal, NEW.author_id, NEW.issue_id))
+    EXECUTE FUNCTION ticket_stats_mark_comment_update();
+
+-- "By staff" is the author's role: a user who becomes (or stops being) staff
+-- changes which of their public comments are first responses.
+CREATE FUNCTION ticket_stats_mark_user_role() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ticket_stats_dirty (week)
+    SELECT DISTINCT ticket_week(c.created_at) FROM comments c
+    WHERE c.author_id = NEW.id AND NOT c.is_internal;
     RETURN NULL;
 END;
 $$;
 
 CREATE TRIGGER users_ticket_stats_update
-    AFTER UPDATE ON users REFERENCING OLD TABLE AS old_users NEW TABLE AS new_users
-    FOR EACH STATEMENT EXECUTE FUNCTION ticket_stats_mark_users();
+    AFTER UPDATE OF role ON users FOR EACH ROW
+    WHEN ((OLD.role IN ('agent', 'admin')) IS DISTINCT FROM (NEW.role IN ('agent', 'admin')))
+    EXECUTE FUNCTION ticket_stats_mark_user_role();
 
 -- Every week that already has tickets is computed on the first refresh.
 INSERT INTO ticket_stats_dirty (week)

@@ -13,8 +13,11 @@
 //!
 //! - writes to issues, comments and users append the ISO weeks they touch
 //!   to `ticket_stats_dirty`, in their own transaction (triggers, migration
-//!   000016), which costs one small insert per statement and no lock that
-//!   other writers wait on;
+//!   000016): one small insert per inserting or deleting statement, and
+//!   per updated row only when the update changes what the row counts for
+//!   (the others, such as the comment words every comment writes, are
+//!   filtered out by the triggers' column lists and WHEN clauses); no lock
+//!   that other writers wait on;
 //! - [`refresh`] (every minute, from every instance; an advisory lock makes
 //!   them take turns) recomputes exactly those weeks from the raw tables
 //!   with `percentile_cont`, for every plane/customer slice at once
