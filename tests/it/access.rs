@@ -107,6 +107,24 @@ const MATRIX: &[Entry] = &[
     ),
     e(
         "GET",
+        "/admin/analytics",
+        "/admin/analytics",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/analytics/tickets",
+        "/admin/analytics/tickets",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/analytics/tickets.csv",
+        "/admin/analytics/tickets.csv",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
         "/admin/invitations",
         "/admin/invitations",
         [SignIn, Forbidden, Forbidden, Served],

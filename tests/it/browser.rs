@@ -232,6 +232,9 @@ async fn main_pages_pass_the_accessibility_checks() {
         "/admin/planes",
         "/admin/planes/eks",
         field_page.as_str(),
+        "/admin/analytics",
+        "/admin/analytics/tickets",
+        "/admin/analytics/tickets?from=2026-13-01&plane=nope",
     ] {
         admin.goto(&app.url(path)).await;
         admin.wait_for("main").await;

@@ -9,6 +9,7 @@ pub mod admin_docs;
 pub mod admin_home;
 pub mod admin_planes;
 pub mod admin_users;
+pub mod analytics_tickets;
 pub mod cursor;
 pub mod directory;
 pub mod issue_detail;
