@@ -28,6 +28,20 @@ pub const DOC_SUMMARY: TextRule<'static> = TextRule {
 /// The most characters the address field takes (as the issue form).
 pub const DOC_URL_MAX: usize = crate::domain::issue_form::URL_MAX;
 
+/// A doc's address: the issue form's URL check, and no control characters,
+/// which the URL parser would accept (and percent-encode) but PostgreSQL
+/// cannot store (a NUL) and no real address has.
+pub fn doc_url(value: &str) -> Result<Option<String>, String> {
+    let url = check_url(value)?;
+    if url
+        .as_deref()
+        .is_some_and(|u| u.chars().any(char::is_control))
+    {
+        return Err("Remove the control characters (such as NUL) from the address.".into());
+    }
+    Ok(url)
+}
+
 /// The doc form as typed; `planes` are the ticked slugs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocFields {
@@ -53,7 +67,7 @@ pub struct DocDraft {
 /// message is beside its field.
 pub fn doc(fields: &DocFields, known_planes: &[&str]) -> Result<DocDraft, FormErrors> {
     let mut errors = FormErrors::default();
-    let url = match check_url(&fields.url) {
+    let url = match doc_url(&fields.url) {
         Ok(Some(url)) => Some(url),
         Ok(None) => {
             errors.add("url", "Enter the doc's web address.");
@@ -157,6 +171,8 @@ pub enum RowRefusal {
     UnknownType(String),
     UnknownPlane(String),
     BadSummary(String),
+    /// The address is on an earlier line (this one) of the same file.
+    Duplicate(u64),
 }
 
 impl RowRefusal {
@@ -169,6 +185,9 @@ impl RowRefusal {
                 format!("“{t}” is not a type; use one of how-to, explanation, reference, tutorial.")
             }
             Self::UnknownPlane(p) => format!("No plane has the slug “{p}”."),
+            Self::Duplicate(line) => {
+                format!("The same address is on line {line}; each doc comes once.")
+            }
         }
     }
 }
@@ -181,7 +200,7 @@ pub fn import_row(record: &[&str], known_planes: &[&str]) -> Result<DocDraft, Ro
     let [url, title, doc_type, planes, summary] = record else {
         return Err(RowRefusal::Columns(record.len()));
     };
-    let url = match check_url(url) {
+    let url = match doc_url(url) {
         Ok(Some(url)) => url,
         Ok(None) => return Err(RowRefusal::BadUrl("The address is missing.".into())),
         Err(message) => return Err(RowRefusal::BadUrl(message)),
