@@ -70,15 +70,15 @@ impl FileError {
             ),
             Self::TooManyRows => format!(
                 "The file has more than {} docs. Split it into files of at most {} rows.",
-                group(MAX_ROWS),
-                group(MAX_ROWS)
+                thousands(MAX_ROWS),
+                thousands(MAX_ROWS)
             ),
         }
     }
 }
 
 /// 10000 → "10,000".
-fn group(n: usize) -> String {
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -534,8 +534,8 @@ mod tests {
 
     #[test]
     fn counts_read_with_thousands_separators() {
-        assert_eq!(group(10_000), "10,000");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1_000_000), "1,000,000");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

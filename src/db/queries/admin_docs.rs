@@ -152,14 +152,45 @@ impl DocState {
     }
 }
 
-fn snapshot(doc: &Doc, planes: &[String]) -> Value {
+/// A doc's fields as its audit rows record them.
+pub(crate) fn snapshot(doc: &Doc, planes: &[String]) -> Value {
+    fields_json(
+        &doc.url,
+        &doc.title,
+        doc.doc_type,
+        planes,
+        &doc.summary,
+        doc.is_active,
+    )
+}
+
+/// The same fields for a draft as it is written (`active` as it will be).
+pub(crate) fn draft_snapshot(draft: &DocDraft, active: bool) -> Value {
+    fields_json(
+        &draft.url,
+        &draft.title,
+        draft.doc_type,
+        &draft.planes,
+        &draft.summary,
+        active,
+    )
+}
+
+fn fields_json(
+    url: &str,
+    title: &str,
+    doc_type: DocType,
+    planes: &[String],
+    summary: &str,
+    active: bool,
+) -> Value {
     json!({
-        "url": doc.url,
-        "title": doc.title,
-        "doc_type": doc.doc_type.as_str(),
+        "url": url,
+        "title": title,
+        "doc_type": doc_type.as_str(),
         "planes": planes,
-        "summary": doc.summary,
-        "active": doc.is_active,
+        "summary": summary,
+        "active": active,
     })
 }
 
