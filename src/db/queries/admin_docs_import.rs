@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use diesel::result::Error as DieselError;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
 use serde_json::json;
 use uuid::Uuid;
@@ -57,6 +57,9 @@ pub enum ImportRefusal {
     /// Another admin added a doc with one of the file's addresses while
     /// this import ran.
     UrlTaken,
+    /// A statement outlasted [`IMPORT_STATEMENT_TIMEOUT`] (a database
+    /// under heavy load): rolled back.
+    TimedOut,
 }
 
 #[derive(QueryableByName)]
@@ -67,6 +70,12 @@ struct Inserted {
     url: String,
 }
 
+/// The longest one statement of an import may take. Each writes up to
+/// 20,000 rows (a doc's planes) with their index and foreign-key work:
+/// about a second alone on two cores, several times that under load,
+/// past the few seconds that bound every interactive page.
+const IMPORT_STATEMENT_TIMEOUT: &str = "60s";
+
 /// Imports `drafts` (distinct addresses: the file reader refused repeats)
 /// from the file `file_name` by `admin`, all or nothing. Docs keep their
 /// active state; new ones are active. Retired docs stay retired.
@@ -76,9 +85,17 @@ pub fn import(
     file_name: &str,
     drafts: &[DocDraft],
 ) -> QueryResult<Result<Imported, ImportRefusal>> {
-    let result = conn.transaction(|conn| write(conn, admin, file_name, drafts));
+    let result = conn.transaction(|conn| {
+        // LOCAL: back to the pool's bound when the transaction ends.
+        diesel::sql_query(format!(
+            "SET LOCAL statement_timeout = '{IMPORT_STATEMENT_TIMEOUT}'"
+        ))
+        .execute(conn)?;
+        write(conn, admin, file_name, drafts)
+    });
     match result {
         Err(e) if is_url_taken(&e) => Ok(Err(ImportRefusal::UrlTaken)),
+        Err(e) if is_timeout(&e) => Ok(Err(ImportRefusal::TimedOut)),
         other => other.map(Ok),
     }
 }
@@ -243,24 +260,28 @@ fn update_docs(conn: &mut PgConnection, rows: &[(&Doc, &[String], &DocDraft)]) -
          WHERE docs.id = r.id",
     )
     .bind::<Array<SqlUuid>, _>(rows.iter().map(|(doc, _, _)| doc.id).collect::<Vec<_>>())
-    .bind::<Array<Text>, _>(rows.iter().map(|(_, _, d)| d.title.as_str()).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(
+        rows.iter()
+            .map(|(_, _, d)| d.title.as_str())
+            .collect::<Vec<_>>(),
+    )
     .bind::<Array<Text>, _>(
         rows.iter()
             .map(|(_, _, d)| d.doc_type.as_str())
             .collect::<Vec<_>>(),
     )
-    .bind::<Array<Text>, _>(rows.iter().map(|(_, _, d)| d.summary.as_str()).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(
+        rows.iter()
+            .map(|(_, _, d)| d.summary.as_str())
+            .collect::<Vec<_>>(),
+    )
     .execute(conn)?;
     Ok(())
 }
 
 /// Replaces the planes of the changed docs and gives the new ones theirs:
 /// `rows` are (doc, plane slug) pairs, slugs the reader checked.
-fn set_planes(
-    conn: &mut PgConnection,
-    changed: &[Uuid],
-    rows: &[(Uuid, &str)],
-) -> QueryResult<()> {
+fn set_planes(conn: &mut PgConnection, changed: &[Uuid], rows: &[(Uuid, &str)]) -> QueryResult<()> {
     if !changed.is_empty() {
         diesel::delete(doc_planes::table.filter(doc_planes::doc_id.eq_any(changed)))
             .execute(conn)?;
@@ -279,6 +300,18 @@ fn set_planes(
     .bind::<Array<Text>, _>(rows.iter().map(|(_, slug)| *slug).collect::<Vec<_>>())
     .execute(conn)?;
     Ok(())
+}
+
+/// Whether PostgreSQL cancelled a statement for its timeout. diesel names
+/// no kind for SQLSTATE 57014, so its message tells: English on the
+/// embedded cluster (locale C) and most servers; on a server with
+/// translated messages the timeout stays an ordinary database error.
+fn is_timeout(e: &DieselError) -> bool {
+    matches!(
+        e,
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, info)
+            if info.message().contains("statement timeout")
+    )
 }
 
 /// Whether a write failed on a doc's unique address.

@@ -4,5 +4,6 @@ mod audit;
 mod customers;
 mod docs;
 mod home;
+mod import;
 mod planes;
 mod users;

@@ -10,9 +10,9 @@
 //! and sending the same file again changes nothing (its rows then come
 //! back unchanged).
 
+use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use actix_multipart::{Multipart, MultipartError};
 use askama::Template;
 use futures_util::StreamExt;
 
@@ -135,8 +135,9 @@ impl UploadError {
         match self {
             Self::NoFile => "Choose a CSV file to import.".into(),
             Self::File(e) => e.message(),
-            Self::Damaged => "The upload was cut off or damaged. Choose the file and upload it again."
-                .into(),
+            Self::Damaged => {
+                "The upload was cut off or damaged. Choose the file and upload it again.".into()
+            }
         }
     }
 }
@@ -249,7 +250,11 @@ pub async fn import_docs(
                 file.refused_total,
                 file.total(),
                 if file.refused_total == 1 { "is" } else { "are" },
-                if file.refused_total == 1 { "it" } else { "them" },
+                if file.refused_total == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
             ),
         );
         let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -266,7 +271,14 @@ pub async fn import_docs(
     match result {
         Ok(imported) => {
             let report = imported_report(name, &rows, &imported);
-            render(&page, &pool, StatusCode::OK, FormErrors::default(), Some(report)).await
+            render(
+                &page,
+                &pool,
+                StatusCode::OK,
+                FormErrors::default(),
+                Some(report),
+            )
+            .await
         }
         Err(ImportRefusal::UrlTaken) => {
             let errors = FormErrors::field(
@@ -275,6 +287,14 @@ pub async fn import_docs(
                  imported. Nothing was imported; upload the file again.",
             );
             render(&page, &pool, StatusCode::CONFLICT, errors, None).await
+        }
+        Err(ImportRefusal::TimedOut) => {
+            let errors = FormErrors::field(
+                "file",
+                "The database is too busy to write the file now. Nothing was imported;                  upload it again later, or in smaller files.",
+            );
+            let status = StatusCode::SERVICE_UNAVAILABLE;
+            render(&page, &pool, status, errors, None).await
         }
     }
 }
@@ -302,11 +322,7 @@ fn refused_report(file_name: String, file: &ImportFile) -> Report {
     }
 }
 
-fn imported_report(
-    file_name: String,
-    rows: &[ImportRow],
-    imported: &Imported,
-) -> Report {
+fn imported_report(file_name: String, rows: &[ImportRow], imported: &Imported) -> Report {
     let changed = imported.added + imported.updated;
     Report {
         file_name,
