@@ -519,44 +519,88 @@ fn statements(app: &TestApp) -> i64 {
     )
 }
 
-fn rows(prefix: &str, n: usize) -> String {
+/// A file of `n` good rows at `https://bulk.example/{prefix}/…`, titled
+/// `{title} doc {i}`.
+fn rows(prefix: &str, n: usize, title: &str) -> String {
     let mut file = HEADER.to_owned();
     for i in 0..n {
         file.push_str(&format!(
-            "https://bulk.example/{prefix}/{i},Bulk doc {i},how-to,eks;observability,\
+            "https://bulk.example/{prefix}/{i},{title} doc {i},how-to,eks;observability,\
              A summary of doc {i} long enough to look like one.\n"
         ));
     }
     file
 }
 
-/// Statements the app ran for one import of `file` (the token's page
-/// load is counted apart).
-async fn statements_for_import(app: &TestApp, file: &str) -> (i64, reqwest::StatusCode) {
-    let token = app.form_token(PATH).await;
-    let before = statements(app);
-    let res = send(
-        app,
-        multipart(Some(&token), Some(("bulk.csv", file.as_bytes()))),
-    )
-    .await;
-    let status = res.status();
-    let _ = res.text().await;
-    // The reading itself is one statement.
-    (statements(app) - before - 1, status)
+/// Entries pg_stat_statements has evicted so far (cluster-wide): the
+/// least-called ones go when it is full, as it is under the whole
+/// suite, and an evicted entry takes its calls out of the sum.
+fn evictions(app: &TestApp) -> i64 {
+    app.count("SELECT dealloc AS n FROM pg_stat_statements_info")
+}
+
+/// Statements the app ran for one import of `file(attempt)` (the token's
+/// page load apart). Measured again, with the next attempt's file, when
+/// entries were evicted meanwhile.
+async fn statements_for_import(app: &TestApp, file: impl Fn(usize) -> String) -> i64 {
+    for attempt in 0..8 {
+        let file = file(attempt);
+        let token = app.form_token(PATH).await;
+        let evicted = evictions(app);
+        let before = statements(app);
+        let res = send(
+            app,
+            multipart(Some(&token), Some(("bulk.csv", file.as_bytes()))),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        let _ = res.text().await;
+        // The reading itself is one statement.
+        let ran = statements(app) - before - 1;
+        if evictions(app) == evicted {
+            return ran;
+        }
+    }
+    panic!("pg_stat_statements evicted entries during every measurement");
 }
 
 #[tokio::test]
-async fn ten_thousand_rows_import_in_a_fixed_number_of_statements() {
+async fn an_import_runs_as_many_statements_for_3_rows_as_for_10_000() {
     let app = admin_app().await;
     // Warm up: a new pool connection's one-off statements are not counted.
-    let _ = statements_for_import(&app, &rows("warm", 2)).await;
-    let (small, status) = statements_for_import(&app, &rows("small", 3)).await;
-    assert_eq!(status, 200);
+    let _ = statements_for_import(&app, |a| rows(&format!("warm{a}"), 2, "Bulk")).await;
+    let add_3 = statements_for_import(&app, |a| rows(&format!("small{a}"), 3, "Bulk")).await;
+    let add_10k = statements_for_import(&app, |a| rows(&format!("large{a}"), 10_000, "Bulk")).await;
+    assert_eq!(add_3, add_10k, "statements to add 3 docs and 10,000");
+    // Updating (new titles each attempt) too; `small0`/`large0` exist.
+    let update_3 = statements_for_import(&app, |a| rows("small0", 3, &format!("Renamed{a}"))).await;
+    let update_10k =
+        statements_for_import(&app, |a| rows("large0", 10_000, &format!("Renamed{a}"))).await;
+    assert_eq!(
+        update_3, update_10k,
+        "statements to update 3 docs and 10,000"
+    );
+    assert!(
+        add_3 <= 12 && update_3 <= 14,
+        "{add_3} to add, {update_3} to update"
+    );
+}
+
+#[tokio::test]
+async fn ten_thousand_rows_import_at_once() {
+    let app = admin_app().await;
+    let file = rows("large", 10_000, "Bulk");
+    assert!(file.len() > 1_000_000, "{} bytes", file.len());
     let started = Instant::now();
-    let (large, status) = statements_for_import(&app, &rows("large", 10_000)).await;
+    let res = import(&app, "bulk.csv", file.as_bytes()).await;
+    let status = res.status();
+    let doc = page_of(res).await;
     let took = started.elapsed();
     assert_eq!(status, 200);
+    assert_eq!(html::text(&doc, "#count-added"), "10000");
+    // The report lists the first 1,000 and counts the rest.
+    assert_eq!(html::texts(&doc, "#report-rows tbody tr").len(), 1_000);
+    assert!(html::text(&doc, "#unlisted").starts_with("9000 more"));
     assert_eq!(
         app.count("SELECT count(*) AS n FROM docs WHERE url LIKE 'https://bulk.example/large/%'"),
         10_000
@@ -572,23 +616,12 @@ async fn ten_thousand_rows_import_in_a_fixed_number_of_statements() {
         app.count(
             "SELECT count(*) AS n FROM admin_audit WHERE kind = 'doc' AND action = 'imported'"
         ),
-        10_000 + 3 + 2
+        10_000
     );
-    assert_eq!(small, large, "statements for 3 rows and for 10,000");
-    // Updating them (new titles) takes as many statements for 3 as for
-    // 10,000 too.
-    let rename = |file: String| file.replace(",Bulk doc ", ",Renamed doc ");
-    let (small_update, status) = statements_for_import(&app, &rename(rows("small", 3))).await;
-    assert_eq!(status, 200);
-    let (large_update, status) = statements_for_import(&app, &rename(rows("large", 10_000))).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        small_update, large_update,
-        "statements to update 3 and 10,000"
+    let imports = audit(&app, AuditKind::Import);
+    assert_eq!(imports[0].after.as_ref().unwrap()["added"], 10_000);
+    eprintln!(
+        "10,000-row import ({} bytes; test build and cluster): {took:?}",
+        file.len()
     );
-    assert_eq!(
-        app.count("SELECT count(*) AS n FROM docs WHERE title LIKE 'Renamed doc %'"),
-        10_003
-    );
-    eprintln!("10,000-row import (debug build, test cluster): {took:?}, {large} statements");
 }
