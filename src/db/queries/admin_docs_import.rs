@@ -165,6 +165,15 @@ fn write(
     }
 
     let new_ids = insert_docs(conn, &new_rows)?;
+    if !new_rows.is_empty() {
+        // The foreign-key check of each doc_planes row below looks its doc
+        // up with a plan this connection may have cached while `docs` was
+        // small: a sequential scan, which over thousands of docs just
+        // added took a minute for 20,000 rows. ANALYZE (it counts this
+        // transaction's own rows) refreshes the statistics and drops
+        // cached plans on `docs`, so the check uses the primary key.
+        diesel::sql_query("ANALYZE docs").execute(conn)?;
+    }
     update_docs(conn, &changed)?;
     // The planes of every written doc, as the rows have them.
     let mut plane_rows: Vec<(Uuid, &str)> = Vec::new();

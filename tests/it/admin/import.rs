@@ -553,8 +553,14 @@ async fn statements_for_import(app: &TestApp, file: impl Fn(usize) -> String) ->
             multipart(Some(&token), Some(("bulk.csv", file.as_bytes()))),
         )
         .await;
-        assert_eq!(res.status(), 200);
-        let _ = res.text().await;
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        assert_eq!(
+            status,
+            200,
+            "{}",
+            html::text(&html::parse(&body), "#file-error")
+        );
         // The reading itself is one statement.
         let ran = statements(app) - before - 1;
         if evictions(app) == evicted {
