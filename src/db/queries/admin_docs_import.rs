@@ -16,7 +16,7 @@ use crate::db::models::admin_audit::{self, Change, ObjectChange};
 use crate::db::models::docs::Doc;
 use crate::db::models::enums::AuditKind;
 use crate::db::models::users::User;
-use crate::db::queries::admin_docs::{draft_snapshot, snapshot};
+use crate::db::queries::admin_docs::{draft_snapshot_text, snapshot_text};
 use crate::db::schema::{doc_planes, docs, planes};
 use crate::db::unique_violation;
 use crate::domain::admin_docs::DocDraft;
@@ -83,7 +83,7 @@ pub fn import(
     conn: &mut PgConnection,
     admin: &User,
     file_name: &str,
-    drafts: &[DocDraft],
+    drafts: &[&DocDraft],
 ) -> QueryResult<Result<Imported, ImportRefusal>> {
     let result = conn.transaction(|conn| {
         // LOCAL: back to the pool's bound when the transaction ends.
@@ -104,7 +104,7 @@ fn write(
     conn: &mut PgConnection,
     admin: &User,
     file_name: &str,
-    drafts: &[DocDraft],
+    drafts: &[&DocDraft],
 ) -> QueryResult<Imported> {
     let urls: Vec<&str> = drafts.iter().map(|d| d.url.as_str()).collect();
     // Locked, so an admin editing one of them meanwhile waits for this
@@ -133,7 +133,7 @@ fn write(
     let mut new_rows: Vec<&DocDraft> = Vec::new();
     // (doc, its planes before, the draft over it)
     let mut changed: Vec<(&Doc, &[String], &DocDraft)> = Vec::new();
-    for draft in drafts {
+    for &draft in drafts {
         let outcome = match by_url.get(draft.url.as_str()) {
             None => {
                 new_rows.push(draft);
@@ -195,7 +195,7 @@ fn write(
                 object_id: id,
                 object_label: draft.title.clone(),
                 before: None,
-                after: Some(draft_snapshot(draft, true)),
+                after: Some(draft_snapshot_text(draft, true)?),
             });
         }
     }
@@ -203,8 +203,8 @@ fn write(
         audit.push(ObjectChange {
             object_id: doc.id,
             object_label: draft.title.clone(),
-            before: Some(snapshot(doc, planes)),
-            after: Some(draft_snapshot(draft, doc.is_active)),
+            before: Some(snapshot_text(doc, planes)?),
+            after: Some(draft_snapshot_text(draft, doc.is_active)?),
         });
     }
     admin_audit::record_each(conn, admin, AuditKind::Doc, "imported", &audit)?;

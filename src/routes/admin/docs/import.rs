@@ -263,7 +263,8 @@ pub async fn import_docs(
     let rows = file.rows;
     let label = name.clone();
     let (rows, result) = db::run(&pool, move |conn| {
-        let drafts: Vec<_> = rows.iter().map(|r| r.draft.clone()).collect();
+        // References: the rows are not copied.
+        let drafts: Vec<_> = rows.iter().map(|r| &r.draft).collect();
         let result = admin_docs_import::import(conn, &admin, &label, &drafts)?;
         Ok::<_, diesel::result::Error>((rows, result))
     })
