@@ -205,10 +205,10 @@ async fn a_known_address_updates_its_doc_and_the_same_file_again_changes_nothing
     assert_eq!(outcomes, vec!["Updated", "Added"]);
 
     assert_eq!(
-        app.text(&format!(
+        app.text(
             "SELECT title || '|' || doc_type::text || '|' || summary || '|' || is_active::text \
              || '|' || id::text AS s FROM docs WHERE url = 'https://import.example/u'"
-        )),
+        ),
         format!("New title|explanation|New summary|false|{id}")
     );
     assert_eq!(
