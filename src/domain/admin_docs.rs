@@ -192,6 +192,20 @@ impl RowRefusal {
     }
 }
 
+/// The most characters of a refused value a reason repeats.
+const QUOTED_CHARS: usize = 60;
+
+/// A value as a refusal repeats it: without control characters (a NUL
+/// has no place in a page) and shortened.
+pub fn quoted(value: &str) -> String {
+    let mut chars = value.chars().filter(|c| !c.is_control());
+    let mut out: String = chars.by_ref().take(QUOTED_CHARS).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// One data row of an import file (`url,title,doc_type,planes,summary`,
 /// planes as slugs separated by `;`) read into a doc, or the first reason
 /// it is refused. Whether its address repeats another row's is the
@@ -210,11 +224,11 @@ pub fn import_row(record: &[&str], known_planes: &[&str]) -> Result<DocDraft, Ro
     }
     let title = text::check(title, &DOC_TITLE).map_err(RowRefusal::BadTitle)?;
     let doc_type = DocType::parse(doc_type.trim())
-        .ok_or_else(|| RowRefusal::UnknownType(doc_type.trim().into()))?;
+        .ok_or_else(|| RowRefusal::UnknownType(quoted(doc_type.trim())))?;
     let mut slugs = Vec::new();
     for slug in planes.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         if !known_planes.contains(&slug) {
-            return Err(RowRefusal::UnknownPlane(slug.into()));
+            return Err(RowRefusal::UnknownPlane(quoted(slug)));
         }
         slugs.push(slug.to_owned());
     }
@@ -352,6 +366,11 @@ mod tests {
             refusal(&["https://d.example/", "A", "how-to", "", "a\0b"])
                 .reason()
                 .contains("summary")
+        );
+        let long = format!("x\0{}", "y".repeat(100));
+        assert_eq!(
+            refusal(&["https://d.example/", "A", "how-to", &long, ""]),
+            RowRefusal::UnknownPlane(format!("x{}…", "y".repeat(59)))
         );
     }
 }

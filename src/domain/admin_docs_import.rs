@@ -313,7 +313,12 @@ impl ImportReader {
             },
             _ => None,
         };
-        let shown_url: String = typed_url.trim().chars().take(REPORTED_URL_CHARS).collect();
+        let shown_url: String = typed_url
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(REPORTED_URL_CHARS)
+            .collect();
         let known: Vec<&str> = self.known_planes.iter().map(String::as_str).collect();
         let checked = admin_docs::import_row(&fields, &known);
         match (checked, earlier) {
