@@ -1,7 +1,7 @@
 //! `/admin/docs/import`: the doc catalog from a CSV file. The page explains
 //! the format; the upload is read as it streams (never buffered whole) and
-//! answered with a report of every row: added, updated, unchanged, or
-//! refused with its reason.
+//! answered with a report: how many rows were added, updated or unchanged
+//! and which, or which were refused and why.
 //!
 //! All or nothing: a file with any refused row imports nothing, and the
 //! report lists the refused rows so the file can be fixed and sent again;
@@ -45,7 +45,8 @@ struct ImportPage {
     header: String,
     max_rows: String,
     max_mib: usize,
-    planes: Vec<Plane>,
+    /// (slug, name) of each plane a row may name.
+    planes: Vec<(String, String)>,
     doc_types: &'static [DocType],
     /// Field `file`: why the file was refused.
     errors: FormErrors,
@@ -93,7 +94,7 @@ async fn render(
             header: IMPORT_HEADER.join(","),
             max_rows: thousands(MAX_ROWS),
             max_mib: MAX_FILE_BYTES / (1024 * 1024),
-            planes,
+            planes: planes.into_iter().map(|p| (p.slug, p.name)).collect(),
             doc_types: DocType::ALL,
             errors,
             report,
