@@ -136,6 +136,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    doc_impressions (form_session_id, doc_id) {
+        form_session_id -> Uuid,
+        doc_id -> Uuid,
+        best_rank -> Nullable<Int2>,
+        first_shown_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     doc_planes (doc_id, plane_id) {
         doc_id -> Uuid,
         plane_id -> Uuid,
@@ -172,6 +181,18 @@ diesel::table! {
         name -> Varchar,
         env_type -> EnvType,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    form_sessions (id) {
+        id -> Uuid,
+        customer_id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        primary_plane_id -> Nullable<Uuid>,
+        issue_id -> Nullable<Uuid>,
+        started_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
 }
@@ -390,9 +411,15 @@ diesel::joinable!(doc_feedback -> docs (doc_id));
 diesel::joinable!(doc_feedback -> issues (issue_id));
 diesel::joinable!(doc_feedback -> planes (primary_plane_id));
 diesel::joinable!(doc_feedback -> users (user_id));
+diesel::joinable!(doc_impressions -> docs (doc_id));
+diesel::joinable!(doc_impressions -> form_sessions (form_session_id));
 diesel::joinable!(doc_planes -> docs (doc_id));
 diesel::joinable!(doc_planes -> planes (plane_id));
 diesel::joinable!(environments -> customers (customer_id));
+diesel::joinable!(form_sessions -> customers (customer_id));
+diesel::joinable!(form_sessions -> issues (issue_id));
+diesel::joinable!(form_sessions -> planes (primary_plane_id));
+diesel::joinable!(form_sessions -> users (user_id));
 diesel::joinable!(issue_activities -> issues (issue_id));
 diesel::joinable!(issue_activities -> users (actor_id));
 diesel::joinable!(issue_plane_contexts -> issues (issue_id));
@@ -417,9 +444,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     doc_context_options,
     doc_feedback,
+    doc_impressions,
     doc_planes,
     docs,
     environments,
+    form_sessions,
     issue_activities,
     issue_plane_contexts,
     issue_planes,

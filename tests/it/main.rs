@@ -12,6 +12,7 @@ mod browser;
 mod database;
 mod generate;
 mod hostile;
+mod impressions;
 mod issues;
 mod links;
 mod oauth;
