@@ -64,9 +64,12 @@ DROP INDEX doc_feedback_form_session_id_idx;
 CREATE FUNCTION doc_feedback_record_session() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO form_sessions AS s (id, customer_id, user_id, primary_plane_id, issue_id, started_at)
+    -- Dated by the clicks (the seed writes past ones), not by now().
+    INSERT INTO form_sessions AS s (id, customer_id, user_id, primary_plane_id, issue_id,
+                                    started_at, updated_at)
     SELECT DISTINCT ON (n.form_session_id)
-           n.form_session_id, n.customer_id, n.user_id, n.primary_plane_id, n.issue_id, n.created_at
+           n.form_session_id, n.customer_id, n.user_id, n.primary_plane_id, n.issue_id,
+           n.created_at, max(n.created_at) OVER (PARTITION BY n.form_session_id)
     FROM new_feedback n
     WHERE n.form_session_id IS NOT NULL AND n.customer_id IS NOT NULL
     ORDER BY n.form_session_id, n.created_at
@@ -90,12 +93,13 @@ CREATE TRIGGER doc_feedback_record_session
 
 -- The feedback recorded so far, as the trigger would have: its sessions
 -- (started at their first click) and the docs clicked in them.
-INSERT INTO form_sessions (id, customer_id, user_id, primary_plane_id, issue_id, started_at)
+INSERT INTO form_sessions (id, customer_id, user_id, primary_plane_id, issue_id, started_at,
+                           updated_at)
 SELECT DISTINCT ON (f.form_session_id)
        f.form_session_id, f.customer_id, f.user_id, f.primary_plane_id,
        (SELECT g.issue_id FROM doc_feedback g
          WHERE g.form_session_id = f.form_session_id AND g.issue_id IS NOT NULL LIMIT 1),
-       f.created_at
+       f.created_at, max(f.created_at) OVER (PARTITION BY f.form_session_id)
 FROM doc_feedback f
 WHERE f.form_session_id IS NOT NULL AND f.customer_id IS NOT NULL
 ORDER BY f.form_session_id, f.created_at;
@@ -105,3 +109,68 @@ FROM doc_feedback f
 JOIN form_sessions s ON s.id = f.form_session_id AND s.user_id IS NOT DISTINCT FROM f.user_id
 WHERE f.doc_id IS NOT NULL
 GROUP BY f.form_session_id, f.doc_id;
+
+------------------------------------------------------------------------------
+-- Daily rollups of the doc analytics (/admin/analytics/docs), recomputed a
+-- day at a time from the tables above by db::queries::doc_rollups (why a
+-- refresh rather than counters: see that module). Every figure is filed
+-- under the UTC day its form session started, its customer and its
+-- primary plane. The nil id stands for "every customer" in customer_id
+-- (rows holding the day's totals, so an unfiltered range reads few rows)
+-- and for "no area chosen" in plane_id, so that the keys have no NULLs.
+-- No foreign keys: these are figures, rebuilt from what they summarise.
+------------------------------------------------------------------------------
+
+-- When the rollups last read the tables: the start of the refresh's
+-- transaction. NULL: never, so the next refresh rebuilds every day.
+CREATE TABLE doc_rollup_state (
+    id           boolean     PRIMARY KEY DEFAULT true CHECK (id),
+    refreshed_at timestamptz NULL
+);
+INSERT INTO doc_rollup_state DEFAULT VALUES;
+
+-- Form sessions: all of them, those shown at least one doc, those deflected
+-- (a doc marked helpful, no issue filed) and those that filed an issue.
+CREATE TABLE doc_rollup_sessions (
+    customer_id uuid NOT NULL,
+    day         date NOT NULL,
+    plane_id    uuid NOT NULL,
+    sessions    int  NOT NULL,
+    shown       int  NOT NULL,
+    deflected   int  NOT NULL,
+    filed       int  NOT NULL,
+    PRIMARY KEY (customer_id, day, plane_id)
+);
+-- The refresh replaces whole days.
+CREATE INDEX doc_rollup_sessions_day_idx ON doc_rollup_sessions (day);
+
+-- Per doc: form sessions that showed it, marked it helpful, dismissed it,
+-- and marked it helpful yet filed.
+CREATE TABLE doc_rollup_docs (
+    customer_id         uuid NOT NULL,
+    day                 date NOT NULL,
+    plane_id            uuid NOT NULL,
+    doc_id              uuid NOT NULL,
+    shown               int  NOT NULL,
+    helpful             int  NOT NULL,
+    dismissed           int  NOT NULL,
+    filed_after_helpful int  NOT NULL,
+    PRIMARY KEY (customer_id, day, plane_id, doc_id)
+);
+CREATE INDEX doc_rollup_docs_day_idx ON doc_rollup_docs (day);
+
+-- Per option of a context field: deflected form sessions whose snapshot
+-- (of their latest helpful click) had it, issues filed from form sessions
+-- with it, and of those the ones whose session had no doc marked helpful.
+CREATE TABLE doc_rollup_contexts (
+    customer_id    uuid NOT NULL,
+    day            date NOT NULL,
+    plane_id       uuid NOT NULL,
+    context_id     uuid NOT NULL,
+    value          text NOT NULL,
+    deflected      int  NOT NULL,
+    filed          int  NOT NULL,
+    filed_unhelped int  NOT NULL,
+    PRIMARY KEY (customer_id, day, plane_id, context_id, value)
+);
+CREATE INDEX doc_rollup_contexts_day_idx ON doc_rollup_contexts (day);

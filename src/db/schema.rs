@@ -152,6 +152,51 @@ diesel::table! {
 }
 
 diesel::table! {
+    doc_rollup_contexts (customer_id, day, plane_id, context_id, value) {
+        customer_id -> Uuid,
+        day -> Date,
+        plane_id -> Uuid,
+        context_id -> Uuid,
+        value -> Text,
+        deflected -> Int4,
+        filed -> Int4,
+        filed_unhelped -> Int4,
+    }
+}
+
+diesel::table! {
+    doc_rollup_docs (customer_id, day, plane_id, doc_id) {
+        customer_id -> Uuid,
+        day -> Date,
+        plane_id -> Uuid,
+        doc_id -> Uuid,
+        shown -> Int4,
+        helpful -> Int4,
+        dismissed -> Int4,
+        filed_after_helpful -> Int4,
+    }
+}
+
+diesel::table! {
+    doc_rollup_sessions (customer_id, day, plane_id) {
+        customer_id -> Uuid,
+        day -> Date,
+        plane_id -> Uuid,
+        sessions -> Int4,
+        shown -> Int4,
+        deflected -> Int4,
+        filed -> Int4,
+    }
+}
+
+diesel::table! {
+    doc_rollup_state (id) {
+        id -> Bool,
+        refreshed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use super::sql_types::DocType;
     use super::sql_types::Tsvector;
@@ -446,6 +491,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     doc_feedback,
     doc_impressions,
     doc_planes,
+    doc_rollup_contexts,
+    doc_rollup_docs,
+    doc_rollup_sessions,
+    doc_rollup_state,
     docs,
     environments,
     form_sessions,
