@@ -34,6 +34,7 @@ use diesel::sql_types::BigInt;
 use crate::db::lock;
 use crate::db::models::enums::IssuePriority;
 use crate::db::models::enums::IssueStatus::{Closed, InProgress, Open, Resolved};
+use crate::db::queries::doc_rollups;
 use crate::domain::ticket::Activity;
 use crate::error::AppError;
 
@@ -115,6 +116,9 @@ const LOADED_TABLES: &[&str] = &[
     "doc_feedback",
     "form_sessions",
     "doc_impressions",
+    "doc_rollup_sessions",
+    "doc_rollup_docs",
+    "doc_rollup_contexts",
 ];
 
 /// Adds scale-test data to a database that has the demo data. Refuses with
@@ -217,6 +221,17 @@ fn run(
         ));
         lo = hi + 1;
     }
+
+    // The doc analytics' rollups: everything above is history (past
+    // times), which a refresh looking for recent changes would not see.
+    let rollups_started = Instant::now();
+    doc_rollups::invalidate(conn).map_err(|e| failed("doc rollups", e))?;
+    doc_rollups::refresh(conn, doc_rollups::Wait::Yes).map_err(|e| failed("doc rollups", e))?;
+    progress(&format!(
+        "doc analytics rollups ({:.1} s), {} s",
+        rollups_started.elapsed().as_secs_f64(),
+        elapsed(started)
+    ));
 
     // VACUUM (outside any transaction): loading rewrote each issue once for
     // its comments' words, and index-only scans need the visibility map.

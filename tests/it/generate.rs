@@ -10,6 +10,7 @@ use supportdesk::devdata::generate::{GenerateOptions, generate};
 use supportdesk::domain::ticket::{Action, Activity};
 use supportdesk::error::AppError;
 
+use crate::helpers::doc_analytics::assert_rollups_equal_raw;
 use crate::helpers::{TestDb, count as n};
 
 #[test]
@@ -43,7 +44,7 @@ fn generates_consistent_scale_data() {
     .expect("generate");
     eprintln!("{summary:?}");
     let batches = size.div_ceil(opts.batch);
-    assert_eq!(lines.len(), 2 + 2 * batches);
+    assert_eq!(lines.len(), 3 + 2 * batches);
     assert_eq!(summary.customers, opts.customers);
     assert_eq!(summary.issues, opts.issues);
     assert_eq!(summary.feedback, opts.feedback);
@@ -304,6 +305,9 @@ fn generates_consistent_scale_data() {
         ) > 0,
         "some quiet sessions left before choosing an area"
     );
+
+    // The doc analytics' rollups were rebuilt over the generated history.
+    assert_rollups_equal_raw(&mut conn, "after generate");
 
     let linked = n(
         &mut conn,

@@ -3,6 +3,7 @@
 //! database per test, and the real app spawned on port 0.
 
 pub mod browser;
+pub mod doc_analytics;
 pub mod html;
 pub mod logs;
 pub mod oauth_provider;
