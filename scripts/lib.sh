@@ -49,3 +49,17 @@ ensure_rust() {
     exit 1
   fi
 }
+
+# The release directory cargo builds into: `cargo metadata` knows it, so a
+# CARGO_TARGET_DIR (or a build.target-dir in a cargo config) is honoured
+# rather than assuming ./target.
+release_dir() {
+  local dir
+  dir=$(cargo metadata --locked --format-version 1 --no-deps |
+    grep -o '"target_directory":"[^"]*"' | head -n 1 | cut -d '"' -f 4)
+  [ -n "$dir" ] || {
+    echo "cannot tell cargo's target directory" >&2
+    exit 1
+  }
+  echo "$dir/release"
+}

@@ -238,16 +238,28 @@ fn prepare_and_serve(settings: &Settings, embedded: bool) -> Result<(), String> 
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     let applied = db::migrate(&mut conn).map_err(|e| e.to_string())?;
     tracing::info!(applied, "database migrated");
-    // The demo accounts have a published password: an external database
-    // gets them only when asked (--demo).
-    let demo = embedded || settings.demo;
+    // The demo accounts have a published password: they are loaded on their
+    // own only into the embedded database of an app that listens on this
+    // machine alone; anywhere else only when asked (--demo).
+    let local = is_loopback_bind(&settings.bind);
+    let demo = settings.demo || (embedded && local);
     if demo && seed::is_empty(&mut conn).map_err(|e| e.to_string())? {
         let summary = seed::seed_demo(&mut conn).map_err(|e| e.to_string())?;
         tracing::info!(?summary, "demo data loaded");
     }
-    // The banner prints the demo password: only while it opens the demo
+    let open = seed::demo_accounts_open(&mut conn).map_err(|e| e.to_string())?;
+    if !local && !settings.demo && !open.is_empty() {
+        return Err(format!(
+            "refusing to listen on {}: the demo accounts {} still have the public demo \
+             password. Disable them or change their passwords (sign in on 127.0.0.1 \
+             first), or start with --demo to show the demo on the network on purpose.",
+            settings.bind,
+            open.join(", ")
+        ));
+    }
+    // The banner prints the demo password only while it opens the demo
     // admin (seeded now or earlier, not disabled, password unchanged).
-    let banner = demo && seed::demo_sign_in_works(&mut conn).map_err(|e| e.to_string())?;
+    let banner = demo && open.contains(&seed::DEMO_ADMIN);
     drop(conn);
 
     let key = secret_key(settings)?;
@@ -266,11 +278,41 @@ fn prepare_and_serve(settings: &Settings, embedded: bool) -> Result<(), String> 
         if banner {
             println!(
                 "demo sign-in: admin@example.com, agent1@example.com or customer1@example.com \
-                 with password {}",
+                 with password {} (public: it is in the README; demo data only)",
                 seed::DEMO_PASSWORD
             );
         }
         println!("press Ctrl+C to stop");
         app.run_until_stopped().await.map_err(|e| e.to_string())
     })
+}
+
+/// Whether `bind` (host:port) listens on this machine only.
+fn is_loopback_bind(bind: &str) -> bool {
+    let host = bind.rsplit_once(':').map_or(bind, |(host, _)| host);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_bind;
+
+    #[test]
+    fn only_this_machines_addresses_are_loopback() {
+        for bind in [
+            "127.0.0.1:8080",
+            "localhost:80",
+            "[::1]:8080",
+            "127.1.2.3:0",
+        ] {
+            assert!(is_loopback_bind(bind), "{bind}");
+        }
+        for bind in ["0.0.0.0:8080", "[::]:8080", "10.0.0.5:80", "example.com:80"] {
+            assert!(!is_loopback_bind(bind), "{bind}");
+        }
+    }
 }

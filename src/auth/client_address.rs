@@ -3,7 +3,8 @@
 //! proxy, so all clients would share one limit; X-Forwarded-For names the
 //! client, but anyone can send that header. It is believed only from the
 //! proxies the operator lists (`--trusted-proxy`), and read from the right:
-//! the first address not itself a trusted proxy is the client.
+//! the first address not itself a trusted proxy is the client. The same
+//! holds for X-Forwarded-Host, the host the client asked for.
 
 use std::net::IpAddr;
 
@@ -46,6 +47,26 @@ pub fn client_of(proxies: &TrustedProxies, req: &HttpRequest) -> String {
         .collect();
     client(proxies, req.peer_addr().map(|a| a.ip()), &headers)
         .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+/// The host the client sent the request to: X-Forwarded-Host when a
+/// trusted proxy sends it (actix's `connection_info` believes it from
+/// anyone, which let a forged header pass the CSRF origin check), else the
+/// request's own Host.
+pub fn requested_host(proxies: &TrustedProxies, req: &HttpRequest) -> Option<String> {
+    let header = |name: &str| {
+        let value = req.headers().get(name)?.to_str().ok()?;
+        // Several proxies append: the first entry is what the client sent.
+        Some(value.split(',').next()?.trim().to_owned())
+    };
+    let from_proxy = req
+        .peer_addr()
+        .is_some_and(|a| proxies.contains(canonical_ip(a.ip())));
+    from_proxy
+        .then(|| header("x-forwarded-host"))
+        .flatten()
+        .or_else(|| header("host"))
+        .or_else(|| req.uri().authority().map(|a| a.to_string()))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 
-use crate::auth::{session, tokens};
+use crate::auth::{client_address, session, tokens};
 use crate::config::AppConfig;
 use crate::error::AppError;
 
@@ -43,9 +43,11 @@ fn cross_site(req: &HttpRequest, config: &AppConfig) -> bool {
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => false,
         Some(origin) => {
-            let host = req.connection_info().host().to_owned();
-            let expected_from_host = [format!("http://{host}"), format!("https://{host}")];
-            !(origin == config.base_url || expected_from_host.iter().any(|e| e == origin))
+            let same_host = client_address::requested_host(&config.trusted_proxies, req)
+                .is_some_and(|host| {
+                    [format!("http://{host}"), format!("https://{host}")].contains(&origin.into())
+                });
+            !(origin == config.base_url || same_host)
         }
     }
 }

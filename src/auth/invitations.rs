@@ -82,26 +82,30 @@ pub fn invite(
     })
 }
 
-/// Creates a password-reset link for a user; returns the token.
+/// Creates a password-reset link for a user, ending the links made
+/// before it; returns the token.
 pub fn reset_link(
     conn: &mut PgConnection,
     created_by: Option<Uuid>,
     user: &users::User,
 ) -> Result<String, AppError> {
     let token = tokens::random_token(32);
-    verification_tokens::insert(
-        conn,
-        &NewVerificationToken {
-            token_hash: &tokens::hash_token(&token),
-            purpose: TokenPurpose::PasswordReset,
-            email: &user.email,
-            user_id: Some(user.id),
-            role: None,
-            customer_id: None,
-            created_by_id: created_by,
-            expires_at: Utc::now() + RESET_LIFETIME,
-        },
-    )?;
+    conn.transaction(|conn| {
+        verification_tokens::revoke_resets(conn, user.id)?;
+        verification_tokens::insert(
+            conn,
+            &NewVerificationToken {
+                token_hash: &tokens::hash_token(&token),
+                purpose: TokenPurpose::PasswordReset,
+                email: &user.email,
+                user_id: Some(user.id),
+                role: None,
+                customer_id: None,
+                created_by_id: created_by,
+                expires_at: Utc::now() + RESET_LIFETIME,
+            },
+        )
+    })?;
     Ok(token)
 }
 
@@ -156,7 +160,8 @@ pub fn accept(
     })
 }
 
-/// Sets a new password through a reset link and ends the user's sessions.
+/// Sets a new password through a reset link and ends the user's sessions
+/// and any other reset link.
 pub fn reset(
     conn: &mut PgConnection,
     token: &str,
@@ -181,6 +186,7 @@ pub fn reset(
             },
         )?;
         sessions::delete_for_user(conn, user_id)?;
+        verification_tokens::revoke_resets(conn, user_id)?;
         Ok(Some(user))
     })
 }

@@ -13,7 +13,12 @@ pub fn safe_next(next: Option<&str>) -> String {
                 .chars()
                 .any(|c| c.is_control() || c.is_whitespace())
     });
-    if ok { next.to_owned() } else { "/".into() }
+    // A path longer than any page of this site is not one of its pages.
+    if ok && next.len() <= 2048 {
+        next.to_owned()
+    } else {
+        "/".into()
+    }
 }
 
 /// Decodes percent-escapes repeatedly (an attacker may encode twice).

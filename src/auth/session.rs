@@ -44,17 +44,3 @@ pub fn signed_in_within(session: &Session, window: chrono::Duration) -> bool {
 pub fn csrf_token(session: &Session) -> Option<String> {
     session.get::<String>(CSRF_KEY).ok().flatten()
 }
-
-/// Stores a value in a signed-in session (e.g. OAuth state).
-pub fn put(
-    session: &Session,
-    key: &str,
-    value: &str,
-) -> Result<(), actix_session::SessionInsertError> {
-    session.insert(key, value)
-}
-
-/// Takes a value out of the session: it can be used once.
-pub fn take(session: &Session, key: &str) -> Option<String> {
-    session.remove_as::<String>(key).and_then(Result::ok)
-}

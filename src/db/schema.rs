@@ -316,7 +316,7 @@ diesel::table! {
         id -> Int8,
         #[max_length = 20]
         scope -> Varchar,
-        #[max_length = 320]
+        #[max_length = 400]
         subject -> Varchar,
         attempted_at -> Timestamptz,
     }

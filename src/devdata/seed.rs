@@ -43,6 +43,8 @@ use super::demo_desk::{
 
 /// The password of every demo user. It exists only in demo data.
 pub const DEMO_PASSWORD: &str = "supportdesk-demo";
+/// The demo's administrator, whose sign-in the start-up banner prints.
+pub const DEMO_ADMIN: &str = ADMIN_EMAIL;
 /// Serialises concurrent seeders (several instances starting on one database).
 const SEED_LOCK: &str = "supportdesk:seed-demo";
 
@@ -61,20 +63,23 @@ pub fn is_empty(conn: &mut PgConnection) -> QueryResult<bool> {
     Ok(users::count(conn)? == 0)
 }
 
-/// Whether the demo's published sign-in still works: the demo admin
-/// exists, is not disabled and still has [`DEMO_PASSWORD`]. It costs one
-/// password check (tens of milliseconds), so start-up can afford it before
-/// printing that password.
-pub fn demo_sign_in_works(conn: &mut PgConnection) -> QueryResult<bool> {
-    Ok(
-        users::find_by_email(conn, ADMIN_EMAIL)?.is_some_and(|admin| {
-            !admin.is_disabled()
-                && admin
-                    .password_hash
-                    .as_deref()
+/// The demo accounts that still open with [`DEMO_PASSWORD`] (not disabled,
+/// password unchanged): while any does, the app must not listen beyond
+/// this machine unless the demo is served on purpose. One password check
+/// per demo account (tens of milliseconds each), at start-up only.
+pub fn demo_accounts_open(conn: &mut PgConnection) -> QueryResult<Vec<&'static str>> {
+    let mut open = Vec::new();
+    for spec in USERS {
+        let works = users::find_by_email(conn, spec.email)?.is_some_and(|user| {
+            !user.is_disabled()
+                && (user.password_hash.as_deref())
                     .is_some_and(|hash| verify_password(DEMO_PASSWORD, hash))
-        }),
-    )
+        });
+        if works {
+            open.push(spec.email);
+        }
+    }
+    Ok(open)
 }
 
 /// Creates the demo data in one transaction; does nothing when

@@ -6,6 +6,7 @@ pub mod admin_customers;
 pub mod admin_docs;
 pub mod admin_planes;
 pub mod admin_users;
+pub mod analytics;
 pub mod audit;
 pub mod doc_analytics;
 pub mod form_errors;

@@ -12,7 +12,7 @@ use crate::auth::extractors::CurrentUser;
 use crate::auth::flash::FlashKind;
 use crate::auth::{password, session};
 use crate::db::models::accounts::{self, Account};
-use crate::db::models::{sessions, users};
+use crate::db::models::{sessions, users, verification_tokens};
 use crate::db::{self, PgPool};
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
@@ -87,7 +87,8 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
-/// POST /account/password — any signed-in user. Ends every other session.
+/// POST /account/password — any signed-in user. Ends every other session
+/// and every outstanding password-reset link.
 pub async fn update_password(
     CurrentUser(user): CurrentUser,
     page: Page,
@@ -145,6 +146,7 @@ pub async fn update_password(
                     ..Default::default()
                 },
             )?;
+            verification_tokens::revoke_resets(conn, user_id)?;
             sessions::delete_for_user(conn, user_id)
         })
     })

@@ -34,6 +34,15 @@ pub async fn serve_asset(req: HttpRequest, path: web::Path<String>) -> HttpRespo
         .body(asset.body)
 }
 
+/// GET /favicon.ico — anyone. Browsers and tools ask for it without
+/// reading the page's `<link rel="icon">`; send them to the SVG icon.
+pub async fn favicon() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, assets::url("img/favicon.svg")))
+        .finish()
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     add(cfg, Method::GET, "/static/{path:.*}", serve_asset);
+    add(cfg, Method::GET, "/favicon.ico", favicon);
 }

@@ -101,9 +101,10 @@ pub async fn login(
     let form = form.into_inner();
     let email = form.email.trim().to_lowercase();
     let next = redirect::safe_next(form.next.as_deref());
-    if text::has_control(&email, false) {
-        // No account has such an address, and a NUL cannot be stored in
-        // the throttle's log: refuse before any query.
+    if text::has_control(&email, false) || email.len() > text::EMAIL_MAX {
+        // No account has such an address, and neither a NUL nor more than
+        // the column's length can be stored in the throttle's log: refuse
+        // before any query.
         return login_page(
             &page,
             &providers,
@@ -115,9 +116,9 @@ pub async fn login(
     }
     let address = client_address::client_of(&config.trusted_proxies, page.request());
 
-    let throttle_email = email.clone();
+    let (throttle_email, throttle_address) = (email.clone(), address.clone());
     let admitted = db::run(&pool, move |conn| {
-        throttle::admit(conn, &throttle_email, &address)
+        throttle::admit(conn, &throttle_email, &throttle_address)
     })
     .await?;
 
@@ -131,7 +132,7 @@ pub async fn login(
         Some(user) if matches && !user.is_disabled() => {
             let forget = email.clone();
             db::run(&pool, move |conn| {
-                throttle::forget_success(conn, &forget, admitted)
+                throttle::forget_success(conn, &forget, &address, admitted)
             })
             .await?;
             session::sign_in(&session, user.id)

@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod csv;
 pub mod health;
 pub mod home;
 pub mod issues;

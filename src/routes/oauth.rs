@@ -1,14 +1,20 @@
-//! OAuth 2.0 sign-in: `/auth/{provider}/start` sends the browser to the
-//! provider with state, PKCE and (OIDC) a nonce kept in the session;
-//! `/auth/{provider}/callback` checks them once and signs the user in.
+//! OAuth 2.0 sign-in: a POST to `/auth/{provider}/start` (the sign-in
+//! page's button, CSRF-checked) sends the browser to the provider with
+//! state, PKCE and (OIDC) a nonce; `/auth/{provider}/callback` checks them
+//! once and signs the user in. What the callback needs is kept in an
+//! encrypted cookie that lives 10 minutes, not in a session row: a
+//! visitor who never finishes costs the database nothing.
 
 use actix_session::Session;
+use actix_web::cookie::{Cookie, CookieJar, SameSite, time};
 use actix_web::http::{Method, StatusCode};
-use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::oauth::{PendingSignIn, Providers};
 use crate::auth::{identity, redirect, session, tokens};
+use crate::config::AppConfig;
 use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::routes::add;
@@ -16,28 +22,105 @@ use crate::routes::auth::login_page;
 use crate::routes::page::Page;
 use crate::views;
 
-const PENDING_KEY: &str = "oauth_pending";
+/// How long a started sign-in may take at the provider.
+const PENDING_LIFETIME_SECS: i64 = 600;
+
+fn pending_cookie_name(https: bool) -> &'static str {
+    if https { "__Host-sd_oauth" } else { "sd_oauth" }
+}
+
+/// The pending sign-in with its deadline (the cookie's own expiry is the
+/// browser's to keep; this one the server checks).
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    sign_in: PendingSignIn,
+    expires_at: i64,
+}
+
+/// The encrypted cookie holding `pending` (the PKCE verifier and nonce are
+/// secrets: encrypted, not only signed).
+fn pending_cookie(config: &AppConfig, sign_in: PendingSignIn) -> Result<Cookie<'static>, AppError> {
+    let pending = Pending {
+        sign_in,
+        expires_at: Utc::now().timestamp() + PENDING_LIFETIME_SECS,
+    };
+    let value = serde_json::to_string(&pending)
+        .map_err(|e| AppError::Internal(format!("oauth state: {e}")))?;
+    let mut jar = CookieJar::new();
+    jar.private_mut(&config.cookie_key).add(
+        Cookie::build(pending_cookie_name(config.https), value)
+            .path("/")
+            .http_only(true)
+            .secure(config.https)
+            // The provider sends the browser back with a top-level GET,
+            // which Lax cookies accompany.
+            .same_site(SameSite::Lax)
+            .max_age(time::Duration::seconds(PENDING_LIFETIME_SECS))
+            .finish(),
+    );
+    jar.delta()
+        .next()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("oauth cookie not built".into()))
+}
+
+/// The pending sign-in this browser started, if its cookie is ours and fresh.
+fn read_pending(config: &AppConfig, req: &HttpRequest) -> Option<PendingSignIn> {
+    let mut jar = CookieJar::new();
+    jar.add_original(req.cookie(pending_cookie_name(config.https))?);
+    let cookie = jar
+        .private(&config.cookie_key)
+        .get(pending_cookie_name(config.https))?;
+    let pending: Pending = serde_json::from_str(cookie.value()).ok()?;
+    (pending.expires_at > Utc::now().timestamp()).then_some(pending.sign_in)
+}
+
+/// The cookie that removes the pending sign-in (it works one time only).
+fn clear_pending(config: &AppConfig) -> Cookie<'static> {
+    let mut cookie = Cookie::build(pending_cookie_name(config.https), "")
+        .path("/")
+        .http_only(true)
+        .secure(config.https)
+        .same_site(SameSite::Lax)
+        .finish();
+    cookie.make_removal();
+    cookie
+}
 
 #[derive(Deserialize)]
-pub struct StartQuery {
+pub struct StartForm {
     next: Option<String>,
 }
 
-/// GET /auth/{provider}/start — anyone.
+/// POST /auth/{provider}/start — anyone (the sign-in page's button).
 pub async fn start_oauth(
     path: web::Path<String>,
-    query: web::Query<StartQuery>,
+    form: web::Form<StartForm>,
     providers: web::Data<Providers>,
-    session: Session,
+    config: web::Data<AppConfig>,
 ) -> Result<HttpResponse, AppError> {
     let provider = providers.find(&path).ok_or(AppError::NotFound)?;
-    let next = redirect::safe_next(query.next.as_deref());
+    let next = redirect::safe_next(form.next.as_deref());
     let (url, pending) = provider.authorize(next);
-    let pending = serde_json::to_string(&pending)
-        .map_err(|e| AppError::Internal(format!("oauth state: {e}")))?;
-    session::put(&session, PENDING_KEY, &pending)
-        .map_err(|e| AppError::Internal(format!("session: {e}")))?;
-    Ok(views::see_other(&url))
+    let mut res = views::see_other(&url);
+    res.add_cookie(&pending_cookie(&config, pending)?)
+        .map_err(|e| AppError::Internal(format!("oauth cookie: {e}")))?;
+    Ok(res)
+}
+
+/// GET /auth/{provider}/start — anyone. A link or a crawler does not start
+/// a sign-in; it is sent to the sign-in page, whose button does.
+pub async fn start_oauth_link(
+    path: web::Path<String>,
+    query: web::Query<StartForm>,
+    providers: web::Data<Providers>,
+) -> Result<HttpResponse, AppError> {
+    providers.find(&path).ok_or(AppError::NotFound)?;
+    let next = redirect::safe_next(query.next.as_deref());
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", &next)
+        .finish();
+    Ok(views::see_other(&format!("/login?{query}")))
 }
 
 #[derive(Deserialize)]
@@ -54,21 +137,47 @@ pub async fn finish_oauth(
     providers: web::Data<Providers>,
     pool: web::Data<PgPool>,
     session: Session,
+    config: web::Data<AppConfig>,
     page: Page,
 ) -> Result<HttpResponse, AppError> {
     let provider = providers.find(&path).ok_or(AppError::NotFound)?;
+    let mut res = finish(
+        &provider.config.name,
+        query,
+        &providers,
+        &pool,
+        &session,
+        &config,
+        &page,
+    )
+    .await?;
+    // The pending sign-in is used up whatever the outcome: a state works
+    // one time only.
+    res.add_cookie(&clear_pending(&config))
+        .map_err(|e| AppError::Internal(format!("oauth cookie: {e}")))?;
+    Ok(res)
+}
+
+async fn finish(
+    name: &str,
+    query: web::Query<CallbackQuery>,
+    providers: &Providers,
+    pool: &PgPool,
+    session: &Session,
+    config: &AppConfig,
+    page: &Page,
+) -> Result<HttpResponse, AppError> {
+    let provider = providers.find(name).ok_or(AppError::NotFound)?;
     let display = provider.config.display_name.clone();
-    // The pending sign-in is taken out at once: a state works one time only.
-    let pending: Option<PendingSignIn> =
-        session::take(&session, PENDING_KEY).and_then(|json| serde_json::from_str(&json).ok());
+    let pending = read_pending(config, page.request());
     let refuse = |why: String| {
         tracing::info!(provider = %provider.config.name, %why, "oauth sign-in refused");
-        if session::user_id(&session).is_none() {
-            session::sign_out(&session);
+        if session::user_id(session).is_none() {
+            session::sign_out(session);
         }
         login_page(
-            &page,
-            &providers,
+            page,
+            providers,
             String::new(),
             "/".into(),
             Some(why),
@@ -104,13 +213,13 @@ pub async fn finish_oauth(
         }
     };
     let provider_name = provider.config.name.clone();
-    let outcome = db::run(&pool, move |conn| {
+    let outcome = db::run(pool, move |conn| {
         identity::resolve(conn, &provider_name, &identity)
     })
     .await?;
     match outcome {
         Ok(user) => {
-            session::sign_in(&session, user.id)
+            session::sign_in(session, user.id)
                 .map_err(|e| AppError::Internal(format!("session: {e}")))?;
             tracing::info!(user_id = %user.id, provider = %provider.config.name, "signed in with OAuth");
             Ok(views::see_other(&pending.next))
@@ -120,6 +229,7 @@ pub async fn finish_oauth(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    add(cfg, Method::GET, "/auth/{provider}/start", start_oauth);
+    add(cfg, Method::POST, "/auth/{provider}/start", start_oauth);
+    add(cfg, Method::GET, "/auth/{provider}/start", start_oauth_link);
     add(cfg, Method::GET, "/auth/{provider}/callback", finish_oauth);
 }

@@ -24,6 +24,11 @@ const FILES: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/js/app.js"),
     },
+    Asset {
+        path: "img/favicon.svg",
+        content_type: "image/svg+xml",
+        body: include_bytes!("../../static/img/favicon.svg"),
+    },
 ];
 
 /// (path, versioned URL, etag) per asset, computed once.

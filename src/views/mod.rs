@@ -4,6 +4,7 @@
 //! here, never db rows; `routes::page` builds them from the request.
 
 pub mod assets;
+pub mod chart;
 pub mod errors;
 
 use actix_web::http::StatusCode;
@@ -40,6 +41,7 @@ pub struct Layout {
     pub nav: Vec<NavLink>,
     pub css_href: &'static str,
     pub js_href: &'static str,
+    pub icon_href: &'static str,
 }
 
 impl Layout {
@@ -59,6 +61,7 @@ impl Layout {
             nav,
             css_href: assets::url("css/app.css"),
             js_href: assets::url("js/app.js"),
+            icon_href: assets::url("img/favicon.svg"),
         }
     }
 

@@ -52,12 +52,19 @@ const MATRIX: &[Entry] = &[
         "/static/css/app.css",
         [Served; 4],
     ),
+    e("GET", "/favicon.ico", "/favicon.ico", [Served; 4]),
     e("GET", "/login", "/login", [Served; 4]),
     e("POST", "/login", "/login", [Served; 4]),
     e("POST", "/logout", "/logout", [Served; 4]),
     // No provider is configured here: an unknown provider is not found.
     e(
         "GET",
+        "/auth/{provider}/start",
+        "/auth/nope/start",
+        [NotFound; 4],
+    ),
+    e(
+        "POST",
         "/auth/{provider}/start",
         "/auth/nope/start",
         [NotFound; 4],

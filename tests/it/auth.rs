@@ -78,9 +78,6 @@ async fn disabled_users_cannot_sign_in_and_lose_their_sessions() {
 #[tokio::test]
 async fn the_session_key_changes_at_sign_in_and_dies_at_sign_out() {
     let app = TestApp::spawn().await;
-    // A session that exists before sign-in (an attacker could have planted it).
-    let before = app.get("/login").await;
-    let _ = before;
     let res = app.try_sign_in("agent1@example.com", DEMO_PASSWORD).await;
     let signed_in_key = cookie_value(&res, "sd_session").expect("session cookie set at sign-in");
 
@@ -109,6 +106,52 @@ async fn the_session_key_changes_at_sign_in_and_dies_at_sign_out() {
         sessions.count().get_result(&mut app.db.conn()).unwrap()
     };
     assert_eq!(rows, 0, "sign-out deletes the session row");
+}
+
+/// Session fixation: an attacker plants their own session cookie in the
+/// victim's browser; the victim signs in. The planted key must not become
+/// the victim's session (sign-in renews the key and drops the old state).
+#[tokio::test]
+async fn a_planted_session_cookie_never_becomes_the_victims_session() {
+    let app = TestApp::spawn().await;
+    let attacker = app.other_browser();
+    let res = attacker
+        .try_sign_in("customer3@example.com", DEMO_PASSWORD)
+        .await;
+    let planted = cookie_value(&res, "sd_session").expect("attacker's session cookie");
+    let token = attacker.form_token("/account").await;
+    assert_eq!(attacker.get("/account").await.status(), 200);
+
+    // The victim's browser carries the planted cookie when signing in.
+    let victim = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = victim
+        .post(app.url("/login"))
+        .header("cookie", format!("sd_session={planted}"))
+        .form(&[
+            ("email", "customer1@example.com"),
+            ("password", DEMO_PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let issued = cookie_value(&res, "sd_session").expect("a new session cookie");
+    assert_ne!(issued, planted);
+
+    // The planted key is no one's session now; the issued one is the victim's.
+    assert_eq!(attacker.get("/account").await.status(), 303);
+    let page = victim
+        .get(app.url("/account"))
+        .header("cookie", format!("sd_session={issued}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("customer1@example.com"));
 }
 
 #[tokio::test]
@@ -195,6 +238,19 @@ async fn csrf_failures_answer_403_and_change_nothing() {
             ("new_password", "a-brand-new-password"),
             ("confirm_password", "a-brand-new-password"),
         ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // Naming the attacker's site as the forwarded host does not make it
+    // ours: the header counts only from a trusted proxy (none here).
+    let res = app
+        .client
+        .post(app.url("/account/sign-out-everywhere"))
+        .header("origin", "https://evil.example")
+        .header("x-forwarded-host", "evil.example")
+        .header("forwarded", "host=evil.example;proto=https")
+        .form(&[("csrf_token", good.as_str())])
         .send()
         .await
         .unwrap();
@@ -405,6 +461,22 @@ async fn addresses_come_from_trusted_proxies_only() {
     let app = TestApp::spawn_with(db, settings).await;
     fail(&app).await;
     assert_eq!(addresses(&app), "203.0.113.9");
+    // The host a trusted proxy forwards is the one the browser's Origin names.
+    let token = app.form_token("/login").await;
+    let res = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", "https://support.example.com")
+        .header("x-forwarded-host", "support.example.com")
+        .form(&[
+            ("email", "customer1@example.com"),
+            ("password", "wrong-password-1"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401, "past the origin check");
 }
 
 #[tokio::test]
@@ -437,13 +509,13 @@ async fn parallel_wrong_passwords_are_held_to_the_limit() {
     }
     let refused = statuses.iter().filter(|s| **s == 401).count();
     let limited = statuses.iter().filter(|s| **s == 429).count();
-    assert_eq!(
-        refused as i64,
-        supportdesk::auth::throttle::PER_ACCOUNT,
-        "{statuses:?}"
-    );
+    // The documented limit: 10 tries per account from one address in 15
+    // minutes (written out, so a changed constant fails here).
+    assert_eq!(refused, 10, "{statuses:?}");
+    assert_eq!(supportdesk::auth::throttle::PER_ACCOUNT_ADDRESS, 10);
     assert_eq!(refused + limited, 50);
-    // Even the right password waits now; Retry-After says how long.
+    // Even the right password waits now, from this address; Retry-After
+    // says how long.
     let res = app.try_sign_in("agent2@example.com", DEMO_PASSWORD).await;
     assert_eq!(res.status(), 429);
     assert!(res.headers().contains_key("retry-after"));
@@ -456,6 +528,79 @@ async fn parallel_wrong_passwords_are_held_to_the_limit() {
             .status(),
         303
     );
+}
+
+/// Signs in from `address` (the app trusts a proxy on 127.0.0.1, which
+/// names the client in X-Forwarded-For); returns the status.
+async fn sign_in_from(app: &TestApp, address: &str, email: &str, password: &str) -> u16 {
+    let browser = app.other_browser();
+    let token = browser.form_token("/login").await;
+    browser
+        .client
+        .post(app.url("/login"))
+        .header("x-forwarded-for", address)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Nobody can lock an owner out by guessing from one place: the guesser's
+/// address is limited, the owner elsewhere is not. Only guessing spread over
+/// many addresses reaches the much higher per-account limit (100).
+#[tokio::test]
+async fn a_guesser_from_one_address_does_not_lock_the_owner_out() {
+    let db = crate::helpers::TestDb::new();
+    let mut settings = supportdesk::config::Settings::for_database(&db.url);
+    settings.trusted_proxies = vec!["127.0.0.0/8".into()];
+    let app = TestApp::spawn_with(db, settings).await;
+    let mut statuses = Vec::new();
+    for _ in 0..50 {
+        statuses.push(sign_in_from(&app, "198.51.100.7", "agent2@example.com", "guess").await);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 10);
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 40);
+    let right = |address| sign_in_from(&app, address, "agent2@example.com", DEMO_PASSWORD);
+    assert_eq!(
+        right("198.51.100.7").await,
+        429,
+        "the guesser's address waits"
+    );
+    assert_eq!(right("203.0.113.20").await, 303, "the owner gets in");
+    // An IPv6 guesser is one guesser across its /64.
+    for host in 1..=10 {
+        let address = format!("2001:db8:5:6::{host:x}");
+        assert_eq!(
+            sign_in_from(&app, &address, "agent1@example.com", "guess").await,
+            401
+        );
+    }
+    let neighbour = "2001:db8:5:6:ffff::1";
+    assert_eq!(
+        sign_in_from(&app, neighbour, "agent1@example.com", DEMO_PASSWORD).await,
+        429
+    );
+    assert_eq!(
+        sign_in_from(&app, "2001:db8:7::1", "agent1@example.com", DEMO_PASSWORD).await,
+        303
+    );
+
+    // Guessing spread over many addresses: the account's own limit.
+    app.exec(
+        "INSERT INTO login_attempts (scope, subject) \
+         SELECT 'account', 'customer2@example.com' FROM generate_series(1, 100)",
+    );
+    assert_eq!(
+        sign_in_from(&app, "192.0.2.50", "customer2@example.com", DEMO_PASSWORD).await,
+        429
+    );
+    assert_eq!(supportdesk::auth::throttle::PER_ACCOUNT, 100);
 }
 
 #[tokio::test]
@@ -516,7 +661,7 @@ fn a_success_forgets_only_its_own_attempt() {
     let mut conn = db.conn();
     let ours = throttle::admit(&mut conn, "customer1@example.com", "203.0.113.9").unwrap();
     throttle::admit(&mut conn, "customer2@example.com", "203.0.113.9").unwrap();
-    throttle::forget_success(&mut conn, "customer1@example.com", ours).unwrap();
+    throttle::forget_success(&mut conn, "customer1@example.com", "203.0.113.9", ours).unwrap();
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -528,7 +673,14 @@ fn a_success_forgets_only_its_own_attempt() {
         .into_iter()
         .map(|r| r.subject)
         .collect();
-    assert_eq!(left, vec!["customer2@example.com", "203.0.113.9"]);
+    assert_eq!(
+        left,
+        vec![
+            "customer2@example.com 203.0.113.9",
+            "customer2@example.com",
+            "203.0.113.9"
+        ]
+    );
 }
 
 /// An account without a password (it signs in with a provider) cannot be
@@ -541,4 +693,29 @@ async fn an_account_without_a_password_refuses_every_password() {
         let res = app.try_sign_in("customer1@example.com", guess).await;
         assert_eq!(res.status(), 401, "{guess:?}");
     }
+}
+
+/// An address longer than any account's (the columns hold 320 characters)
+/// is refused like a wrong password, before the throttle's log or the
+/// users table is asked: it answered 500 when the log's insert failed.
+#[tokio::test]
+async fn an_overlong_email_at_sign_in_is_refused_not_a_500() {
+    let app = TestApp::spawn().await;
+    let attempts = || app.count("SELECT count(*) AS n FROM login_attempts");
+    let before = attempts();
+    for email in [
+        format!("{}@example.com", "a".repeat(320)),
+        "x".repeat(20_000),
+    ] {
+        let res = app.try_sign_in(&email, "wrong-password").await;
+        assert_eq!(res.status(), 401, "{} characters", email.len());
+        let body = res.text().await.unwrap();
+        assert!(body.contains("do not match an active account"));
+    }
+    // A megabyte is over the form's body limit before anything reads it.
+    let res = app
+        .try_sign_in(&"x".repeat(1 << 20), "wrong-password")
+        .await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(attempts(), before);
 }

@@ -214,40 +214,60 @@ fn demo_seed_is_complete_and_idempotent() {
     assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM issues"), before);
 }
 
-/// The start-up banner prints the demo password only while it opens the
-/// demo admin.
+/// The demo accounts count as open while they have the demo password and
+/// are not disabled: the banner prints the password only while it opens
+/// the demo admin, and serving beyond loopback is refused while any is open.
 #[test]
-fn the_demo_sign_in_works_until_the_admin_changes_it() {
+fn demo_accounts_are_open_until_changed_or_disabled() {
     let test_db = TestDb::new();
     let mut conn = test_db.conn();
-    assert!(seed::demo_sign_in_works(&mut conn).unwrap());
+    let all = [
+        "admin@example.com",
+        "agent1@example.com",
+        "agent2@example.com",
+        "customer1@example.com",
+        "customer2@example.com",
+        "customer3@example.com",
+    ];
+    assert_eq!(seed::demo_accounts_open(&mut conn).unwrap(), all);
 
     let changed = supportdesk::auth::password::hash_password("a password of their own").unwrap();
     diesel::sql_query("UPDATE users SET password_hash = $1 WHERE email = 'admin@example.com'")
         .bind::<Text, _>(&changed)
         .execute(&mut conn)
         .unwrap();
-    assert!(!seed::demo_sign_in_works(&mut conn).unwrap());
-
-    let demo = supportdesk::auth::password::hash_password(seed::DEMO_PASSWORD).unwrap();
+    diesel::sql_query("UPDATE users SET disabled_at = now() WHERE email LIKE 'agent%'")
+        .execute(&mut conn)
+        .unwrap();
     diesel::sql_query(
-        "UPDATE users SET password_hash = $1, disabled_at = now() WHERE email = 'admin@example.com'",
-    )
-    .bind::<Text, _>(&demo)
-    .execute(&mut conn)
-    .unwrap();
-    assert!(!seed::demo_sign_in_works(&mut conn).unwrap(), "disabled");
-
-    diesel::sql_query(
-        "UPDATE users SET disabled_at = NULL, email = 'ada@example.com' \
-         WHERE email = 'admin@example.com'",
+        "UPDATE users SET email = 'casey@example.com' WHERE email = 'customer1@example.com'",
     )
     .execute(&mut conn)
     .unwrap();
-    assert!(
-        !seed::demo_sign_in_works(&mut conn).unwrap(),
-        "no demo admin"
+    assert_eq!(
+        seed::demo_accounts_open(&mut conn).unwrap(),
+        ["customer2@example.com", "customer3@example.com"]
     );
+}
+
+/// `serve` on an address beyond this machine refuses to start while a demo
+/// account still opens with the published password (unless `--demo`).
+#[test]
+fn serving_beyond_loopback_with_open_demo_accounts_is_refused() {
+    use supportdesk::cli::{Cli, Command};
+    let test_db = TestDb::new();
+    let mut settings = supportdesk::config::Settings::for_database(&test_db.url);
+    settings.bind = "0.0.0.0:0".into();
+    let refused = supportdesk::cli::run(Cli {
+        settings,
+        command: Some(Command::Serve),
+    })
+    .unwrap_err();
+    assert!(
+        refused.contains("refusing to listen on 0.0.0.0:0"),
+        "{refused}"
+    );
+    assert!(refused.contains("admin@example.com"), "{refused}");
 }
 
 #[test]

@@ -649,6 +649,31 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
         ),
         1
     );
+
+    // Reopening the open issue again (an old tab, a double click with a
+    // fresh version) says why nothing happens instead of "Issue reopened.".
+    let writes = format!(
+        "SELECT (SELECT count(*) FROM comments c JOIN issues i ON i.id = c.issue_id \
+         WHERE i.number = {number}) + (SELECT count(*) FROM issue_activities a \
+         JOIN issues i ON i.id = a.issue_id WHERE i.number = {number}) AS n"
+    );
+    let before = app.count(&writes);
+    let version =
+        html::attrs(&page, "form[action$='/close'] input[name=version]", "value").remove(0);
+    let res = app
+        .post_form(
+            &format!("{location}/reopen"),
+            &[
+                ("csrf_token", &token),
+                ("version", &version),
+                ("reason", "Clicked twice"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, "#status-error").contains("nothing to reopen"));
+    assert_eq!(app.count(&writes), before, "nothing written");
 }
 
 /// A ticket's searchable words are capped (PostgreSQL's tsvector holds

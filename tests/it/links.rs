@@ -237,6 +237,64 @@ async fn a_reset_link_sets_a_new_password_and_ends_sessions() {
     assert_eq!(app.other_browser().get(&path).await.status(), 404);
 }
 
+/// The path of a fresh reset link for `email`, made by the signed-in admin.
+async fn reset_path(app: &TestApp, email: &str) -> String {
+    let res = admin_post(app, "/admin/password-resets", &[("email", email)]).await;
+    let link = created_link(&res.text().await.unwrap());
+    link.strip_prefix(&app.address).unwrap().to_owned()
+}
+
+/// A reset link is for the latest request only: a newer link, a reset
+/// through another link, or a password changed on the account page ends it.
+#[tokio::test]
+async fn older_reset_links_end_when_a_newer_one_is_made_or_the_password_changes() {
+    let app = TestApp::spawn().await;
+    app.sign_in("admin@example.com").await;
+    let visitor = app.other_browser();
+
+    let first = reset_path(&app, "customer2@example.com").await;
+    assert_eq!(visitor.get(&first).await.status(), 200);
+    let second = reset_path(&app, "customer2@example.com").await;
+    assert_eq!(
+        visitor.get(&first).await.status(),
+        404,
+        "a newer link was made"
+    );
+    assert_eq!(visitor.get(&second).await.status(), 200);
+
+    // The owner changes the password on the account page: the link dies.
+    let owner = app.other_browser();
+    owner.sign_in("customer2@example.com").await;
+    let token = owner.form_token("/account").await;
+    let res = owner
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current_password", DEMO_PASSWORD),
+                ("new_password", "fresh-password-123"),
+                ("confirm_password", "fresh-password-123"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        visitor.get(&second).await.status(),
+        404,
+        "the password changed"
+    );
+
+    // Two links at once cannot exist; nothing outstanding is left.
+    let third = reset_path(&app, "customer2@example.com").await;
+    assert_eq!(visitor.get(&third).await.status(), 200);
+    let outstanding = app.count(
+        "SELECT count(*) AS n FROM verification_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE u.email = 'customer2@example.com' AND t.purpose = 'password_reset' \
+         AND t.used_at IS NULL",
+    );
+    assert_eq!(outstanding, 1);
+}
+
 #[tokio::test]
 async fn a_reset_for_an_unknown_email_says_so() {
     let app = TestApp::spawn().await;

@@ -31,11 +31,23 @@ fn location(res: &reqwest::Response) -> String {
 /// Starts at the app, visits the provider, and returns the callback URL
 /// the provider sends the browser back to.
 async fn start(app: &TestApp, next: &str) -> String {
-    let res = app.get(&format!("/auth/testid/start?next={next}")).await;
-    assert_eq!(res.status(), 303);
-    let authorize = location(&res);
+    let authorize = authorize_url(app, next).await;
     let res = app.client.get(&authorize).send().await.unwrap();
     assert_eq!(res.status(), 302);
+    location(&res)
+}
+
+/// Presses the provider's button on the sign-in page; returns where the
+/// app sends the browser (the provider's authorize URL).
+async fn authorize_url(app: &TestApp, next: &str) -> String {
+    let token = app.form_token("/login").await;
+    let res = app
+        .post_form(
+            "/auth/testid/start",
+            &[("csrf_token", &token), ("next", next)],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
     location(&res)
 }
 
@@ -48,7 +60,7 @@ async fn the_sign_in_page_offers_each_provider() {
     let (app, _provider) = app_with_provider().await;
     let doc = html::parse(&app.get("/login").await.text().await.unwrap());
     assert_eq!(
-        html::texts(&doc, ".oauth-buttons a"),
+        html::texts(&doc, ".oauth-buttons button"),
         vec!["Sign in with Test ID"]
     );
 }
@@ -195,8 +207,7 @@ async fn bad_state_is_refused_and_leaves_no_session() {
 async fn a_tampered_pkce_challenge_fails_the_exchange() {
     let (app, provider) = app_with_provider().await;
     provider.set_identity(identity("sub-p", "customer1@example.com", true));
-    let res = app.get("/auth/testid/start").await;
-    let authorize = location(&res);
+    let authorize = authorize_url(&app, "/").await;
     assert!(authorize.contains("code_challenge="));
     // An attacker who swaps the challenge cannot complete the exchange.
     let tampered = authorize.replace("code_challenge=", "code_challenge=x");
@@ -226,4 +237,53 @@ async fn disabled_users_cannot_sign_in_with_oauth() {
     provider.set_identity(identity("sub-d", "customer1@example.com", true));
     let callback = start(&app, "/").await;
     assert_eq!(finish(&app, &callback).await.status(), 403);
+}
+
+/// Starting a sign-in takes the sign-in page's button (a CSRF-checked
+/// POST): a link, an `<img>` or a crawler only reaches the sign-in page.
+/// A started sign-in lives in a 10-minute encrypted cookie, so visitors
+/// who never finish leave no session rows behind.
+#[tokio::test]
+async fn starting_a_sign_in_takes_a_post_and_writes_no_session_row() {
+    let (app, provider) = app_with_provider().await;
+    let res = app.get("/auth/testid/start?next=/account").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/login?next=%2Faccount");
+    assert!(
+        res.headers()
+            .get("set-cookie")
+            .is_none_or(|c| { !c.to_str().unwrap().starts_with("sd_oauth") })
+    );
+    // Without the page's token, nothing starts.
+    let res = app.post_form("/auth/testid/start", &[("next", "/")]).await;
+    assert_eq!(res.status(), 403);
+
+    for _ in 0..20 {
+        let visitor = app.other_browser();
+        let token = visitor.form_token("/login").await;
+        let res = visitor
+            .post_form("/auth/testid/start", &[("csrf_token", &token)])
+            .await;
+        assert_eq!(res.status(), 303);
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("sd_oauth="))
+            .expect("pending sign-in cookie");
+        assert!(cookie.contains("Max-Age=600"), "{cookie}");
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+    }
+    assert_eq!(app.count("SELECT count(*) AS n FROM sessions"), 0);
+
+    // A finished sign-in removes the cookie; the state cannot be replayed.
+    provider.set_identity(identity("sub-once", "customer1@example.com", true));
+    let callback = start(&app, "/account").await;
+    let res = finish(&app, &callback).await;
+    assert_eq!(res.status(), 303);
+    assert!(res.headers().get_all("set-cookie").iter().any(|c| {
+        let c = c.to_str().unwrap();
+        c.starts_with("sd_oauth=") && c.contains("Max-Age=0")
+    }));
 }

@@ -133,6 +133,22 @@ async fn static_files_are_served_with_long_caching_and_etags() {
     assert_eq!(app.get("/static/nope.css").await.status(), 404);
 }
 
+/// Every page names its icon, and `/favicon.ico` (asked for by browsers and
+/// tools regardless) leads to it instead of a 404 in the console.
+#[tokio::test]
+async fn the_favicon_is_served() {
+    let app = TestApp::spawn().await;
+    let doc = html::parse(&app.get("/login").await.text().await.unwrap());
+    let icon = html::attrs(&doc, "link[rel=icon]", "href").remove(0);
+    let res = app.get(&icon).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    assert!(res.text().await.unwrap().starts_with("<svg"));
+    let res = app.get("/favicon.ico").await;
+    assert_eq!(res.status(), 301);
+    assert_eq!(res.headers()["location"].to_str().unwrap(), icon);
+}
+
 /// PostgreSQL stops under a running app: answers turn to a quick 503 page,
 /// and the app recovers by itself when the database is back.
 #[tokio::test]
@@ -206,4 +222,32 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("sd-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// `scripts/run` and `bench/run` start the binary cargo built, wherever a
+/// `CARGO_TARGET_DIR` put it, not a hard-coded `./target/release`.
+#[test]
+fn the_start_scripts_find_the_binary_in_cargos_target_directory() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let elsewhere = std::env::temp_dir().join("supportdesk-elsewhere-target");
+    let out = std::process::Command::new("bash")
+        .args(["-c", ". scripts/lib.sh && release_dir"])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", &elsewhere)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        elsewhere.join("release").to_str().unwrap()
+    );
+    for script in ["scripts/run", "bench/run"] {
+        let text = std::fs::read_to_string(format!("{root}/{script}")).unwrap();
+        assert!(text.contains("$(release_dir)/supportdesk"), "{script}");
+        assert!(!text.contains("target/release"), "{script}");
+    }
 }

@@ -1,18 +1,21 @@
-//! `login_attempts`: failed sign-ins counted per account and per client
-//! address, in the database so that every instance sees the same counters.
+//! `login_attempts`: failed sign-ins counted per account, per client
+//! address and per (account, address), in the database so that every
+//! instance sees the same counters.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::login_attempts;
 
-/// What a throttling counter is keyed on (the table's CHECK allows these two).
+/// What a throttling counter is keyed on (the table's CHECK allows these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptScope {
     /// The subject is the (lower-case) e-mail address.
     Account,
-    /// The subject is the client IP address.
+    /// The subject is the client's address (an IPv6 client's /64).
     Address,
+    /// The subject is "<e-mail> <address>".
+    AccountAddress,
 }
 
 impl AttemptScope {
@@ -20,6 +23,7 @@ impl AttemptScope {
         match self {
             AttemptScope::Account => "account",
             AttemptScope::Address => "address",
+            AttemptScope::AccountAddress => "account_address",
         }
     }
 }

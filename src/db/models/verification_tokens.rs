@@ -77,3 +77,16 @@ pub fn mark_used(conn: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
     .execute(conn)
     .map(|rows| rows == 1)
 }
+
+/// Ends every unused password-reset link of a user: a newer link or a
+/// changed password makes the older ones worthless.
+pub fn revoke_resets(conn: &mut PgConnection, user_id: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        verification_tokens::table
+            .filter(verification_tokens::user_id.eq(user_id))
+            .filter(verification_tokens::purpose.eq(TokenPurpose::PasswordReset))
+            .filter(verification_tokens::used_at.is_null()),
+    )
+    .set(verification_tokens::used_at.eq(now))
+    .execute(conn)
+}

@@ -83,6 +83,11 @@ pub struct Change {
     pub resolution_notes: Option<String>,
     /// Required when a customer reopens; posted as a public reply.
     pub reopen_reason: Option<String>,
+    /// The status comes from a Close or Reopen button, not from the
+    /// agent's form (which always sends the current one): asking for the
+    /// status the issue has, or reopening an unfinished issue, is refused
+    /// with the reason instead of "done" with nothing done.
+    pub status_button: bool,
 }
 
 impl Change {
@@ -146,6 +151,8 @@ pub enum Refused {
     /// A customer asked to change the priority, category or assignee.
     StaffOnly,
     SameStatus,
+    /// Reopen was asked of an issue that is not resolved or closed.
+    NotFinished,
     /// Customers close an issue, or reopen a finished one; nothing else.
     CustomerTransition,
     /// A closed ticket is reopened before it is resolved again.
@@ -161,7 +168,10 @@ impl Refused {
     pub fn sentence(self) -> &'static str {
         match self {
             Refused::StaffOnly => "Only agents change the priority, category or assignee.",
-            Refused::SameStatus => "The issue already has this status.",
+            Refused::SameStatus => "The issue already has this status; nothing was changed.",
+            Refused::NotFinished => {
+                "This issue is not resolved or closed, so there is nothing to reopen."
+            }
             Refused::CustomerTransition => {
                 "You can close this issue or reopen it once it is resolved or closed."
             }
@@ -203,6 +213,14 @@ pub fn plan(
         && (change.priority.is_some() || change.category.is_some() || change.assignee.is_some())
     {
         return Err(Refused::StaffOnly);
+    }
+    if change.status_button {
+        let finished = matches!(ticket.status, IssueStatus::Resolved | IssueStatus::Closed);
+        match change.status {
+            Some(IssueStatus::Open) if !finished => return Err(Refused::NotFinished),
+            Some(to) if to == ticket.status => return Err(Refused::SameStatus),
+            _ => {}
+        }
     }
     let mut plan = Plan::new(now);
 

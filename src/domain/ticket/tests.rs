@@ -240,6 +240,7 @@ fn unchanged_fields_write_nothing() {
             assignee: Some(current.assignee),
             resolution_notes: None,
             reopen_reason: None,
+            status_button: false,
         },
     )
     .unwrap();
@@ -409,4 +410,34 @@ fn refusals_read_as_sentences() {
         Refused::NeedsReopenReason.to_string(),
         "Say why the issue is not solved."
     );
+}
+
+#[test]
+fn close_and_reopen_buttons_refuse_what_would_change_nothing() {
+    let button = |to| Change {
+        status: Some(to),
+        reopen_reason: Some("Still broken".into()),
+        status_button: true,
+        ..Change::default()
+    };
+    for actor in [customer(), staff()] {
+        for status in [Open, InProgress] {
+            assert_eq!(
+                run(&ticket(status), &actor, button(Open)),
+                Err(Refused::NotFinished),
+                "{status:?}"
+            );
+        }
+        assert_eq!(
+            run(&ticket(Closed), &actor, button(Closed)),
+            Err(Refused::SameStatus)
+        );
+        assert!(run(&ticket(Resolved), &actor, button(Open)).is_ok());
+    }
+    // The agent's form sends the current status with every change: fine.
+    let form = Change {
+        status: Some(Open),
+        ..Change::default()
+    };
+    assert!(run(&ticket(Open), &staff(), form).unwrap().is_empty());
 }

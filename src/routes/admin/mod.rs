@@ -1,5 +1,6 @@
 //! The admin area.
 
+pub mod analytics;
 pub mod audit;
 pub mod customers;
 pub mod docs;
@@ -25,6 +26,7 @@ pub fn path_id(raw: &str) -> Result<Uuid, AppError> {
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(home::configure)
+        .configure(analytics::configure)
         .configure(audit::configure)
         .configure(invitations::configure)
         .configure(users::configure)

@@ -134,6 +134,7 @@ async fn change_status(
     let change = Change {
         status: Some(to),
         reopen_reason: reason,
+        status_button: true,
         ..Change::default()
     };
     let saved = save_change(user, pool, number, version, change).await?;
@@ -269,6 +270,8 @@ fn read_change(form: &TicketForm, me: Uuid) -> Result<Change, String> {
         assignee,
         resolution_notes: Some(notes).filter(|n| !n.is_empty()),
         reopen_reason: None,
+        // The form shows the current status: keeping it is no change.
+        status_button: false,
     })
 }
 
