@@ -8,7 +8,6 @@ pub mod admin_planes;
 pub mod admin_users;
 pub mod analytics;
 pub mod audit;
-pub mod doc_analytics;
 pub mod form_errors;
 pub mod form_pairs;
 pub mod issue_form;

@@ -107,6 +107,18 @@ const MATRIX: &[Entry] = &[
     ),
     e(
         "GET",
+        "/admin/analytics/docs",
+        "/admin/analytics/docs",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/analytics/docs.csv",
+        "/admin/analytics/docs.csv",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
         "/admin/invitations",
         "/admin/invitations",
         [SignIn, Forbidden, Forbidden, Served],

@@ -224,6 +224,8 @@ async fn main_pages_pass_the_accessibility_checks() {
         "/admin/docs/new",
         doc_page.as_str(),
         "/admin/invitations",
+        "/admin/analytics/docs",
+        "/admin/analytics/docs?sort=title&dir=asc&doc_type=how-to&plane=nope",
     ] {
         admin.goto(&app.url(path)).await;
         admin.wait_for("main").await;

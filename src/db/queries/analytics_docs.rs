@@ -1,7 +1,7 @@
 //! The reads behind `/admin/analytics/docs` and its CSV downloads, all on
 //! the daily rollups (`doc_rollup_*`, kept by [`super::doc_rollups`]):
 //! the headline, the per-doc figures (per type and the least helpful are
-//! derived from them in `domain::doc_analytics`), per plane, per context
+//! derived from them in `domain::analytics::docs`), per plane, per context
 //! value, and the weekly trend. Each read sums the rollup rows of the
 //! range for one customer, or the all-customer rows (the nil id) when no
 //! customer is chosen, so its cost follows the number of days, planes and
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::db::models::enums::DocType;
 use crate::db::schema::sql_types::DocType as SqlDocType;
-use crate::domain::doc_analytics::{ContextRow, DocFigures, DocRow, Headline, PlaneRow, WeekRow};
+use crate::domain::analytics::docs::{ContextRow, DocFigures, DocRow, Headline, PlaneRow, WeekRow};
 
 /// What the figures are about, as the rollups are keyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,29 +42,27 @@ impl Scope {
 const IN_SCOPE: &str = "r.customer_id = $1 AND r.day >= $2 AND r.day < $3
                         AND ($4::uuid IS NULL OR r.plane_id = $4)";
 
-/// A plane's id by slug, and whether a customer exists: what the page's
-/// filters name must exist to be applied.
-pub fn resolve(
-    conn: &mut PgConnection,
-    plane: Option<&str>,
-    customer: Option<Uuid>,
-) -> QueryResult<(Option<Uuid>, bool)> {
-    use crate::db::schema::{customers, planes};
-    let plane_id = match plane {
-        Some(slug) => planes::table
-            .filter(planes::slug.eq(slug))
-            .select(planes::id)
-            .first::<Uuid>(conn)
-            .optional()?,
-        None => None,
-    };
-    let customer_known = match customer {
-        Some(id) => {
-            diesel::select(diesel::dsl::exists(customers::table.find(id))).get_result(conn)?
-        }
-        None => true,
-    };
-    Ok((plane_id, customer_known))
+/// Everything the page shows, read in one go.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    pub headline: Headline,
+    /// By doc id.
+    pub docs: Vec<DocRow>,
+    pub planes: Vec<PlaneRow>,
+    /// By plane, field and value.
+    pub contexts: Vec<ContextRow>,
+    pub weeks: Vec<WeekRow>,
+}
+
+/// The page's figures for `scope`: five statements, whatever the range.
+pub fn figures(conn: &mut PgConnection, scope: &Scope) -> QueryResult<Figures> {
+    Ok(Figures {
+        headline: headline(conn, scope)?,
+        docs: docs(conn, scope)?,
+        planes: planes(conn, scope)?,
+        contexts: contexts(conn, scope)?,
+        weeks: weeks(conn, scope)?,
+    })
 }
 
 #[derive(QueryableByName)]

@@ -189,3 +189,344 @@ async fn the_rollups_equal_the_raw_tables_after_every_kind_of_change() {
         })
         .unwrap();
 }
+
+// ---------------------------------------------------------------------------
+// The page on a small hand-built desk
+
+/// The catalog of the hand-built desk: the demo's docs retired, four of
+/// our own (url path, title, type, plane).
+const CATALOG: &[(&str, &str, &str, &str)] = &[
+    ("x", "Xylophone alpha", "how-to", "eks"),
+    ("y", "Yodel bravo", "reference", "eks"),
+    ("z", "Zither charlie", "tutorial", "observability"),
+    ("w", "Walrus delta", "explanation", "infra-cicd"),
+];
+
+fn doc_url(key: &str) -> String {
+    format!("https://docs.example.test/{key}")
+}
+
+/// Only our catalog is suggested, and no earlier session counts.
+fn hand_built_catalog(app: &TestApp) {
+    app.exec("UPDATE docs SET is_active = false");
+    app.exec("DELETE FROM form_sessions");
+    for (key, title, doc_type, plane) in CATALOG {
+        app.exec(&format!(
+            "WITH d AS (INSERT INTO docs (url, title, doc_type) VALUES ('{}', '{title}', '{doc_type}') RETURNING id)
+             INSERT INTO doc_planes (doc_id, plane_id) SELECT d.id, p.id FROM d, planes p WHERE p.slug = '{plane}'",
+            doc_url(key)
+        ));
+    }
+}
+
+fn doc_id(app: &TestApp, key: &str) -> String {
+    app.text(&format!(
+        "SELECT id::text AS s FROM docs WHERE url = '{}'",
+        doc_url(key)
+    ))
+}
+
+/// One form session through the form: `plane` (none: the form is only
+/// rendered), the docs it must show (by key, in any order), clicks
+/// (`helpful`/`dismissed` on a doc key), `refreshes` more refreshes, and
+/// filed with `cluster_version` when given (EKS).
+struct Visit<'a> {
+    plane: Option<&'a str>,
+    expect_shown: &'a [&'a str],
+    clicks: &'a [(&'a str, &'a str)],
+    refreshes: usize,
+    cluster_version: Option<&'a str>,
+    file: bool,
+}
+
+async fn visit(app: &TestApp, v: Visit<'_>) -> String {
+    let mut fields = fresh_form(app).await;
+    let session = field(&fields, "form_session_id");
+    let Some(plane) = v.plane else {
+        return session;
+    };
+    set(&mut fields, "primary_plane", plane);
+    set(&mut fields, "title", "Something is not right");
+    set(
+        &mut fields,
+        "description",
+        "It stopped working this morning",
+    );
+    if let Some(version) = v.cluster_version {
+        set(&mut fields, "ctx.eks.cluster_version", version);
+    }
+    let mut shown = Vec::new();
+    for _ in 0..=v.refreshes {
+        let res = post(app, "/issues/new/fields", &fields).await;
+        assert_eq!(res.status(), 200);
+        shown = suggested(&res.text().await.unwrap());
+    }
+    let mut expected: Vec<String> = v.expect_shown.iter().map(|k| doc_id(app, k)).collect();
+    expected.sort();
+    shown.sort();
+    assert_eq!(shown, expected, "docs shown on {plane}");
+    for (verdict, key) in v.clicks {
+        let mut with = fields.clone();
+        with.push(("feedback".into(), format!("{verdict}:{}", doc_id(app, key))));
+        assert_eq!(post(app, "/issues/new/feedback", &with).await.status(), 200);
+    }
+    if v.file {
+        set(&mut fields, "submitter_handle", "@casey");
+        let res = post(app, "/issues", &fields).await;
+        assert_eq!(res.status(), 303, "filed");
+    }
+    session
+}
+
+/// The desk of the tests below (all today):
+/// - S1 customer1, EKS: shown X, Y; X solved it; nothing filed (deflected).
+/// - S2 customer1, EKS 1.30: shown X, Y; X not relevant, Y solved it; filed anyway.
+/// - S3 customer1, EKS 1.31: eleven refreshes, shown X, Y; no click; filed.
+/// - S4 customer3, Observability: shown Z; Z not relevant; left.
+/// - S5 customer1: the form rendered, no area chosen; left.
+/// - S6 customer3, Infrastructure CI/CD: shown W; no click; left.
+async fn hand_built_desk() -> TestApp {
+    let app = TestApp::spawn().await;
+    hand_built_catalog(&app);
+    app.sign_in("customer1@example.com").await;
+    let none: &[(&str, &str)] = &[];
+    let eks = |clicks, refreshes, version, file| Visit {
+        plane: Some("eks"),
+        expect_shown: &["x", "y"],
+        clicks,
+        refreshes,
+        cluster_version: version,
+        file,
+    };
+    visit(&app, eks(&[("helpful", "x")], 0, Some("1.31"), false)).await;
+    visit(
+        &app,
+        eks(
+            &[("dismissed", "x"), ("helpful", "y")],
+            0,
+            Some("1.30"),
+            true,
+        ),
+    )
+    .await;
+    let s3 = visit(&app, eks(none, 10, Some("1.31"), true)).await;
+    visit(
+        &app,
+        Visit {
+            plane: None,
+            expect_shown: &[],
+            clicks: none,
+            refreshes: 0,
+            cluster_version: None,
+            file: false,
+        },
+    )
+    .await;
+    let other = app.other_browser();
+    other.sign_in("customer3@example.com").await;
+    visit(
+        &other,
+        Visit {
+            plane: Some("observability"),
+            expect_shown: &["z"],
+            clicks: &[("dismissed", "z")],
+            refreshes: 0,
+            cluster_version: None,
+            file: false,
+        },
+    )
+    .await;
+    visit(
+        &other,
+        Visit {
+            plane: Some("infra-cicd"),
+            expect_shown: &["w"],
+            clicks: none,
+            refreshes: 0,
+            cluster_version: None,
+            file: false,
+        },
+    )
+    .await;
+    // Eleven refreshes: still one session, each doc shown once.
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM doc_impressions WHERE form_session_id = '{s3}'"
+        )),
+        2
+    );
+    let admin = app.other_browser();
+    admin.sign_in("admin@example.com").await;
+    admin
+}
+
+fn today() -> String {
+    chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+async fn analytics(app: &TestApp, query: &str) -> scraper::Html {
+    let res = app.get(&format!("/admin/analytics/docs?{query}")).await;
+    assert_eq!(res.status(), 200, "{query}");
+    html::parse(&res.text().await.unwrap())
+}
+
+/// The rows of the page's table `id`: the row heading's first line (a
+/// doc's title, without its address) and the cells.
+fn table(doc: &scraper::Html, id: &str) -> Vec<Vec<String>> {
+    let rows = scraper::Selector::parse(&format!("#{id} tbody tr")).unwrap();
+    let heading = scraper::Selector::parse("th").unwrap();
+    let first_link = scraper::Selector::parse("th a").unwrap();
+    let cell = scraper::Selector::parse("td").unwrap();
+    let words = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    doc.select(&rows)
+        .map(|row| {
+            let label = match row.select(&first_link).next() {
+                Some(a) => a.text().collect::<String>(),
+                None => row
+                    .select(&heading)
+                    .next()
+                    .map(|h| h.text().next().unwrap_or_default().to_owned())
+                    .unwrap_or_default(),
+            };
+            let mut out = vec![words(label)];
+            out.extend(row.select(&cell).map(|c| words(c.text().collect())));
+            out
+        })
+        .collect()
+}
+
+fn stats(doc: &scraper::Html) -> Vec<String> {
+    html::texts(doc, ".stat-value")
+}
+
+fn v(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
+#[tokio::test]
+async fn the_hand_built_desk_reads_as_counted_by_hand() {
+    let app = hand_built_desk().await;
+    let today = today();
+    let range = format!("from={today}&to={today}");
+
+    // The first view computes the figures itself (they were never computed).
+    let page = analytics(&app, &range).await;
+    assert!(
+        html::text(&page, "time").contains("UTC"),
+        "figures are dated"
+    );
+    // Sessions 6; shown a doc 5 (not S5); deflected 1 (S1): 1 of 5; filed 2.
+    assert_eq!(stats(&page), v(&["6", "5", "1", "20.0 %", "2"]));
+    // Per doc, most shown first, then by title.
+    assert_eq!(
+        table(&page, "docs"),
+        vec![
+            v(&[
+                "Xylophone alpha",
+                "How-to guide",
+                "3",
+                "1",
+                "1",
+                "33.3 %",
+                "0"
+            ]),
+            v(&["Yodel bravo", "Reference", "3", "1", "0", "33.3 %", "1"]),
+            // Shown, never clicked.
+            v(&["Walrus delta", "Explanation", "1", "0", "0", "0.0 %", "0"]),
+            v(&["Zither charlie", "Tutorial", "1", "0", "1", "0.0 %", "0"]),
+        ]
+    );
+    assert_eq!(
+        table(&page, "types"),
+        vec![
+            v(&["How-to guide", "3", "1", "1", "33.3 %", "0"]),
+            v(&["Explanation", "1", "0", "0", "0.0 %", "0"]),
+            v(&["Reference", "3", "1", "0", "33.3 %", "1"]),
+            v(&["Tutorial", "1", "0", "1", "0.0 %", "0"]),
+        ]
+    );
+    assert_eq!(
+        table(&page, "planes"),
+        vec![
+            v(&["EKS", "6", "2", "1", "33.3 %", "1"]),
+            v(&["Observability", "1", "0", "1", "0.0 %", "0"]),
+            // A plane with no feedback.
+            v(&["Infrastructure CI/CD", "1", "0", "0", "0.0 %", "0"]),
+        ]
+    );
+    // Kubernetes version 1.31: S1 deflected, S3 filed with no helpful doc;
+    // 1.30: S2 filed, helped by Y.
+    assert_eq!(
+        table(&page, "contexts"),
+        vec![
+            v(&["1.31", "1", "1", "50.0 %"]),
+            v(&["1.30", "0", "1", "0.0 %"]),
+        ]
+    );
+    assert_eq!(table(&page, "gaps"), vec![v(&["1.31", "1", "1"])]);
+    assert!(html::text(&page, "#gaps").contains("Kubernetes version"));
+    // One week: 5 sessions shown a doc, 1 deflected; 8 docs shown, 2 helpful.
+    let week = table(&page, "weeks");
+    assert_eq!(week.len(), 1);
+    assert_eq!(week[0][1..], v(&["5", "1", "20.0 %", "8", "2", "25.0 %"]));
+    assert!(html::text(&page, "#least-heading + p").contains("No doc was shown at least 10"));
+
+    // By plane: EKS has S1–S3.
+    let eks = analytics(&app, &format!("{range}&plane=eks")).await;
+    assert_eq!(stats(&eks), v(&["3", "3", "1", "33.3 %", "2"]));
+    assert_eq!(table(&eks, "docs").len(), 2);
+    // The plane with no feedback: shown, nothing helpful, nothing deflected.
+    let infra = analytics(&app, &format!("{range}&plane=infra-cicd")).await;
+    assert_eq!(stats(&infra), v(&["1", "1", "0", "0.0 %", "0"]));
+    assert_eq!(
+        table(&infra, "docs"),
+        vec![v(&[
+            "Walrus delta",
+            "Explanation",
+            "1",
+            "0",
+            "0",
+            "0.0 %",
+            "0"
+        ])]
+    );
+    assert!(table(&infra, "contexts").is_empty() && table(&infra, "gaps").is_empty());
+    // A plane nobody chose: nothing, and no rate without a denominator.
+    let app_cicd = analytics(&app, &format!("{range}&plane=app-cicd")).await;
+    assert_eq!(stats(&app_cicd), v(&["0", "0", "0", "—", "0"]));
+    assert!(table(&app_cicd, "docs").is_empty());
+    // By customer: customer3 has S4 and S6.
+    let customer3 =
+        app.text("SELECT customer_id::text AS s FROM users WHERE email = 'customer3@example.com'");
+    let theirs = analytics(&app, &format!("{range}&customer={customer3}")).await;
+    assert_eq!(stats(&theirs), v(&["2", "2", "0", "0.0 %", "0"]));
+    assert_eq!(table(&theirs, "docs").len(), 2);
+    // By type: the doc tables only.
+    let reference = analytics(&app, &format!("{range}&doc_type=reference")).await;
+    assert_eq!(stats(&reference), stats(&page));
+    assert_eq!(
+        table(&reference, "docs"),
+        vec![v(&[
+            "Yodel bravo",
+            "Reference",
+            "3",
+            "1",
+            "0",
+            "33.3 %",
+            "1"
+        ])]
+    );
+    assert!(html::text(&reference, "main").contains("applies to the doc tables"));
+
+    // An empty range: zeros, no rates, empty tables that say so.
+    let empty = analytics(&app, "from=2020-01-01&to=2020-01-31").await;
+    assert_eq!(stats(&empty), v(&["0", "0", "0", "—", "0"]));
+    for id in ["docs", "planes", "contexts", "gaps", "weeks"] {
+        assert!(table(&empty, id).is_empty(), "{id}");
+    }
+    assert!(html::text(&empty, "main").contains("No doc was shown in this range"));
+    assert!(html::text(&empty, ".chart").contains("No figures for this range"));
+}

@@ -4,6 +4,9 @@
 //! for each one dropped, and the filter form's choices), links and CSV file
 //! names that carry the same filters. Each page is its own module.
 
+pub mod docs;
+mod docs_view;
+
 use actix_web::{HttpRequest, web};
 use chrono::Utc;
 use uuid::Uuid;
@@ -178,7 +181,9 @@ pub fn csv_filename(stem: &str, filters: &Filters) -> String {
     )
 }
 
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    docs::configure(cfg);
+}
 
 #[cfg(test)]
 mod tests {

@@ -19,11 +19,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::db::models::enums::{DocType, keyword_enum};
-
-/// `part / whole`, undefined when `whole` is 0.
-pub fn ratio(part: i64, whole: i64) -> Option<f64> {
-    (whole != 0).then(|| part as f64 / whole as f64)
-}
+use crate::domain::analytics::format::ratio;
 
 /// The headline: what happened to the form sessions in range.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -198,6 +194,8 @@ pub enum OrderNotice {
     BadDir,
     BadMinShown,
     BadTable,
+    /// A download whose parameters could not all be read.
+    NothingDownloaded,
 }
 
 impl OrderNotice {
@@ -210,7 +208,10 @@ impl OrderNotice {
             OrderNotice::BadMinShown => {
                 "The minimum of times shown is not a whole number from 0 to 1,000,000, so every doc shown is listed."
             }
-            OrderNotice::BadTable => "That table is unknown, so the docs table is downloaded.",
+            OrderNotice::BadTable => "That table is unknown.",
+            OrderNotice::NothingDownloaded => {
+                "Nothing was downloaded, so as not to give other figures than those asked for: the page shows what the link asked for as it could be read; download again from here."
+            }
         }
     }
 }
