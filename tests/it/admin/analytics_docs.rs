@@ -530,3 +530,278 @@ async fn the_hand_built_desk_reads_as_counted_by_hand() {
     assert!(html::text(&empty, "main").contains("No doc was shown in this range"));
     assert!(html::text(&empty, ".chart").contains("No figures for this range"));
 }
+
+/// A figure of the page ("33.3 %", "—", "12") as the CSV writes it
+/// ("0.3333", "", "12"), to compare the two.
+fn as_csv(page_cell: &str) -> Option<f64> {
+    match page_cell.strip_suffix(" %") {
+        Some(percent) => percent.parse::<f64>().ok().map(|p| p / 100.0),
+        None if page_cell == "—" => None,
+        None => page_cell.parse().ok(),
+    }
+}
+
+fn close(csv: &str, page: &str) -> bool {
+    let csv = if csv.is_empty() {
+        None
+    } else {
+        csv.parse::<f64>().ok()
+    };
+    match (csv, as_csv(page)) {
+        (None, None) => true,
+        (Some(a), Some(b)) => (a - b).abs() < 0.0005,
+        _ => false,
+    }
+}
+
+async fn download(app: &TestApp, query: &str) -> (String, Vec<Vec<String>>) {
+    let res = app.get(&format!("/admin/analytics/docs.csv?{query}")).await;
+    assert_eq!(res.status(), 200, "{query}");
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = res.text().await.unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes());
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (disposition, rows)
+}
+
+#[tokio::test]
+async fn every_table_downloads_as_on_the_page() {
+    let app = hand_built_desk().await;
+    let today = today();
+    let range = format!("from={today}&to={today}");
+    for query in [
+        range.clone(),
+        format!("{range}&plane=eks&sort=title&dir=asc"),
+    ] {
+        let page = analytics(&app, &query).await;
+        // The docs table: DESIGN.md's header, the page's rows and order.
+        let (disposition, rows) = download(&app, &query).await;
+        assert!(
+            disposition.contains(&format!("docs-docs-{today}-to-{today}.csv")),
+            "{disposition}"
+        );
+        assert_eq!(
+            rows[0].join(","),
+            "doc_url,title,doc_type,shown,helpful,dismissed,helpful_rate,filed_after_helpful"
+        );
+        let on_page = table(&page, "docs");
+        assert_eq!(rows.len() - 1, on_page.len(), "{query}");
+        for (csv_row, page_row) in rows[1..].iter().zip(&on_page) {
+            assert_eq!(csv_row[1], page_row[0], "title");
+            let key = CATALOG.iter().find(|c| c.1 == csv_row[1]).unwrap();
+            assert_eq!(csv_row[0], doc_url(key.0));
+            assert_eq!(csv_row[2], key.2);
+            for (c, p) in csv_row[3..].iter().zip(&page_row[2..]) {
+                assert!(close(c, p), "{query}: {csv_row:?} vs {page_row:?}");
+            }
+        }
+        // The other tables: same rows, same figures.
+        for (name, id, labels) in [
+            ("types", "types", 1),
+            ("planes", "planes", 1),
+            ("contexts", "contexts", 3),
+            ("gaps", "gaps", 3),
+            ("weeks", "weeks", 1),
+        ] {
+            let (_, rows) = download(&app, &format!("{query}&table={name}")).await;
+            let on_page = table(&page, id);
+            assert_eq!(rows.len() - 1, on_page.len(), "{name}");
+            for (csv_row, page_row) in rows[1..].iter().zip(&on_page) {
+                assert_eq!(csv_row.len() - labels, page_row.len() - 1, "{name}");
+                for (c, p) in csv_row[labels..].iter().zip(&page_row[1..]) {
+                    assert!(close(c, p), "{name}: {csv_row:?} vs {page_row:?}");
+                }
+            }
+            if name == "weeks" {
+                assert_eq!(rows[1][0], on_page[0][0], "the ISO week");
+            }
+        }
+        let (_, rows) = download(&app, &format!("{query}&table=summary")).await;
+        assert_eq!(
+            rows[0].join(","),
+            "form_sessions,shown_a_doc,deflected,deflection_rate,issues_filed"
+        );
+        for (c, p) in rows[1].iter().zip(stats(&page)) {
+            assert!(close(c, &p), "summary {c} vs {p}");
+        }
+    }
+    // The context table names plane, field and value as stored.
+    let (_, rows) = download(&app, &format!("{range}&table=gaps")).await;
+    assert_eq!(rows[1][..3], v(&["eks", "cluster_version", "1.31"]));
+}
+
+#[tokio::test]
+async fn the_docs_table_sorts_and_finds_the_least_helpful() {
+    let app = hand_built_desk().await;
+    let today = today();
+    let range = format!("from={today}&to={today}");
+    let titles = |doc: &scraper::Html| -> Vec<String> {
+        table(doc, "docs")
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect()
+    };
+    let page = analytics(&app, &format!("{range}&sort=title&dir=asc")).await;
+    assert_eq!(
+        titles(&page),
+        v(&[
+            "Walrus delta",
+            "Xylophone alpha",
+            "Yodel bravo",
+            "Zither charlie"
+        ])
+    );
+    assert_eq!(
+        html::attrs(&page, "#docs th[aria-sort]", "aria-sort"),
+        v(&["ascending"])
+    );
+    // The heading sorted by reverses; the others sort by themselves.
+    let links = html::attrs(&page, "#docs thead a", "href");
+    // (Highest first is the default direction, left out of links.)
+    assert!(links[0].contains("sort=title") && !links[0].contains("dir="));
+    assert!(links[4].contains("sort=helpful_rate") && !links[4].contains("dir="));
+    let page = analytics(&app, &format!("{range}&sort=dismissed&dir=desc")).await;
+    assert_eq!(
+        titles(&page),
+        v(&[
+            "Xylophone alpha",
+            "Zither charlie",
+            "Walrus delta",
+            "Yodel bravo"
+        ])
+    );
+    let page = analytics(
+        &app,
+        &format!("{range}&sort=helpful_rate&dir=asc&min_shown=2"),
+    )
+    .await;
+    assert_eq!(titles(&page), v(&["Xylophone alpha", "Yodel bravo"]));
+
+    // Ten more EKS sessions that click nothing: X and Y shown 13 times.
+    let customer = app.other_browser();
+    customer.sign_in("customer2@example.com").await;
+    for _ in 0..10 {
+        visit(
+            &customer,
+            Visit {
+                plane: Some("eks"),
+                expect_shown: &["x", "y"],
+                clicks: &[],
+                refreshes: 0,
+                cluster_version: None,
+                file: false,
+            },
+        )
+        .await;
+    }
+    // The figures are a minute old: the page brings them up to date.
+    app.exec("UPDATE doc_rollup_state SET refreshed_at = now() - interval '61 seconds'");
+    let page = analytics(&app, &range).await;
+    assert_eq!(stats(&page)[0], "16");
+    assert_eq!(
+        table(&page, "least-helpful"),
+        vec![
+            v(&[
+                "Xylophone alpha",
+                "How-to guide",
+                "13",
+                "1",
+                "1",
+                "7.7 %",
+                "0"
+            ]),
+            v(&["Yodel bravo", "Reference", "13", "1", "0", "7.7 %", "1"]),
+        ]
+    );
+    let all_in_order = html::attrs(&page, "#least-heading ~ p a", "href");
+    assert!(all_in_order[0].contains("sort=helpful_rate&dir=asc&min_shown=10"));
+}
+
+#[tokio::test]
+async fn bad_parameters_answer_the_page_with_a_notice() {
+    let app = hand_built_desk().await;
+    for (query, notice) in [
+        (
+            "from=2026-05-02&to=2026-05-01",
+            "start date is after the end date",
+        ),
+        ("from=10000-01-01", "year 0001 to 9999"),
+        ("to=31/12/2026", "not a date written YYYY-MM-DD"),
+        ("plane=nope", "plane is unknown"),
+        ("plane=EKS%27%3B--", "plane is unknown"),
+        ("customer=42", "customer is unknown"),
+        (
+            "customer=00000000-0000-4000-8000-000000000000",
+            "customer is unknown",
+        ),
+        ("doc_type=novel", "doc type is unknown"),
+        ("sort=bogus", "sort order is unknown"),
+        ("dir=sideways", "direction is unknown"),
+        ("min_shown=-3", "minimum of times shown"),
+        ("min_shown=1e9", "minimum of times shown"),
+    ] {
+        let page = analytics(&app, query).await;
+        let notices = html::texts(&page, ".flash-warning").join(" ");
+        assert!(notices.contains(notice), "{query}: {notices}");
+        // The same link as a download: the page and why, no file.
+        let res = app.get(&format!("/admin/analytics/docs.csv?{query}")).await;
+        assert_eq!(res.status(), 200, "{query}");
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let page = html::parse(&res.text().await.unwrap());
+        let notices = html::texts(&page, ".flash-warning").join(" ");
+        assert!(
+            notices.contains(notice) && notices.contains("Nothing was downloaded"),
+            "{query}: {notices}"
+        );
+    }
+    let res = app.get("/admin/analytics/docs.csv?table=../../etc").await;
+    let page = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&page, ".flash-warning").contains("table is unknown"));
+}
+
+#[tokio::test]
+async fn the_page_reads_a_fixed_number_of_statements() {
+    let app = hand_built_desk().await;
+    // The first view refreshes; the measured one, a moment later, reads.
+    for query in ["", "?plane=eks&doc_type=how-to&sort=title"] {
+        let n = app
+            .statements_for(&format!("/admin/analytics/docs{query}"))
+            .await;
+        // Session and user, planes and the directory's marker, the
+        // figures' age (twice: before deciding to refresh, and with the
+        // figures) and the six reads of the figures.
+        assert!(n <= 12, "{query}: {n} statements");
+    }
+}
+
+#[tokio::test]
+async fn agents_and_customers_get_nothing() {
+    let app = TestApp::spawn().await;
+    for (email, status) in [("agent1@example.com", 403), ("customer1@example.com", 403)] {
+        let browser = app.other_browser();
+        browser.sign_in(email).await;
+        for path in [
+            "/admin/analytics/docs",
+            "/admin/analytics/docs.csv",
+            "/admin/analytics/docs.csv?table=gaps",
+        ] {
+            assert_eq!(browser.get(path).await.status(), status, "{email} {path}");
+        }
+    }
+    let res = app.get("/admin/analytics/docs.csv").await;
+    assert_eq!(res.status(), 303, "signed out: to sign in");
+}
