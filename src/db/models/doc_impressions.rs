@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, Nullable, SmallInt, Uuid as SqlUuid};
 use uuid::Uuid;
 
+use crate::db::models::docs::Doc;
 use crate::db::schema::{doc_impressions, form_sessions};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -87,21 +88,29 @@ pub fn record_shown(conn: &mut PgConnection, shown: &Shown) -> QueryResult<usize
     .execute(conn)
 }
 
-/// Whether `user_id`, filing for `customer_id`, may add to form session
-/// `id`: it is theirs for that customer, or it does not exist yet (a form
-/// rendered before sessions were recorded; the click's trigger creates it).
-pub fn may_add(
+/// Doc `doc_id`, and whether form session `id` is someone else's than
+/// `user_id` filing for `customer_id` (a session that does not exist yet
+/// is nobody's: a form rendered before sessions were recorded, which the
+/// click's trigger creates). One statement.
+pub fn doc_and_foreign_session(
     conn: &mut PgConnection,
+    doc_id: Uuid,
     id: Uuid,
     user_id: Uuid,
     customer_id: Uuid,
-) -> QueryResult<bool> {
-    let owner: Option<(Option<Uuid>, Uuid)> = form_sessions::table
-        .find(id)
-        .select((form_sessions::user_id, form_sessions::customer_id))
+) -> QueryResult<(Doc, bool)> {
+    use crate::db::schema::docs;
+    let foreign = form_sessions::table
+        .filter(form_sessions::id.eq(id))
+        .filter(
+            form_sessions::user_id
+                .is_distinct_from(user_id)
+                .or(form_sessions::customer_id.ne(customer_id)),
+        );
+    docs::table
+        .find(doc_id)
+        .select((Doc::as_select(), diesel::dsl::exists(foreign)))
         .first(conn)
-        .optional()?;
-    Ok(owner.is_none_or(|(user, customer)| user == Some(user_id) && customer == customer_id))
 }
 
 /// Links form session `id` of `user_id` to the issue filed from it, with
@@ -130,21 +139,4 @@ pub fn mark_filed(
     .bind::<SqlUuid, _>(primary_plane_id)
     .bind::<SqlUuid, _>(issue_id)
     .execute(conn)
-}
-
-/// A form session by id.
-pub fn find_session(conn: &mut PgConnection, id: Uuid) -> QueryResult<FormSession> {
-    form_sessions::table
-        .find(id)
-        .select(FormSession::as_select())
-        .first(conn)
-}
-
-/// The docs a form session showed, by doc id.
-pub fn impressions_of(conn: &mut PgConnection, id: Uuid) -> QueryResult<Vec<DocImpression>> {
-    doc_impressions::table
-        .filter(doc_impressions::form_session_id.eq(id))
-        .order(doc_impressions::doc_id)
-        .select(DocImpression::as_select())
-        .load(conn)
 }

@@ -325,18 +325,20 @@ pub fn record_feedback(
     viewer: Viewer,
     feedback: &Feedback,
 ) -> Result<(), AppError> {
-    let doc = crate::db::models::docs::find(conn, feedback.doc_id)?;
-    if !doc.is_active {
-        return Err(AppError::NotFound);
-    }
     // A form session id can travel in a copied form: clicks count only in
-    // the session of the person (and customer) whose form it is.
-    if !doc_impressions::may_add(
+    // the session of the person (and customer) whose form it is. Read with
+    // the doc, so a click costs no more statements than before sessions.
+    let (doc, foreign) = doc_impressions::doc_and_foreign_session(
         conn,
+        feedback.doc_id,
         feedback.form_session_id,
         viewer.user_id,
         feedback.customer_id,
-    )? {
+    )?;
+    if !doc.is_active {
+        return Err(AppError::NotFound);
+    }
+    if foreign {
         return Err(AppError::BadRequest(
             "The form is damaged; reload it.".into(),
         ));
