@@ -629,13 +629,14 @@ mod tests {
             ctx("1.31", 1, 6, 3),
             ctx("1.32", 2, 0, 0),
         ];
-        let gaps: Vec<&str> = gaps(&rows).iter().map(|r| r.value.as_str()).collect();
-        assert_eq!(gaps, vec!["1.31", "1.30"]);
-        let all: Vec<&str> = contexts_in_order(&rows)
-            .iter()
-            .map(|r| r.value.as_str())
-            .collect();
-        assert_eq!(all, vec!["1.31", "1.29", "1.30", "1.32"]);
+        let values = |rows: Vec<ContextRow>| -> Vec<String> {
+            rows.into_iter().map(|r| r.value).collect()
+        };
+        assert_eq!(values(gaps(&rows)), vec!["1.31", "1.30"]);
+        assert_eq!(
+            values(contexts_in_order(&rows)),
+            vec!["1.31", "1.29", "1.30", "1.32"]
+        );
         assert_eq!(rows[0].deflected_share(), Some(5.0 / 6.0));
         assert_eq!(ctx("x", 0, 0, 0).deflected_share(), None);
     }

@@ -50,6 +50,11 @@ const ADMIN_PAGES: &[AdminLink] = &[
         what: "The doc catalog the issue form suggests from: add, edit, retire and restore docs.",
     },
     AdminLink {
+        href: "/admin/analytics/docs",
+        label: "Doc analytics",
+        what: "Which docs prevent issues: deflection, each doc's helpful rate, by type, plane and context value, and what to write next.",
+    },
+    AdminLink {
         href: "/admin/invitations",
         label: "Invitations",
         what: "Invite people and hand out password-reset links.",
