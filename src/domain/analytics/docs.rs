@@ -629,9 +629,8 @@ mod tests {
             ctx("1.31", 1, 6, 3),
             ctx("1.32", 2, 0, 0),
         ];
-        let values = |rows: Vec<ContextRow>| -> Vec<String> {
-            rows.into_iter().map(|r| r.value).collect()
-        };
+        let values =
+            |rows: Vec<ContextRow>| -> Vec<String> { rows.into_iter().map(|r| r.value).collect() };
         assert_eq!(values(gaps(&rows)), vec!["1.31", "1.30"]);
         assert_eq!(
             values(contexts_in_order(&rows)),

@@ -160,6 +160,9 @@ pub struct Line {
     pub detail: String,
     /// Where the label links to, or empty.
     pub href: String,
+    /// A word cell before the figures (a doc's type), or empty.
+    pub kind: String,
+    /// The figures.
     pub cells: Vec<String>,
 }
 
@@ -169,15 +172,12 @@ fn numbers(cells: &[Cell]) -> Vec<String> {
 
 pub fn doc_lines(rows: &[DocRow]) -> Vec<Line> {
     rows.iter()
-        .map(|d| {
-            let mut cells = vec![d.doc_type.label().to_owned()];
-            cells.extend(numbers(&figure_cells(&d.figures)));
-            Line {
-                label: d.title.clone(),
-                detail: d.url.clone(),
-                href: format!("/admin/docs/{}", d.doc_id),
-                cells,
-            }
+        .map(|d| Line {
+            label: d.title.clone(),
+            detail: d.url.clone(),
+            href: format!("/admin/docs/{}", d.doc_id),
+            kind: d.doc_type.label().to_owned(),
+            cells: numbers(&figure_cells(&d.figures)),
         })
         .collect()
 }
@@ -188,6 +188,7 @@ pub fn type_lines(rows: &[TypeRow]) -> Vec<Line> {
             label: t.doc_type.label().to_owned(),
             detail: String::new(),
             href: String::new(),
+            kind: String::new(),
             cells: numbers(&figure_cells(&t.figures)),
         })
         .collect()
@@ -203,6 +204,7 @@ pub fn plane_lines(rows: &[PlaneRow]) -> Vec<Line> {
                 .unwrap_or_else(|| "No area chosen".to_owned()),
             detail: String::new(),
             href: String::new(),
+            kind: String::new(),
             cells: numbers(&figure_cells(&p.figures)),
         })
         .collect()
@@ -223,6 +225,7 @@ pub fn context_lines(rows: &[ContextRow]) -> Vec<Line> {
                 label: value,
                 detail: field,
                 href: String::new(),
+                kind: String::new(),
                 cells: numbers(&[
                     Cell::Count(r.deflected),
                     Cell::Count(r.filed),
@@ -241,6 +244,7 @@ pub fn gap_lines(rows: &[ContextRow]) -> Vec<Line> {
                 label: value,
                 detail: field,
                 href: String::new(),
+                kind: String::new(),
                 cells: numbers(&[Cell::Count(r.filed), Cell::Count(r.filed_unhelped)]),
             }
         })
@@ -253,6 +257,7 @@ pub fn week_lines(rows: &[WeekRow]) -> Vec<Line> {
             label: week_label(w.week),
             detail: String::new(),
             href: String::new(),
+            kind: String::new(),
             cells: numbers(&[
                 Cell::Count(w.sessions_shown),
                 Cell::Count(w.deflected),
