@@ -1,4 +1,6 @@
-//! Cross-site request forgery protection for every state-changing request.
+//! Cross-site request forgery protection for every state-changing request
+//! (and, as the first middleware inside the session layer, the 503 page
+//! when the session store could not load the session).
 //!
 //! Two checks, both required: the browser's own signals (`Sec-Fetch-Site`,
 //! `Origin`) must not say cross-site, and the request must carry the token
@@ -65,6 +67,10 @@ pub async fn protect(
     let key = &config.cookie_key;
     let cookie_name = anon_cookie_name(config.https);
 
+    if session::store_unavailable(&req.get_session()) {
+        let cause = "the session store cannot reach the database".to_owned();
+        return Ok(req.error_response(AppError::Unavailable(cause)));
+    }
     let session_token = session::csrf_token(&req.get_session());
     let mut new_anon_cookie = None;
     let expected = match session_token {

@@ -3,7 +3,7 @@
 use actix_session::Session;
 use uuid::Uuid;
 
-use crate::auth::session_store::USER_ID_KEY;
+use crate::auth::session_store::{STORE_UNAVAILABLE_KEY, USER_ID_KEY};
 use crate::auth::tokens;
 
 const CSRF_KEY: &str = "csrf";
@@ -43,4 +43,9 @@ pub fn signed_in_within(session: &Session, window: chrono::Duration) -> bool {
 
 pub fn csrf_token(session: &Session) -> Option<String> {
     session.get::<String>(CSRF_KEY).ok().flatten()
+}
+
+/// True when the session store could not load this request's session.
+pub fn store_unavailable(session: &Session) -> bool {
+    session.contains_key(STORE_UNAVAILABLE_KEY)
 }

@@ -22,6 +22,13 @@ pub const ABSOLUTE_TIMEOUT: Duration = Duration::days(7);
 /// all of a user's sessions can be ended at once).
 pub const USER_ID_KEY: &str = "user_id";
 
+/// The state key a failed load leaves in the request's session: actix-
+/// session answers a store error with a bare 500 outside every other
+/// middleware (no page, headers or log), so the store reports the failure
+/// as this marker instead and the CSRF middleware, the first to look,
+/// answers the 503 page. An unchanged session is never written back.
+pub const STORE_UNAVAILABLE_KEY: &str = "store_unavailable";
+
 type State = HashMap<String, String>;
 
 #[derive(Clone)]
@@ -82,9 +89,17 @@ impl SessionStore for PgSessionStore {
             }
             Ok(Some(row.state))
         })
-        .await
-        .map_err(|e| LoadError::Other(anyhow::anyhow!("{e}")))?;
-        Ok(found.and_then(from_json))
+        .await;
+        match found {
+            Ok(found) => Ok(found.and_then(from_json)),
+            Err(e) => {
+                tracing::warn!(cause = %e, "session store unavailable");
+                Ok(Some(State::from([(
+                    STORE_UNAVAILABLE_KEY.to_owned(),
+                    "true".to_owned(),
+                )])))
+            }
+        }
     }
 
     async fn save(&self, state: State, ttl: &CookieDuration) -> Result<SessionKey, SaveError> {

@@ -1,7 +1,10 @@
 //! The rules of an admin's change to a plane: its label (the `name`
 //! column) and description, checked before anything reaches the database,
 //! pure and unit-tested so the db layer only loads, compares and writes.
-//! Also the context-key format the plane's fields will be edited with.
+//! Also the context-key format; the rules of the plane's context fields
+//! and their options are in [`fields`].
+
+pub mod fields;
 
 use crate::domain::form_errors::FormErrors;
 use crate::domain::text::{self, TextRule};

@@ -271,6 +271,42 @@ const MATRIX: &[Entry] = &[
         "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000/retire",
         [SignIn, Forbidden, Forbidden, NotFound],
     ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields",
+        "/admin/planes/no-such-plane/fields",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "GET",
+        "/admin/planes/{slug}/fields/{id}",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields/{id}",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields/{id}/options",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000/options",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields/{id}/options/{option_id}",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000/options/00000000-0000-4000-8000-000000000000",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
+        "/admin/planes/{slug}/fields/{id}/options/{option_id}/{action}",
+        "/admin/planes/no-such-plane/fields/00000000-0000-4000-8000-000000000000/options/00000000-0000-4000-8000-000000000000/retire",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
     // A link that is not (or no longer) valid answers 404 to everyone.
     e(
         "GET",

@@ -214,6 +214,11 @@ async fn main_pages_pass_the_accessibility_checks() {
     let customer_page = format!("/admin/customers/{acme}");
     let a_doc = app.text("SELECT id::text AS s FROM docs ORDER BY title LIMIT 1");
     let doc_page = format!("/admin/docs/{a_doc}");
+    let a_field = app.text(
+        "SELECT c.id::text AS s FROM plane_contexts c JOIN planes p ON p.id = c.plane_id \
+         WHERE p.slug = 'eks' AND c.context_key = 'node_group'",
+    );
+    let field_page = format!("/admin/planes/eks/fields/{a_field}");
     for path in [
         "/admin",
         "/admin/audit",
@@ -224,6 +229,9 @@ async fn main_pages_pass_the_accessibility_checks() {
         "/admin/docs/new",
         doc_page.as_str(),
         "/admin/invitations",
+        "/admin/planes",
+        "/admin/planes/eks",
+        field_page.as_str(),
         "/admin/analytics/docs",
         "/admin/analytics/docs?sort=title&dir=asc&doc_type=how-to&plane=nope",
     ] {

@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod auth;
 mod browser;
+mod crash;
 mod database;
 mod generate;
 mod hostile;

@@ -173,11 +173,40 @@ async fn database_outage_answers_503_quickly_and_recovers() {
     settings.db_connect_timeout_ms = 1000;
     let app = TestApp::spawn_with(TestDb::new(), settings).await;
     assert_eq!(app.get("/readyz").await.status(), 200);
+    // A signed-in browser: its requests need the session store first.
+    {
+        use diesel::Connection;
+        use supportdesk::db::models::{enums::UserRole, users};
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        let hash =
+            supportdesk::auth::password::hash_password(crate::helpers::DEMO_PASSWORD).unwrap();
+        users::insert(
+            &mut conn,
+            &users::NewUser {
+                email: "agent@outage.example",
+                name: "Agent",
+                role: UserRole::Agent,
+                customer_id: None,
+                chat_handle: None,
+                password_hash: Some(&hash),
+                email_verified_at: None,
+                image_url: None,
+            },
+        )
+        .unwrap();
+    }
+    let signed_in = app.other_browser();
+    signed_in.sign_in("agent@outage.example").await;
 
     cluster.stop_now().unwrap();
-    for path in ["/readyz", "/__test/db-error"] {
+    let visitors = [
+        (&app, "/readyz"),
+        (&app, "/__test/db-error"),
+        (&signed_in, "/issues/new"),
+    ];
+    for (browser, path) in visitors {
         let started = Instant::now();
-        let res = app
+        let res = browser
             .client
             .get(app.url(path))
             .timeout(Duration::from_secs(5))
@@ -185,11 +214,23 @@ async fn database_outage_answers_503_quickly_and_recovers() {
             .await
             .unwrap();
         let waited = started.elapsed();
+        // The session layer's failure too: the page, its headers, its log.
         assert_eq!(res.status(), 503, "{path}");
         assert!(waited < Duration::from_secs(2), "{path} took {waited:?}");
-        assert!(res.headers().contains_key("retry-after"));
+        assert!(res.headers().contains_key("retry-after"), "{path}");
+        assert!(
+            res.headers().contains_key("content-security-policy"),
+            "{path}"
+        );
+        let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
         let doc = html::parse(&res.text().await.unwrap());
-        assert_eq!(html::text(&doc, "h1"), "Temporarily unavailable");
+        assert_eq!(html::text(&doc, "h1"), "Temporarily unavailable", "{path}");
+        assert!(
+            logs::captured()
+                .lines()
+                .any(|l| l.contains(&id) && l.contains("unavailable")),
+            "{path}: nothing logged for request {id}"
+        );
     }
 
     cluster.restart(true).unwrap();

@@ -1,10 +1,16 @@
 //! `/admin/planes…`: the admin's plane pages. `list` shows every plane
 //! with its number of active context fields; `show` is one plane's page,
 //! where its label and description are edited and its context fields are
-//! listed; `fields` are the fields' move, retire and restore buttons.
+//! listed; `add` adds a field there; `fields` are the fields' move, retire
+//! and restore buttons; `field` is one field's page, where it is edited
+//! and its options are listed; `options` adds, edits, moves, retires and
+//! restores them.
 
+pub mod add;
+pub mod field;
 pub mod fields;
 pub mod list;
+pub mod options;
 pub mod show;
 
 use actix_web::http::Method;
@@ -40,8 +46,45 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     add(
         cfg,
         Method::POST,
+        "/admin/planes/{slug}/fields",
+        add::add_field,
+    );
+    add(
+        cfg,
+        Method::GET,
+        "/admin/planes/{slug}/fields/{id}",
+        field::show_field,
+    );
+    add(
+        cfg,
+        Method::POST,
+        "/admin/planes/{slug}/fields/{id}",
+        field::update_field,
+    );
+    // Before `{action}`, which would otherwise claim "options".
+    add(
+        cfg,
+        Method::POST,
+        "/admin/planes/{slug}/fields/{id}/options",
+        options::add_option,
+    );
+    add(
+        cfg,
+        Method::POST,
         "/admin/planes/{slug}/fields/{id}/{action}",
         fields::change_field,
+    );
+    add(
+        cfg,
+        Method::POST,
+        "/admin/planes/{slug}/fields/{id}/options/{option_id}",
+        options::update_option,
+    );
+    add(
+        cfg,
+        Method::POST,
+        "/admin/planes/{slug}/fields/{id}/options/{option_id}/{action}",
+        options::change_option,
     );
 }
 

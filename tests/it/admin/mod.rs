@@ -5,5 +5,7 @@ mod audit;
 mod customers;
 mod docs;
 mod home;
+mod journey;
+mod plane_fields;
 mod planes;
 mod users;

@@ -14,14 +14,14 @@ use uuid::Uuid;
 
 use crate::helpers::{TestApp, html};
 
-async fn admin_app() -> TestApp {
+pub(super) async fn admin_app() -> TestApp {
     let app = TestApp::spawn().await;
     app.sign_in("admin@example.com").await;
     app
 }
 
 /// Posts `fields` with the session's CSRF token.
-async fn post(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(super) async fn post(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     let token = app.form_token("/admin/planes").await;
     let mut all = fields.to_vec();
     all.push(("csrf_token", &token));
@@ -29,13 +29,13 @@ async fn post(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Re
 }
 
 /// Signs the browser out and in again as `who`.
-async fn switch_to(app: &TestApp, who: &str) {
+pub(super) async fn switch_to(app: &TestApp, who: &str) {
     let token = app.form_token("/").await;
     app.post_form("/logout", &[("csrf_token", &token)]).await;
     app.sign_in(who).await;
 }
 
-fn location(res: &reqwest::Response) -> String {
+pub(super) fn location(res: &reqwest::Response) -> String {
     res.headers()
         .get("location")
         .and_then(|l| l.to_str().ok())
@@ -43,13 +43,13 @@ fn location(res: &reqwest::Response) -> String {
         .to_owned()
 }
 
-async fn page(app: &TestApp, path: &str) -> scraper::Html {
+pub(super) async fn page(app: &TestApp, path: &str) -> scraper::Html {
     let res = app.get(path).await;
     assert_eq!(res.status(), 200, "{path}");
     html::parse(&res.text().await.unwrap())
 }
 
-fn plane(app: &TestApp, slug: &str) -> (Uuid, String, Option<String>) {
+pub(super) fn plane(app: &TestApp, slug: &str) -> (Uuid, String, Option<String>) {
     planes::table
         .filter(planes::slug.eq(slug))
         .select((planes::id, planes::name, planes::description))
@@ -57,7 +57,7 @@ fn plane(app: &TestApp, slug: &str) -> (Uuid, String, Option<String>) {
         .unwrap()
 }
 
-fn audit_of(app: &TestApp, object: Uuid) -> Vec<AuditEntry> {
+pub(super) fn audit_of(app: &TestApp, object: Uuid) -> Vec<AuditEntry> {
     admin_audit::table
         .filter(admin_audit::object_id.eq(object))
         .order(admin_audit::created_at.asc())
@@ -66,7 +66,7 @@ fn audit_of(app: &TestApp, object: Uuid) -> Vec<AuditEntry> {
         .unwrap()
 }
 
-fn audit_rows(app: &TestApp) -> i64 {
+pub(super) fn audit_rows(app: &TestApp) -> i64 {
     app.count("SELECT count(*) AS n FROM admin_audit")
 }
 

@@ -591,7 +591,13 @@ async fn a_disabled_user_cannot_sign_in_with_a_provider() {
         verified_only_in_id_token: false,
     });
     let visitor = app.other_browser();
-    let res = visitor.get("/auth/testid/start?next=/").await;
+    let token = visitor.form_token("/login").await;
+    let res = visitor
+        .post_form(
+            "/auth/testid/start",
+            &[("csrf_token", &token), ("next", "/")],
+        )
+        .await;
     assert_eq!(res.status(), 303);
     let authorize = res.headers()["location"].to_str().unwrap().to_owned();
     let res = visitor.client.get(&authorize).send().await.unwrap();
