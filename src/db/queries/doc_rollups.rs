@@ -22,8 +22,9 @@
 //! shown and clicks, looking back [`LOOK_BACK`] before the last refresh so
 //! that a transaction that was open across it is not missed. Only one
 //! refresh runs at a time across every instance (an advisory lock); the
-//! first one, and one after rows were written with past times (the demo
-//! seed, the load generator), rebuilds every day.
+//! first one (on a new database, after the demo seed) rebuilds every day,
+//! and so does one after the load generator wrote its history with past
+//! times, which a look for recent changes would not see ([`invalidate`]).
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use diesel::connection::SimpleConnection;
@@ -217,36 +218,18 @@ fn grouped(keys: &str) -> String {
     BY_CUSTOMER_AND_ALL.replace("{keys}", keys)
 }
 
-/// Recomputes the rollups of `days` (whose rows are gone).
+/// Recomputes the rollups of `days` (whose rows are gone) in one
+/// statement: one snapshot of the tables for the three rollups (in READ
+/// COMMITTED each statement would see its own), and the facts computed
+/// once for all three.
 fn recompute(conn: &mut PgConnection, days: &[NaiveDate]) -> QueryResult<()> {
     if days.is_empty() {
         return Ok(());
     }
-    diesel::sql_query(format!(
-        "WITH {FACTS}
-         INSERT INTO doc_rollup_sessions (customer_id, day, plane_id, sessions, shown, deflected, filed)
-         SELECT {ALL_CUSTOMERS}, day, plane_id, count(*), count(*) FILTER (WHERE shown),
-                count(*) FILTER (WHERE helped AND NOT filed), count(*) FILTER (WHERE filed)
-         FROM per_session GROUP BY {}",
-        grouped("day, plane_id")
-    ))
-    .bind::<Array<Date>, _>(days)
-    .execute(conn)?;
-    diesel::sql_query(format!(
-        "WITH {FACTS}
-         INSERT INTO doc_rollup_docs (customer_id, day, plane_id, doc_id, shown, helpful, dismissed,
-                                      filed_after_helpful)
-         SELECT {ALL_CUSTOMERS}, day, plane_id, doc_id, count(*), count(*) FILTER (WHERE helpful),
-                count(*) FILTER (WHERE dismissed), count(*) FILTER (WHERE helpful AND filed)
-         FROM pairs GROUP BY {}",
-        grouped("day, plane_id, doc_id")
-    ))
-    .bind::<Array<Date>, _>(days)
-    .execute(conn)?;
     // A deflected session's values are those of the snapshot taken with its
-    // latest helpful click ("ctx.<plane>.<key>" → a value or a list); a
-    // filed session's are its issue's. Only options of select fields count:
-    // free text is not a value to group by.
+    // latest helpful click (`contexts`: "<plane slug>.<context key>" → a
+    // value or a list); a filed session's are its issue's. Only options of
+    // select fields count: free text is not a value to group by.
     diesel::sql_query(format!(
         "WITH {FACTS}, deflected AS (
              SELECT DISTINCT ps.id, ps.day, ps.customer_id, ps.plane_id, o.plane_context_id AS context_id,
@@ -271,20 +254,34 @@ fn recompute(conn: &mut PgConnection, days: &[NaiveDate]) -> QueryResult<()> {
              JOIN issue_plane_contexts ipc ON ipc.issue_id = ps.issue_id
              JOIN plane_context_options o ON o.plane_context_id = ipc.plane_context_id
                                          AND o.value = ipc.value
-         ), facts AS (
+         ), context_facts AS (
              SELECT day, customer_id, plane_id, context_id, value, 1 AS deflected, 0 AS filed,
                     0 AS filed_unhelped
              FROM deflected
              UNION ALL
              SELECT day, customer_id, plane_id, context_id, value, 0, 1, CASE WHEN helped THEN 0 ELSE 1 END
              FROM filed
+         ), sessions_rolled AS (
+             INSERT INTO doc_rollup_sessions (customer_id, day, plane_id, sessions, shown, deflected,
+                                              filed)
+             SELECT {ALL_CUSTOMERS}, day, plane_id, count(*), count(*) FILTER (WHERE shown),
+                    count(*) FILTER (WHERE helped AND NOT filed), count(*) FILTER (WHERE filed)
+             FROM per_session GROUP BY {sessions_keys}
+         ), docs_rolled AS (
+             INSERT INTO doc_rollup_docs (customer_id, day, plane_id, doc_id, shown, helpful,
+                                          dismissed, filed_after_helpful)
+             SELECT {ALL_CUSTOMERS}, day, plane_id, doc_id, count(*), count(*) FILTER (WHERE helpful),
+                    count(*) FILTER (WHERE dismissed), count(*) FILTER (WHERE helpful AND filed)
+             FROM pairs GROUP BY {docs_keys}
          )
          INSERT INTO doc_rollup_contexts (customer_id, day, plane_id, context_id, value, deflected,
                                           filed, filed_unhelped)
          SELECT {ALL_CUSTOMERS}, day, plane_id, context_id, value, sum(deflected), sum(filed),
                 sum(filed_unhelped)
-         FROM facts GROUP BY {}",
-        grouped("day, plane_id, context_id, value")
+         FROM context_facts GROUP BY {contexts_keys}",
+        sessions_keys = grouped("day, plane_id"),
+        docs_keys = grouped("day, plane_id, doc_id"),
+        contexts_keys = grouped("day, plane_id, context_id, value"),
     ))
     .bind::<Array<Date>, _>(days)
     .execute(conn)?;
