@@ -393,8 +393,8 @@ pub fn file_issue(
 
 /// Files the issue: the issue, its planes and context values, the
 /// "created" activity and the form session's doc feedback and session
-/// row, in one transaction. A form already filed (same submit token) returns the
-/// issue it made instead of a second one. `at: None` is the database's
+/// row, in one transaction. A form already filed (same submit token)
+/// returns the issue it made instead of a second one. `at: None` is the database's
 /// now; the demo seed passes the past time it files at.
 pub fn file_issue_at(
     conn: &mut PgConnection,
