@@ -307,6 +307,41 @@ fn explain_ticket_analytics(conn: &mut diesel::PgConnection) {
     }
 }
 
+/// The plans of the doc analytics' reads, for the default 30 days and for
+/// every day since 2000 (what the two measured pages ask for).
+fn explain_doc_analytics(url: &str) {
+    use diesel::Connection;
+    use supportdesk::db::queries::analytics_docs::{self, Read, Scope};
+    let mut conn = diesel::PgConnection::establish(url).expect("connect for EXPLAIN");
+    let today = chrono::Utc::now().date_naive();
+    let tomorrow = today + chrono::Days::new(1);
+    let ranges = [
+        ("30 days", today - chrono::Days::new(29)),
+        (
+            "whole range",
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date"),
+        ),
+    ];
+    for (range, from) in ranges {
+        let scope = Scope {
+            from,
+            to_exclusive: tomorrow,
+            customer: None,
+            plane: None,
+            doc_type: None,
+        };
+        for read in Read::ALL {
+            let plan = analytics_docs::explain(&mut conn, read, &scope).expect("explain");
+            println!("### doc analytics, {range}: {read:?}\n");
+            println!("```");
+            for line in &plan {
+                println!("{line}");
+            }
+            println!("```\n");
+        }
+    }
+}
+
 /// The issue-submit route files real issues; they are removed before and
 /// after a run so that every run measures the data as generated.
 const SUBMITTED_TITLE: &str = "Benchmark: logs missing from the dashboard";
@@ -435,6 +470,19 @@ async fn main() {
             &admin,
             Request::Get("/admin/analytics/tickets?from=2000-01-01".into()),
         ),
+        (
+            "doc analytics 30 days",
+            &admin,
+            Request::Get("/admin/analytics/docs".into()),
+        ),
+        (
+            "doc analytics whole range",
+            &admin,
+            Request::Get(format!(
+                "/admin/analytics/docs?from=2000-01-01&to={}",
+                chrono::Utc::now().date_naive().format("%Y-%m-%d")
+            )),
+        ),
     ];
 
     println!("# supportdesk load benchmark\n");
@@ -470,5 +518,6 @@ async fn main() {
         // Plans of the data the routes were measured on.
         remove_submitted(url);
         explain_plans(url);
+        explain_doc_analytics(url);
     }
 }

@@ -136,9 +136,63 @@ diesel::table! {
 }
 
 diesel::table! {
+    doc_impressions (form_session_id, doc_id) {
+        form_session_id -> Uuid,
+        doc_id -> Uuid,
+        best_rank -> Nullable<Int2>,
+        first_shown_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     doc_planes (doc_id, plane_id) {
         doc_id -> Uuid,
         plane_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    doc_rollup_contexts (customer_id, day, plane_id, context_id, value) {
+        customer_id -> Uuid,
+        day -> Date,
+        plane_id -> Uuid,
+        context_id -> Uuid,
+        value -> Text,
+        deflected -> Int4,
+        filed -> Int4,
+        filed_unhelped -> Int4,
+    }
+}
+
+diesel::table! {
+    doc_rollup_docs (customer_id, day, plane_id, doc_id) {
+        customer_id -> Uuid,
+        day -> Date,
+        plane_id -> Uuid,
+        doc_id -> Uuid,
+        shown -> Int4,
+        helpful -> Int4,
+        dismissed -> Int4,
+        filed_after_helpful -> Int4,
+    }
+}
+
+diesel::table! {
+    doc_rollup_sessions (customer_id, day, plane_id) {
+        customer_id -> Uuid,
+        day -> Date,
+        plane_id -> Uuid,
+        sessions -> Int4,
+        shown -> Int4,
+        deflected -> Int4,
+        filed -> Int4,
+    }
+}
+
+diesel::table! {
+    doc_rollup_state (id) {
+        id -> Bool,
+        refreshed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -172,6 +226,18 @@ diesel::table! {
         name -> Varchar,
         env_type -> EnvType,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    form_sessions (id) {
+        id -> Uuid,
+        customer_id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        primary_plane_id -> Nullable<Uuid>,
+        issue_id -> Nullable<Uuid>,
+        started_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
 }
@@ -449,9 +515,15 @@ diesel::joinable!(doc_feedback -> docs (doc_id));
 diesel::joinable!(doc_feedback -> issues (issue_id));
 diesel::joinable!(doc_feedback -> planes (primary_plane_id));
 diesel::joinable!(doc_feedback -> users (user_id));
+diesel::joinable!(doc_impressions -> docs (doc_id));
+diesel::joinable!(doc_impressions -> form_sessions (form_session_id));
 diesel::joinable!(doc_planes -> docs (doc_id));
 diesel::joinable!(doc_planes -> planes (plane_id));
 diesel::joinable!(environments -> customers (customer_id));
+diesel::joinable!(form_sessions -> customers (customer_id));
+diesel::joinable!(form_sessions -> issues (issue_id));
+diesel::joinable!(form_sessions -> planes (primary_plane_id));
+diesel::joinable!(form_sessions -> users (user_id));
 diesel::joinable!(issue_activities -> issues (issue_id));
 diesel::joinable!(issue_activities -> users (actor_id));
 diesel::joinable!(issue_plane_contexts -> issues (issue_id));
@@ -476,9 +548,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     doc_context_options,
     doc_feedback,
+    doc_impressions,
     doc_planes,
+    doc_rollup_contexts,
+    doc_rollup_docs,
+    doc_rollup_sessions,
+    doc_rollup_state,
     docs,
     environments,
+    form_sessions,
     issue_activities,
     issue_plane_contexts,
     issue_planes,

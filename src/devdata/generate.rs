@@ -34,6 +34,7 @@ use diesel::sql_types::BigInt;
 use crate::db::lock;
 use crate::db::models::enums::IssuePriority;
 use crate::db::models::enums::IssueStatus::{Closed, InProgress, Open, Resolved};
+use crate::db::queries::doc_rollups;
 use crate::domain::ticket::Activity;
 use crate::error::AppError;
 
@@ -68,6 +69,10 @@ pub struct GenerateSummary {
     pub comments: usize,
     pub activities: usize,
     pub feedback: usize,
+    /// Renderings of the issue form: those with clicks and the quiet ones.
+    pub form_sessions: usize,
+    /// Docs shown in them (`doc_impressions`).
+    pub impressions: usize,
     pub seconds: f64,
 }
 
@@ -92,6 +97,8 @@ const TEMP_TABLES: &[&str] = &[
     "sdgen_pdoc",
     "sdgen_all",
     "sdgen_batch",
+    "sdgen_clicks",
+    "sdgen_quiet",
 ];
 
 /// Tables vacuumed and analysed after loading.
@@ -107,6 +114,11 @@ const LOADED_TABLES: &[&str] = &[
     "issue_activities",
     "resolutions",
     "doc_feedback",
+    "form_sessions",
+    "doc_impressions",
+    "doc_rollup_sessions",
+    "doc_rollup_docs",
+    "doc_rollup_contexts",
 ];
 
 /// Adds scale-test data to a database that has the demo data. Refuses with
@@ -166,6 +178,8 @@ fn run(
         comments: 0,
         activities: 0,
         feedback: 0,
+        form_sessions: 0,
+        impressions: 0,
         seconds: 0.0,
     };
     let total = opts.issues as i64;
@@ -192,22 +206,32 @@ fn run(
     while lo <= total_feedback {
         let hi = (lo + opts.batch as i64 - 1).min(total_feedback);
         let batch_started = Instant::now();
-        let written = conn.transaction(|conn| {
-            begin_batch(conn)?;
-            exec(
-                conn,
-                "feedback",
-                &feedback_sql(&world, total, total_feedback, lo, hi, &salt),
-            )
+        let counts = conn.transaction(|conn| {
+            feedback_batch(conn, &world, total, total_feedback, lo, hi, &salt)
         })?;
-        summary.feedback += written;
+        summary.feedback += counts.feedback;
+        summary.form_sessions += counts.form_sessions;
+        summary.impressions += counts.impressions;
         progress(&format!(
-            "feedback {hi}/{total_feedback} (batch {:.1} s), {} s",
+            "feedback {hi}/{total_feedback} (+{} form sessions, +{} docs shown, batch {:.1} s), {} s",
+            counts.form_sessions,
+            counts.impressions,
             batch_started.elapsed().as_secs_f64(),
             elapsed(started)
         ));
         lo = hi + 1;
     }
+
+    // The doc analytics' rollups: everything above is history (past
+    // times), which a refresh looking for recent changes would not see.
+    let rollups_started = Instant::now();
+    doc_rollups::invalidate(conn).map_err(|e| failed("doc rollups", e))?;
+    doc_rollups::refresh(conn, doc_rollups::Wait::Yes).map_err(|e| failed("doc rollups", e))?;
+    progress(&format!(
+        "doc analytics rollups ({:.1} s), {} s",
+        rollups_started.elapsed().as_secs_f64(),
+        elapsed(started)
+    ));
 
     // VACUUM (outside any transaction): loading rewrote each issue once for
     // its comments' words, and index-only scans need the visibility map.
@@ -1040,11 +1064,152 @@ fn text_sql(text: Option<&str>) -> String {
 // ---------------------------------------------------------------------------
 // Doc feedback
 
-/// Feedback rows `lo..=hi`: clicks on the suggestions of one form (one or
-/// two per form, ~1.6 on average). ~30% of forms ended in an issue (the
-/// clicks carry its id, customer, plane and a snapshot of its fields, a
-/// few minutes before it was filed); the rest were deflected or abandoned.
-fn feedback_sql(world: &World, issues: i64, total: i64, lo: i64, hi: i64, salt: &str) -> String {
+struct FeedbackCounts {
+    feedback: usize,
+    form_sessions: usize,
+    impressions: usize,
+}
+
+/// Feedback rows `lo..=hi` with the form sessions they were clicked in and
+/// the docs those sessions showed, and the quiet sessions of the same
+/// stretch of forms: rendered, maybe shown docs, never clicked nor filed.
+/// Sessions and impressions are written before the clicks, so the clicks'
+/// trigger (migration 000015) finds them and adds nothing.
+fn feedback_batch(
+    conn: &mut PgConnection,
+    world: &World,
+    issues: i64,
+    total: i64,
+    lo: i64,
+    hi: i64,
+    salt: &str,
+) -> Result<FeedbackCounts, AppError> {
+    begin_batch(conn)?;
+    script(
+        conn,
+        "clicks",
+        &format!(
+            "DROP TABLE IF EXISTS sdgen_clicks, sdgen_quiet; {}; ANALYZE sdgen_clicks; {}; \
+             ANALYZE sdgen_quiet",
+            clicks_sql(world, issues, total, lo, hi, salt),
+            quiet_sql(world, total, lo, hi, salt),
+        ),
+    )?;
+    // A session started one to four minutes before its first click, and
+    // was last touched by its last click, or by filing.
+    let mut form_sessions = exec(
+        conn,
+        "form sessions",
+        &format!(
+            "INSERT INTO form_sessions (id, customer_id, user_id, primary_plane_id, issue_id,
+                 started_at, updated_at)
+             SELECT c.fsid, c.customer_id, c.user_id, c.plane_id, c.issue_id,
+                    min(c.created_at) - (1 + 3 * {u_start}) * interval '1 minute',
+                    max(coalesce(i.created_at, c.created_at))
+             FROM sdgen_clicks c LEFT JOIN issues i ON i.id = c.issue_id
+             GROUP BY c.fsid, c.form, c.customer_id, c.user_id, c.plane_id, c.issue_id
+             ON CONFLICT (id) DO NOTHING",
+            u_start = u("c.form", 50),
+        ),
+    )?;
+    form_sessions += exec(
+        conn,
+        "quiet form sessions",
+        "INSERT INTO form_sessions (id, customer_id, user_id, primary_plane_id, started_at,
+             updated_at)
+         SELECT fsid, customer_id, user_id, plane_id, started_at, started_at FROM sdgen_quiet
+         ON CONFLICT (id) DO NOTHING",
+    )?;
+    // Three to five docs of the session's plane, best first; the clicked
+    // ones (clicks 0 and 1 pick the plane's docs h_doc and h_doc + 1) among
+    // them, shown a little after the session started.
+    let shown = |sessions: &str| {
+        format!(
+            "INSERT INTO doc_impressions (form_session_id, doc_id, best_rank, first_shown_at)
+             SELECT DISTINCT ON (x.fsid, pd.doc_id)
+                    x.fsid, pd.doc_id, k + 1, s.started_at + k * interval '20 seconds'
+             FROM ({sessions}) x
+             JOIN form_sessions s ON s.id = x.fsid
+             JOIN sdgen_plane p ON p.plane_id = x.plane_id AND p.n_docs > 0
+             CROSS JOIN LATERAL generate_series(0, least(p.n_docs, 3 + {h_many} % 3) - 1) AS k
+             JOIN sdgen_pdoc pd ON pd.plane_id = x.plane_id AND pd.didx = (x.h_doc + k) % p.n_docs
+             ORDER BY x.fsid, pd.doc_id, k
+             ON CONFLICT DO NOTHING",
+            h_many = h("x.form", 51),
+        )
+    };
+    let mut impressions = exec(
+        conn,
+        "docs shown",
+        &shown(
+            "SELECT DISTINCT ON (fsid) fsid, form, plane_id, h_doc FROM sdgen_clicks ORDER BY fsid",
+        ),
+    )?;
+    impressions += exec(
+        conn,
+        "docs shown in quiet sessions",
+        &shown("SELECT fsid, form, plane_id, h_doc FROM sdgen_quiet WHERE plane_id IS NOT NULL"),
+    )?;
+    let feedback = exec(
+        conn,
+        "feedback",
+        "INSERT INTO doc_feedback (doc_id, doc_url, doc_type, marked_helpful, dismissed, issue_id,
+             user_id, customer_id, primary_plane_id, form_session_id, issue_context, created_at)
+         SELECT doc_id, url, doc_type, helpful, NOT helpful, issue_id, user_id, customer_id,
+                plane_id, fsid, snapshot, created_at
+         FROM sdgen_clicks ORDER BY g",
+    )?;
+    Ok(FeedbackCounts {
+        feedback,
+        form_sessions,
+        impressions,
+    })
+}
+
+/// Forms whose first click falls in `lo..=hi` (each form once over all
+/// batches), about half of them with a quiet session of their own: its
+/// customer, user and plane chosen as for a deflected form, one in five
+/// left before choosing a plane (so shown nothing).
+fn quiet_sql(world: &World, total: i64, lo: i64, hi: i64, salt: &str) -> String {
+    let n = world.customers;
+    let p = world.planes;
+    format!(
+        "CREATE TEMP TABLE sdgen_quiet AS
+         WITH forms AS (
+             SELECT DISTINCT (g::int8 * 5) / 8 AS form FROM generate_series({lo}, {hi}) AS g
+             WHERE g = (((g::int8 * 5) / 8) * 8 + 4) / 5
+         ), q AS (
+             SELECT form, md5({salt} || 'quiet' || form::text)::uuid AS fsid,
+                    least({n} - 1, floor({n} * power({u_cust}, 1.6)))::int AS cidx,
+                    least({p} - 1, floor({p} * power({u_plane}, 1.3)))::int AS pidx,
+                    {h_user} AS h_user, {u_blank} < 0.2 AS blank, {h_doc} AS h_doc,
+                    5 + (1 - sqrt(greatest((form * 8 / 5 - {u_jitter}) / {total}, 0))) * {SPAN_MINUTES} AS age
+             FROM forms WHERE {u_quiet} < 0.5
+         )
+         SELECT q.form, q.fsid, q.h_doc, c.customer_id, cu.user_id,
+                CASE WHEN q.blank THEN NULL ELSE pl.plane_id END AS plane_id,
+                now() - q.age * interval '1 minute' AS started_at
+         FROM q
+         JOIN sdgen_cust c ON c.cidx = q.cidx
+         JOIN sdgen_cuser cu ON cu.cidx = q.cidx AND cu.uidx = q.h_user % c.n_users
+         JOIN sdgen_plane pl ON pl.pidx = q.pidx",
+        salt = lit(salt),
+        u_quiet = u("form", 52),
+        u_cust = u("form", 53),
+        u_plane = u("form", 54),
+        h_user = h("form", 55),
+        u_blank = u("form", 56),
+        h_doc = h("form", 57),
+        u_jitter = u("form", 58),
+    )
+}
+
+/// `CREATE TEMP TABLE sdgen_clicks AS …`: feedback rows `lo..=hi`, clicks
+/// on the suggestions of one form (one or two per form, ~1.6 on average).
+/// ~30% of forms ended in an issue (the clicks carry its id, customer,
+/// plane and a snapshot of its fields, a few minutes before it was filed);
+/// the rest were deflected or abandoned.
+fn clicks_sql(world: &World, issues: i64, total: i64, lo: i64, hi: i64, salt: &str) -> String {
     let n = world.customers;
     let p = world.planes;
     let linked = if issues > 0 {
@@ -1058,8 +1223,7 @@ fn feedback_sql(world: &World, issues: i64, total: i64, lo: i64, hi: i64, salt: 
         u("form", 41)
     );
     format!(
-        "INSERT INTO doc_feedback (doc_id, doc_url, doc_type, marked_helpful, dismissed, issue_id,
-             user_id, customer_id, primary_plane_id, form_session_id, issue_context, created_at)
+        "CREATE TEMP TABLE sdgen_clicks AS
          WITH f AS (
              SELECT g::int8 AS g, (g::int8 * 5) / 8 AS form FROM generate_series({lo}, {hi}) AS g
          ), f2 AS (
@@ -1120,12 +1284,11 @@ fn feedback_sql(world: &World, issues: i64, total: i64, lo: i64, hi: i64, salt: 
          ), clicks AS (
              SELECT * FROM l UNION ALL SELECT * FROM d
          )
-         SELECT pd.doc_id, pd.url, pd.doc_type, c.helpful, NOT c.helpful, c.issue_id, c.user_id,
-                c.customer_id, c.plane_id, c.fsid, c.snapshot, c.created_at
+         SELECT c.g, c.form, {h_doc} AS h_doc, pd.doc_id, pd.url, pd.doc_type, c.helpful,
+                c.issue_id, c.user_id, c.customer_id, c.plane_id, c.fsid, c.snapshot, c.created_at
          FROM clicks c
          JOIN sdgen_plane p ON p.plane_id = c.plane_id AND p.n_docs > 0
-         JOIN sdgen_pdoc pd ON pd.plane_id = c.plane_id AND pd.didx = ({h_doc} + c.click) % p.n_docs
-         ORDER BY c.g",
+         JOIN sdgen_pdoc pd ON pd.plane_id = c.plane_id AND pd.didx = ({h_doc} + c.click) % p.n_docs",
         salt = lit(salt),
         u_helpful = u("f2.g", 42),
         u_helpful_d = u("d0.g", 42),

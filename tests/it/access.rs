@@ -113,6 +113,12 @@ const MATRIX: &[Entry] = &[
     ),
     e(
         "GET",
+        "/admin/analytics/docs",
+        "/admin/analytics/docs",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
         "/admin/analytics/tickets",
         "/admin/analytics/tickets",
         [SignIn, Forbidden, Forbidden, Served],
@@ -121,6 +127,12 @@ const MATRIX: &[Entry] = &[
         "GET",
         "/admin/analytics/tickets.csv",
         "/admin/analytics/tickets.csv",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/analytics/docs.csv",
+        "/admin/analytics/docs.csv",
         [SignIn, Forbidden, Forbidden, Served],
     ),
     e(

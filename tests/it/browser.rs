@@ -236,6 +236,8 @@ async fn main_pages_pass_the_accessibility_checks() {
         "/admin/analytics",
         "/admin/analytics/tickets",
         "/admin/analytics/tickets?from=2026-13-01&plane=nope",
+        "/admin/analytics/docs",
+        "/admin/analytics/docs?sort=title&dir=asc&doc_type=how-to&plane=nope",
     ] {
         admin.goto(&app.url(path)).await;
         admin.wait_for("main").await;

@@ -1,7 +1,7 @@
 //! `supportdesk generate` on a clone of the demo database: counts match
 //! the summary, the mix is as documented, every row is consistent with its
-//! ticket, activity reads as the app words it, and search has words to
-//! work on. Sizes can be raised with GENERATE_ISSUES, GENERATE_CUSTOMERS
+//! ticket, activity reads as the app words it, search has words to work
+//! on, and form sessions show docs as the issue form records them. Sizes can be raised with GENERATE_ISSUES, GENERATE_CUSTOMERS
 //! and GENERATE_BATCH.
 
 use diesel::prelude::*;
@@ -10,6 +10,7 @@ use supportdesk::devdata::generate::{GenerateOptions, generate};
 use supportdesk::domain::ticket::{Action, Activity};
 use supportdesk::error::AppError;
 
+use crate::helpers::doc_analytics::assert_rollups_equal_raw;
 use crate::helpers::{TestDb, count as n};
 
 #[test]
@@ -43,7 +44,7 @@ fn generates_consistent_scale_data() {
     .expect("generate");
     eprintln!("{summary:?}");
     let batches = size.div_ceil(opts.batch);
-    assert_eq!(lines.len(), 2 + 2 * batches);
+    assert_eq!(lines.len(), 3 + 2 * batches);
     assert_eq!(summary.customers, opts.customers);
     assert_eq!(summary.issues, opts.issues);
     assert_eq!(summary.feedback, opts.feedback);
@@ -217,6 +218,96 @@ fn generates_consistent_scale_data() {
     for sql in zero {
         assert_eq!(n(&mut conn, sql), 0, "{sql}");
     }
+
+    // Form sessions: every click's, and quiet ones; the docs each showed.
+    let sessions = format!("SELECT id FROM form_sessions WHERE customer_id IN ({load})");
+    assert_eq!(
+        n(
+            &mut conn,
+            &format!("SELECT count(*) AS n FROM ({sessions}) x")
+        ),
+        summary.form_sessions as i64
+    );
+    assert_eq!(
+        n(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM doc_impressions WHERE form_session_id IN ({sessions})"
+            )
+        ),
+        summary.impressions as i64
+    );
+    let click_sessions = n(
+        &mut conn,
+        &format!(
+            "SELECT count(DISTINCT form_session_id) AS n FROM doc_feedback
+             WHERE customer_id IN ({load})"
+        ),
+    );
+    let quiet = summary.form_sessions as i64 - click_sessions;
+    assert!(
+        quiet > click_sessions / 3 && quiet < click_sessions * 2 / 3,
+        "quiet sessions {quiet} of {}",
+        summary.form_sessions
+    );
+    let per_session = summary.impressions as f64 / summary.form_sessions as f64;
+    assert!(
+        (2.5..4.5).contains(&per_session),
+        "docs shown per session {per_session}"
+    );
+    // Clicked means shown (the demo's clicks too, unranked); the generated
+    // ones at a rank, after their session started.
+    assert_eq!(
+        n(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM doc_feedback f WHERE NOT EXISTS (
+                    SELECT 1 FROM doc_impressions i JOIN form_sessions s ON s.id = i.form_session_id
+                    WHERE i.form_session_id = f.form_session_id AND i.doc_id = f.doc_id
+                      AND i.first_shown_at <= f.created_at AND s.started_at <= i.first_shown_at
+                      AND (i.best_rank IS NOT NULL OR f.customer_id NOT IN ({load})))"
+            )
+        ),
+        0
+    );
+    let sessions_zero = [
+        // A session is its clicks' customer, user, plane and issue.
+        "SELECT count(*) AS n FROM doc_feedback f JOIN form_sessions s ON s.id = f.form_session_id
+         WHERE s.customer_id <> f.customer_id OR s.user_id <> f.user_id
+            OR s.primary_plane_id <> f.primary_plane_id
+            OR s.issue_id IS DISTINCT FROM f.issue_id",
+        // A filed session has its issue's customer and plane and started before it.
+        "SELECT count(*) AS n FROM form_sessions s JOIN issues i ON i.id = s.issue_id
+         WHERE s.customer_id <> i.customer_id OR s.primary_plane_id <> i.primary_plane_id
+            OR s.started_at > i.created_at",
+        // Shown docs are active docs of the session's plane, ranked from 1, in the past.
+        "SELECT count(*) AS n FROM doc_impressions i JOIN form_sessions s ON s.id = i.form_session_id
+         JOIN docs d ON d.id = i.doc_id
+         WHERE NOT d.is_active OR i.best_rank NOT BETWEEN 1 AND 5 OR i.first_shown_at > now()
+            OR NOT EXISTS (SELECT 1 FROM doc_planes dp WHERE dp.doc_id = d.id
+                           AND dp.plane_id = s.primary_plane_id)",
+        // A session without a plane was shown nothing.
+        "SELECT count(*) AS n FROM doc_impressions i JOIN form_sessions s ON s.id = i.form_session_id
+         WHERE s.primary_plane_id IS NULL",
+        "SELECT count(*) AS n FROM form_sessions WHERE started_at > updated_at
+            OR started_at > now() OR started_at < now() - interval '732 days'",
+    ];
+    for sql in sessions_zero {
+        assert_eq!(n(&mut conn, sql), 0, "{sql}");
+    }
+    assert!(
+        n(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM form_sessions s WHERE s.customer_id IN ({load})
+                 AND s.primary_plane_id IS NULL"
+            )
+        ) > 0,
+        "some quiet sessions left before choosing an area"
+    );
+
+    // The doc analytics' rollups were rebuilt over the generated history.
+    assert_rollups_equal_raw(&mut conn, "after generate");
 
     let linked = n(
         &mut conn,

@@ -8,6 +8,7 @@ pub mod admin_audit;
 pub mod comments;
 pub mod customers;
 pub mod doc_feedback;
+pub mod doc_impressions;
 pub mod docs;
 pub mod enums;
 pub mod environments;

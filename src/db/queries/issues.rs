@@ -10,6 +10,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Float8, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use crate::db::models::doc_feedback::{self, NewDocFeedback};
+use crate::db::models::doc_impressions::{self, Shown};
 use crate::db::models::enums::{DocType, EnvType, IssuePriority, IssueStatus};
 use crate::db::models::environments::{self, Environment};
 use crate::db::models::issues::{self, Issue, NewIssue, NewIssuePlane, NewIssuePlaneContext};
@@ -253,7 +254,9 @@ pub struct Suggestions {
 
 /// The suggestions for a checked form: docs ranked by its planes, context
 /// values and words, resolved issues of the customer's in those planes,
-/// and what `user_id` already answered in this form session.
+/// and what `user_id` already answered in this form session. The docs
+/// suggested are recorded as shown in the form session (one statement,
+/// [`doc_impressions::record_shown`]), for the doc analytics.
 pub fn suggestions(
     conn: &mut PgConnection,
     customer_id: Uuid,
@@ -272,9 +275,23 @@ pub fn suggestions(
     } else {
         suggest_resolved(conn, customer_id, &plane_ids, &query)?
     };
-    let answered = match Uuid::parse_str(&form.draft.form_session_id) {
-        Ok(session) => feedback_of_session(conn, user_id, session)?,
-        Err(_) => Vec::new(),
+    let session = Uuid::parse_str(&form.draft.form_session_id).ok();
+    if let Some(session) = session {
+        let ranked: Vec<Uuid> = docs.iter().map(|d| d.id).collect();
+        doc_impressions::record_shown(
+            conn,
+            &Shown {
+                form_session_id: session,
+                customer_id,
+                user_id,
+                primary_plane_id: defs.plane(&form.draft.primary_plane).map(|p| p.id),
+                docs: &ranked,
+            },
+        )?;
+    }
+    let answered = match session {
+        Some(session) => feedback_of_session(conn, user_id, session)?,
+        None => Vec::new(),
     };
     let missing: Vec<Uuid> = (answered.iter())
         .map(|(id, _)| *id)
@@ -308,9 +325,23 @@ pub fn record_feedback(
     viewer: Viewer,
     feedback: &Feedback,
 ) -> Result<(), AppError> {
-    let doc = crate::db::models::docs::find(conn, feedback.doc_id)?;
+    // A form session id can travel in a copied form: clicks count only in
+    // the session of the person (and customer) whose form it is. Read with
+    // the doc, so a click costs no more statements than before sessions.
+    let (doc, foreign) = doc_impressions::doc_and_foreign_session(
+        conn,
+        feedback.doc_id,
+        feedback.form_session_id,
+        viewer.user_id,
+        feedback.customer_id,
+    )?;
     if !doc.is_active {
         return Err(AppError::NotFound);
+    }
+    if foreign {
+        return Err(AppError::BadRequest(
+            "The form is damaged; reload it.".into(),
+        ));
     }
     doc_feedback::insert(
         conn,
@@ -361,9 +392,9 @@ pub fn file_issue(
 }
 
 /// Files the issue: the issue, its planes and context values, the
-/// "created" activity and the form session's doc feedback, in one
-/// transaction. A form already filed (same submit token) returns the
-/// issue it made instead of a second one. `at: None` is the database's
+/// "created" activity and the form session's doc feedback and session
+/// row, in one transaction. A form already filed (same submit token)
+/// returns the issue it made instead of a second one. `at: None` is the database's
 /// now; the demo seed passes the past time it files at.
 pub fn file_issue_at(
     conn: &mut PgConnection,
@@ -440,6 +471,14 @@ pub fn file_issue_at(
         tickets::record(conn, row.id, &tickets::actor(creator), &Activity::Filed, at)?;
         if let Some(session) = issue.form_session_id {
             doc_feedback::attach_to_issue(conn, session, creator.id, row.id)?;
+            doc_impressions::mark_filed(
+                conn,
+                session,
+                creator.id,
+                customer_id,
+                row.id,
+                issue.primary_plane_id,
+            )?;
         }
         Ok(row)
     })

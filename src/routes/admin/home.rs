@@ -60,6 +60,11 @@ const ADMIN_PAGES: &[AdminLink] = &[
         what: "How the desk is doing: issues per week, response and resolution times, the open backlog and the work per agent.",
     },
     AdminLink {
+        href: "/admin/analytics/docs",
+        label: "Doc analytics",
+        what: "Which docs prevent issues: deflection, each doc's helpful rate, by type, plane and context value, and what to write next.",
+    },
+    AdminLink {
         href: "/admin/invitations",
         label: "Invitations",
         what: "Invite people and hand out password-reset links.",

@@ -93,6 +93,7 @@ async fn the_home_links_every_admin_page_and_no_page_not_built() {
         "/admin/planes",
         "/admin/docs",
         "/admin/docs/import",
+        "/admin/analytics/docs",
         "/admin/invitations",
         "/admin/audit",
         "/admin/analytics",

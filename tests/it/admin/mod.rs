@@ -1,5 +1,6 @@
 //! The admin area, one file per page group, as `routes/admin/` is laid out.
 
+mod analytics_docs;
 mod analytics_tickets;
 mod audit;
 mod customers;

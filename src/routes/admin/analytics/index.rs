@@ -16,11 +16,18 @@ pub struct AnalyticsLink {
 }
 
 /// Every analytics page that exists; a page is listed once it is built.
-const PAGES: &[AnalyticsLink] = &[AnalyticsLink {
-    href: "/admin/analytics/tickets",
-    label: "Tickets",
-    what: "Issues created and resolved per week, first response and resolution times (p50, p90), the open backlog by age and the work per agent.",
-}];
+const PAGES: &[AnalyticsLink] = &[
+    AnalyticsLink {
+        href: "/admin/analytics/docs",
+        label: "Docs",
+        what: "Which docs prevent issues: deflection, each doc's helpful rate, by type, plane and context value, and what to write next.",
+    },
+    AnalyticsLink {
+        href: "/admin/analytics/tickets",
+        label: "Tickets",
+        what: "Issues created and resolved per week, first response and resolution times (p50, p90), the open backlog by age and the work per agent.",
+    },
+];
 
 #[derive(Template)]
 #[template(path = "admin/analytics/index.html")]

@@ -4,6 +4,8 @@
 //! for each one dropped, and the filter form's choices), links and CSV file
 //! names that carry the same filters. Each page is its own module.
 
+pub mod docs;
+mod docs_view;
 pub mod index;
 pub mod tickets;
 
@@ -197,6 +199,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/admin/analytics/tickets.csv",
         tickets::download_tickets,
     );
+    docs::configure(cfg);
 }
 
 #[cfg(test)]
