@@ -1,3 +1,4 @@
+DROP INDEX comments_issue_author_public_idx;
 DROP TABLE notification_preferences;
 DROP TABLE notification_outbox;
 DROP TYPE outbox_status;

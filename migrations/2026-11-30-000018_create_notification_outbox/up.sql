@@ -77,5 +77,10 @@ CREATE TABLE notification_preferences (
 CREATE INDEX notification_preferences_enabled_idx ON notification_preferences (topic, user_id)
     WHERE enabled;
 
+-- An issue's followers: the distinct authors of its public replies, found
+-- one index probe per author however long the conversation.
+CREATE INDEX comments_issue_author_public_idx ON comments (issue_id, author_id)
+    WHERE NOT is_internal;
+
 -- An admin retrying a failed message is an audited change.
 ALTER TYPE audit_kind ADD VALUE 'notification';

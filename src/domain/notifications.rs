@@ -64,6 +64,20 @@ pub fn events_of_plan(plan: &Plan, actor_staff: bool) -> Vec<(NotificationEvent,
     events
 }
 
+/// The event a new comment causes: none for an internal note, whose text
+/// never leaves the desk.
+pub fn events_of_comment(
+    internal: bool,
+    author_staff: bool,
+    body: &str,
+) -> Vec<(NotificationEvent, Option<String>)> {
+    if internal {
+        Vec::new()
+    } else {
+        vec![(reply_event(author_staff), Some(body.to_owned()))]
+    }
+}
+
 /// The event of a public reply by staff or by a customer.
 pub fn reply_event(author_staff: bool) -> NotificationEvent {
     if author_staff {
@@ -465,6 +479,19 @@ mod tests {
             ..blank
         };
         assert_eq!(events_of_plan(&close, false), vec![(E::Closed, None)]);
+    }
+
+    #[test]
+    fn internal_notes_cause_no_event() {
+        assert!(events_of_comment(true, true, "secret").is_empty());
+        assert_eq!(
+            events_of_comment(false, true, "hi"),
+            vec![(E::AgentReply, Some("hi".to_owned()))]
+        );
+        assert_eq!(
+            events_of_comment(false, false, "hi"),
+            vec![(E::CustomerReply, Some("hi".to_owned()))]
+        );
     }
 
     #[test]

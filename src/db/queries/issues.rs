@@ -16,6 +16,8 @@ use crate::db::models::issues::{self, Issue, NewIssue, NewIssuePlane, NewIssuePl
 use crate::db::models::planes;
 use crate::db::models::users::User;
 use crate::db::queries::cursor::Cursor;
+use crate::db::models::enums::NotificationEvent;
+use crate::db::queries::notifications::enqueue_issue_events;
 use crate::db::queries::tickets;
 use crate::db::schema::{issues as issues_t, planes as planes_t};
 use crate::domain::issue_form::{self, Checked, Definitions, ValidIssue};
@@ -438,6 +440,8 @@ pub fn file_issue_at(
             .collect();
         issues::insert_contexts(conn, &context_rows)?;
         tickets::record(conn, row.id, &tickets::actor(creator), &Activity::Filed, at)?;
+        let filed = [(NotificationEvent::NewIssue, None)];
+        enqueue_issue_events(conn, &row, &tickets::actor(creator), &filed)?;
         if let Some(session) = issue.form_session_id {
             doc_feedback::attach_to_issue(conn, session, creator.id, row.id)?;
         }

@@ -14,5 +14,6 @@ pub mod directory;
 pub mod issue_detail;
 pub mod issues;
 pub mod like;
+pub mod notifications;
 pub mod queue;
 pub mod tickets;
