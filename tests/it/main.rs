@@ -15,6 +15,7 @@ mod generate;
 mod hostile;
 mod issues;
 mod links;
+mod notifications;
 mod oauth;
 mod queue;
 mod shell;

@@ -6,6 +6,7 @@ pub mod browser;
 pub mod html;
 pub mod logs;
 pub mod oauth_provider;
+pub mod smtp;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
