@@ -82,7 +82,13 @@ impl SmtpServer {
     /// Starts the server process (again) on the same port and directory.
     pub fn restart(&mut self, delay: f64) {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/fixtures/smtp_server.py");
-        let mut child = Command::new("python3")
+        // Debian's interpreter, which has Debian's python3-aiosmtpd (a
+        // python3 of pyenv or a virtualenv earlier on PATH may not).
+        let python = ["/usr/bin/python3", "python3"]
+            .into_iter()
+            .find(|p| !p.starts_with('/') || std::path::Path::new(p).exists())
+            .unwrap_or("python3");
+        let mut child = Command::new(python)
             .arg(script)
             .arg(self.port.to_string())
             .arg(&self.dir)
