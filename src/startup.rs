@@ -17,8 +17,8 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 
 use crate::auth::oauth;
-use crate::auth::unsubscribe;
 use crate::auth::session_store::{IDLE_TIMEOUT, PgSessionStore};
+use crate::auth::unsubscribe;
 use crate::config::{AppConfig, MailTuning, RequestId, Settings, TrustedProxies};
 use crate::db::{self, PgPool};
 use crate::error::AppError;

@@ -305,7 +305,15 @@ mod tests {
             customer_id: w.customer,
             assignee: Some(agent.id),
         };
-        assert!(recipients(&[E::Assigned], agent.id, &issue, &[agent.clone()]).is_empty());
+        assert!(
+            recipients(
+                &[E::Assigned],
+                agent.id,
+                &issue,
+                std::slice::from_ref(&agent)
+            )
+            .is_empty()
+        );
         let admin = person(UserRole::Admin, None);
         let got = recipients(&[E::Assigned], admin.id, &issue, &[agent.clone(), admin]);
         assert_eq!(ids(&got), vec![agent.id]);
@@ -335,7 +343,14 @@ mod tests {
             &[E::NewIssue],
             submitter.id,
             &issue,
-            &[submitter.clone(), keen.clone(), keen_admin.clone(), quiet, declined, nosy],
+            &[
+                submitter.clone(),
+                keen.clone(),
+                keen_admin.clone(),
+                quiet,
+                declined,
+                nosy,
+            ],
         );
         assert_eq!(ids(&got), vec![keen.id, keen_admin.id]);
         assert!(got.iter().all(|r| r.topic == T::Unassigned));

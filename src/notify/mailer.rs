@@ -114,9 +114,11 @@ fn check_url(url: &str) -> Result<(), String> {
     })?;
     let tls = parsed.query_pairs().any(|(k, _)| k == "tls");
     if parsed.scheme() == "smtp" && parsed.password().is_some() && !tls {
-        return Err("SUPPORTDESK_SMTP_URL sends a password over plain SMTP: add ?tls=required \
+        return Err(
+            "SUPPORTDESK_SMTP_URL sends a password over plain SMTP: add ?tls=required \
              (STARTTLS) or use smtps://"
-            .to_owned());
+                .to_owned(),
+        );
     }
     Ok(())
 }
@@ -134,7 +136,11 @@ mod tests {
 
     #[test]
     fn mail_is_on_with_both_settings_and_off_with_neither() {
-        assert!(Mailer::from_settings(&settings(None, None)).unwrap().is_none());
+        assert!(
+            Mailer::from_settings(&settings(None, None))
+                .unwrap()
+                .is_none()
+        );
         assert!(
             Mailer::from_settings(&settings(Some(" "), Some("")))
                 .unwrap()
@@ -168,7 +174,10 @@ mod tests {
             (Some("not a url"), Some("a@b.example")),
             (Some("smtp://127.0.0.1"), Some("not an address")),
             // The password would travel in clear.
-            (Some("smtp://user:secret@mail.example:587"), Some("a@b.example")),
+            (
+                Some("smtp://user:secret@mail.example:587"),
+                Some("a@b.example"),
+            ),
         ] {
             let refused = Mailer::from_settings(&settings(url, from));
             assert!(refused.is_err(), "{url:?} {from:?}");

@@ -109,7 +109,9 @@ impl Composer {
             .parse()
             .map_err(|e| format!("not an e-mail address: {e}"))?;
         let (subject_line, text, html) = match row.event {
-            NotificationEvent::Invitation | NotificationEvent::PasswordReset => self.link_mail(row)?,
+            NotificationEvent::Invitation | NotificationEvent::PasswordReset => {
+                self.link_mail(row)?
+            }
             _ => self.issue_mail(row)?,
         };
         let mut builder = Message::builder()

@@ -46,12 +46,7 @@ pub struct WorkerHandle {
 }
 
 /// Starts the worker of this instance.
-pub fn spawn(
-    pool: PgPool,
-    mailer: Mailer,
-    composer: Composer,
-    tuning: MailTuning,
-) -> WorkerHandle {
+pub fn spawn(pool: PgPool, mailer: Mailer, composer: Composer, tuning: MailTuning) -> WorkerHandle {
     let (stop, stopping) = watch::channel(false);
     let grace = tuning.send_timeout + Duration::from_secs(5);
     let worker = Arc::new(Worker {
@@ -132,7 +127,11 @@ impl Worker {
     }
 
     /// Writes what became of one attempt.
-    async fn record(&self, row: &Claimed, outcome: Result<(), SendFailure>) -> Result<(), AppError> {
+    async fn record(
+        &self,
+        row: &Claimed,
+        outcome: Result<(), SendFailure>,
+    ) -> Result<(), AppError> {
         let (id, instance) = (row.id, self.instance);
         match outcome {
             Ok(()) => {
@@ -179,7 +178,9 @@ pub fn retry_delay(tuning: &MailTuning, attempts: i32, permanent: bool) -> Optio
     if permanent || attempts >= tuning.max_attempts {
         return None;
     }
-    let doublings = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(30);
+    let doublings = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(30);
     let delay = tuning.retry_base.saturating_mul(1u32 << doublings);
     Some(delay.min(tuning.retry_max))
 }

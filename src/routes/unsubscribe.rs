@@ -52,8 +52,10 @@ pub async fn show_unsubscribe(
 ) -> Result<HttpResponse, AppError> {
     let (user, topic) = resolve(&pool, &config, &token).await?;
     let user_id = user.id;
-    let choices =
-        db::run(&pool, move |conn| notification_preferences::choices(conn, user_id)).await?;
+    let choices = db::run(&pool, move |conn| {
+        notification_preferences::choices(conn, user_id)
+    })
+    .await?;
     page.render(&UnsubscribePage {
         layout: page.layout("Stop e-mails"),
         action: format!("/unsubscribe/{}", token.as_str()),

@@ -220,7 +220,8 @@ async fn main_pages_pass_the_accessibility_checks() {
     );
     let field_page = format!("/admin/planes/eks/fields/{a_field}");
     // The page behind an e-mail's unsubscribe link (the test app's key).
-    let customer_id = app.text("SELECT id::text AS s FROM users WHERE email = 'customer1@example.com'");
+    let customer_id =
+        app.text("SELECT id::text AS s FROM users WHERE email = 'customer1@example.com'");
     let key = supportdesk::auth::unsubscribe::derive_key("test-secret-".repeat(8).as_bytes());
     let unsubscribe_page = format!(
         "/unsubscribe/{}",

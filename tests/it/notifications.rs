@@ -96,7 +96,10 @@ async fn file_issue(customer: &TestApp, title: &str) -> i64 {
     for (k, v) in [
         ("primary_plane", "eks"),
         ("title", title),
-        ("description", "Pods stay Pending since the node group change."),
+        (
+            "description",
+            "Pods stay Pending since the node group change.",
+        ),
         ("pipeline_url", "https://ci.example.com/acme/p/1"),
         ("submitter_handle", "@casey"),
         ("category", "technical_issue"),
@@ -128,7 +131,11 @@ async fn comment(b: &TestApp, number: i64, body: &str, internal: bool) {
     let res = b
         .post_form(
             &format!("/issues/{number}/comments"),
-            &[("csrf_token", &token), ("body", body), ("internal", internal)],
+            &[
+                ("csrf_token", &token),
+                ("body", body),
+                ("internal", internal),
+            ],
         )
         .await;
     assert_eq!(res.status(), 303, "comment on #{number}");
@@ -144,8 +151,9 @@ async fn update(agent: &TestApp, number: i64, fields: &[(&str, &str)]) {
             .await
             .unwrap(),
     );
-    let get =
-        |name: &str| html::attrs(&doc, &format!("#ticket-form input[name={name}]"), "value").remove(0);
+    let get = |name: &str| {
+        html::attrs(&doc, &format!("#ticket-form input[name={name}]"), "value").remove(0)
+    };
     let (token, version, loaded_at) = (get("csrf_token"), get("version"), get("loaded_at"));
     let mut all = vec![
         ("csrf_token", token.as_str()),
@@ -169,11 +177,15 @@ async fn choose(b: &TestApp, topics: &[&str]) {
 }
 
 fn user_id(app: &TestApp, email: &str) -> String {
-    app.text(&format!("SELECT id::text AS s FROM users WHERE email = '{email}'"))
+    app.text(&format!(
+        "SELECT id::text AS s FROM users WHERE email = '{email}'"
+    ))
 }
 
 fn issue_id(app: &TestApp, number: i64) -> String {
-    app.text(&format!("SELECT id::text AS s FROM issues WHERE number = {number}"))
+    app.text(&format!(
+        "SELECT id::text AS s FROM issues WHERE number = {number}"
+    ))
 }
 
 /// (recipient, subject) of each message, sorted.
@@ -190,7 +202,11 @@ fn who_and_what(mails: &[Mail]) -> Vec<(String, String)> {
 /// the issue, linking to it, with an unsubscribe link.
 fn assert_issue_mail(app: &TestApp, mail: &Mail, number: i64) {
     let thread = format!("<issue-{}@desk.example>", issue_id(app, number));
-    assert!(mail.header("From").unwrap().contains("support@desk.example"));
+    assert!(
+        mail.header("From")
+            .unwrap()
+            .contains("support@desk.example")
+    );
     assert!(
         mail.subject().starts_with(&format!("[#{number}] ")),
         "{}",
@@ -199,10 +215,17 @@ fn assert_issue_mail(app: &TestApp, mail: &Mail, number: i64) {
     assert_eq!(mail.header("In-Reply-To"), Some(thread.as_str()));
     assert_eq!(mail.header("References"), Some(thread.as_str()));
     let id = mail.header("Message-ID").unwrap();
-    assert!(id.starts_with('<') && id.ends_with("@desk.example>"), "{id}");
+    assert!(
+        id.starts_with('<') && id.ends_with("@desk.example>"),
+        "{id}"
+    );
     let link = format!("{}/issues/{number}", app.address);
     assert!(mail.text.contains(&link), "{}", mail.text);
-    assert!(mail.html.contains(&format!("href=\"{link}\"")), "{}", mail.html);
+    assert!(
+        mail.html.contains(&format!("href=\"{link}\"")),
+        "{}",
+        mail.html
+    );
     let unsubscribe = mail.header("List-Unsubscribe").unwrap();
     assert!(
         unsubscribe.starts_with(&format!("<{}/unsubscribe/", app.address)),
@@ -218,7 +241,10 @@ async fn expect(app: &TestApp, smtp: &SmtpServer, number: i64, n: usize) -> Vec<
     for mail in &mails {
         assert_issue_mail(app, mail, number);
     }
-    let ids: BTreeSet<&str> = mails.iter().filter_map(|m| m.header("Message-ID")).collect();
+    let ids: BTreeSet<&str> = mails
+        .iter()
+        .filter_map(|m| m.header("Message-ID"))
+        .collect();
     assert_eq!(ids.len(), n, "Message-IDs repeat");
     smtp.clear();
     mails
@@ -261,7 +287,11 @@ async fn each_event_reaches_exactly_the_right_people() {
             format!("[#{number}] New issue: {title}")
         )]
     );
-    assert!(mails[0].text.contains("Pods stay Pending since the node group change."));
+    assert!(
+        mails[0]
+            .text
+            .contains("Pods stay Pending since the node group change.")
+    );
 
     // A customer's reply while unassigned: the agents who opted in.
     comment(&customer2, number, "Same for our staging cluster.", false).await;
@@ -283,7 +313,13 @@ async fn each_event_reaches_exactly_the_right_people() {
     );
 
     // An internal note: nobody, ever.
-    comment(&agent1, number, "secret-note-7c1f: customer is on a legacy plan", true).await;
+    comment(
+        &agent1,
+        number,
+        "secret-note-7c1f: customer is on a legacy plan",
+        true,
+    )
+    .await;
     // A public reply: the customer followers (submitter, replier), never
     // a customer of another organisation, never the author.
     comment(&agent1, number, "We rolled back the node group.", false).await;
@@ -297,7 +333,11 @@ async fn each_event_reaches_exactly_the_right_people() {
             ("customer2@example.com".into(), reply_subject),
         ]
     );
-    assert!(mails.iter().all(|m| m.text.contains("We rolled back the node group.")));
+    assert!(
+        mails
+            .iter()
+            .all(|m| m.text.contains("We rolled back the node group."))
+    );
 
     // A customer's reply on an assigned ticket: the assignee only.
     comment(&customer1, number, "Works again, thanks.", false).await;
@@ -341,7 +381,12 @@ async fn each_event_reaches_exactly_the_right_people() {
     );
     let close = format!("/issues/{number}/close");
     let field = |name: &str| {
-        html::attrs(&doc, &format!("form[action=\"{close}\"] input[name={name}]"), "value").remove(0)
+        html::attrs(
+            &doc,
+            &format!("form[action=\"{close}\"] input[name={name}]"),
+            "value",
+        )
+        .remove(0)
     };
     let (token, version) = (field("csrf_token"), field("version"));
     let res = customer1
@@ -399,9 +444,12 @@ async fn messages_wait_while_smtp_is_down_and_go_out_when_it_is_back() {
         ),
         "queued"
     );
-    assert!(!app
-        .text("SELECT last_error AS s FROM notification_outbox WHERE email = 'customer1@example.com'")
-        .is_empty());
+    assert!(
+        !app.text(
+            "SELECT last_error AS s FROM notification_outbox WHERE email = 'customer1@example.com'"
+        )
+        .is_empty()
+    );
 
     let smtp = SmtpServer::start_on(port, 0.0);
     let mails = expect(&app, &smtp, number, 1).await;
@@ -477,7 +525,10 @@ async fn a_row_claimed_by_a_dead_instance_is_sent_once_its_claim_expires() {
     let settings = mail_settings(&quiet.db.url, &smtp.url());
     let Instance { app, .. } = instance(quiet.db.clone(), settings).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert!(smtp.messages().is_empty(), "sent while another instance held it");
+    assert!(
+        smtp.messages().is_empty(),
+        "sent while another instance held it"
+    );
     let mails = expect(&app, &smtp, number, 1).await;
     assert_eq!(mails[0].to(), "customer1@example.com");
     assert_eq!(
@@ -521,7 +572,11 @@ async fn two_instances_sending_at_once_never_deliver_a_message_twice() {
     let mails = smtp.wait_for(62, Duration::from_secs(30)).await;
     assert_eq!(mails.len(), 62);
     let thread = format!("<issue-{}@desk.example>", issue_id(&one.app, number));
-    assert!(mails.iter().all(|m| m.header("References") == Some(thread.as_str())));
+    assert!(
+        mails
+            .iter()
+            .all(|m| m.header("References") == Some(thread.as_str()))
+    );
     let mut per_person: BTreeMap<String, usize> = BTreeMap::new();
     for mail in &mails {
         *per_person.entry(mail.to().to_owned()).or_default() += 1;
@@ -534,8 +589,9 @@ async fn two_instances_sending_at_once_never_deliver_a_message_twice() {
         .collect();
     assert_eq!(sent_ids.len(), 62);
     assert_eq!(
-        one.app
-            .count("SELECT count(*) AS n FROM notification_outbox WHERE status = 'sent' AND attempts = 1"),
+        one.app.count(
+            "SELECT count(*) AS n FROM notification_outbox WHERE status = 'sent' AND attempts = 1"
+        ),
         62
     );
 }
@@ -659,7 +715,10 @@ async fn the_unsubscribe_link_works_signed_out_and_turns_off_only_its_topic() {
     comment(&agent, number, "A first answer.", false).await;
     let mails = expect(&app, &smtp, number, 1).await;
     let header = mails[0].header("List-Unsubscribe").unwrap();
-    let link = header.trim_start_matches('<').trim_end_matches('>').to_owned();
+    let link = header
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned();
     let path = link.strip_prefix(&app.address).unwrap().to_owned();
     assert!(mails[0].text.contains(&link));
 
@@ -696,7 +755,11 @@ async fn the_unsubscribe_link_works_signed_out_and_turns_off_only_its_topic() {
     )
     .await;
     let mails = expect(&app, &smtp, number, 1).await;
-    assert!(mails[0].subject().contains("Resolved"), "{}", mails[0].subject());
+    assert!(
+        mails[0].subject().contains("Resolved"),
+        "{}",
+        mails[0].subject()
+    );
 
     // A token for another topic or person, or damaged, is no page.
     let signature = path.rsplit('.').next().unwrap();
@@ -753,9 +816,7 @@ async fn people_choose_their_e_mails_on_the_account_page() {
         vec![t("replies", false), t("status", true)]
     );
     assert_eq!(
-        app.count(
-            "SELECT count(*) AS n FROM notification_preferences WHERE topic = 'unassigned'"
-        ),
+        app.count("SELECT count(*) AS n FROM notification_preferences WHERE topic = 'unassigned'"),
         0
     );
     choose(&agent, &["unassigned"]).await;
@@ -826,7 +887,11 @@ async fn admins_see_the_outbox_filter_it_page_it_and_retry_a_failed_message() {
         let res = admin.get(&format!("/admin/notifications?{bad}")).await;
         assert_eq!(res.status(), 200, "{bad}");
         let doc = html::parse(&res.text().await.unwrap());
-        assert_eq!(html::attrs(&doc, "tr.message", "data-id").len(), 50, "{bad}");
+        assert_eq!(
+            html::attrs(&doc, "tr.message", "data-id").len(),
+            50,
+            "{bad}"
+        );
         assert!(!html::texts(&doc, ".flash-warning").is_empty());
     }
 
@@ -891,7 +956,10 @@ async fn invitations_and_reset_links_can_be_e_mailed() {
         .await;
     assert_eq!(res.status(), 200);
     let doc = html::parse(&res.text().await.unwrap());
-    assert!(html::attrs(&doc, "#created-link", "value").is_empty(), "the link is not shown");
+    assert!(
+        html::attrs(&doc, "#created-link", "value").is_empty(),
+        "the link is not shown"
+    );
     assert!(html::text(&doc, "main").contains("on its way"));
 
     let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
@@ -908,7 +976,10 @@ async fn invitations_and_reset_links_can_be_e_mailed() {
     assert!(mails[0].header("List-Unsubscribe").is_none());
     let visitor = app.other_browser();
     assert_eq!(
-        visitor.get(link.strip_prefix(&app.address).unwrap()).await.status(),
+        visitor
+            .get(link.strip_prefix(&app.address).unwrap())
+            .await
+            .status(),
         200
     );
     smtp.clear();
@@ -926,7 +997,11 @@ async fn invitations_and_reset_links_can_be_e_mailed() {
     assert_eq!(res.status(), 200);
     let mails = smtp.wait_for(1, Duration::from_secs(15)).await;
     assert_eq!(mails[0].to(), "customer2@example.com");
-    assert!(mails[0].text.contains(&format!("{}/password-reset/", app.address)));
+    assert!(
+        mails[0]
+            .text
+            .contains(&format!("{}/password-reset/", app.address))
+    );
     until(
         &app,
         "SELECT count(*) AS n FROM notification_outbox WHERE status = 'sent' AND link IS NULL",

@@ -12,9 +12,7 @@ use uuid::Uuid;
 
 use crate::db::models::enums::{NotificationEvent, NotificationTopic, OutboxStatus};
 use crate::db::schema::notification_outbox;
-use crate::db::schema::sql_types::{
-    NotificationEvent as SqlEvent, NotificationTopic as SqlTopic,
-};
+use crate::db::schema::sql_types::{NotificationEvent as SqlEvent, NotificationTopic as SqlTopic};
 
 /// The longest reason kept of a failure (the column's limit).
 pub const ERROR_MAX_CHARS: usize = 2000;
@@ -145,17 +143,21 @@ pub fn claim(
 /// `false` when the claim was lost meanwhile.
 pub fn mark_sent(conn: &mut PgConnection, id: Uuid, instance: Uuid) -> QueryResult<bool> {
     use notification_outbox::dsl as o;
-    diesel::update(o::notification_outbox.find(id).filter(o::claimed_by.eq(instance)))
-        .set((
-            o::status.eq(OutboxStatus::Sent),
-            o::sent_at.eq(diesel::dsl::now),
-            o::claimed_by.eq(None::<Uuid>),
-            o::claim_expires_at.eq(None::<DateTime<Utc>>),
-            o::last_error.eq(None::<String>),
-            o::link.eq(None::<String>),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(
+        o::notification_outbox
+            .find(id)
+            .filter(o::claimed_by.eq(instance)),
+    )
+    .set((
+        o::status.eq(OutboxStatus::Sent),
+        o::sent_at.eq(diesel::dsl::now),
+        o::claimed_by.eq(None::<Uuid>),
+        o::claim_expires_at.eq(None::<DateTime<Utc>>),
+        o::last_error.eq(None::<String>),
+        o::link.eq(None::<String>),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// Releases a row `instance` holds after a failed attempt: due again at

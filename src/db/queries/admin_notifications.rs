@@ -24,6 +24,9 @@ pub struct OutboxFilter {
     pub before: Option<AuditCursor>,
 }
 
+/// A message with the number of the issue it is about.
+pub type ListedMessage = (OutboxRow, Option<i64>);
+
 /// One page of rows, newest first, each with its issue's number, and
 /// whether older ones follow. One statement, served by the (status,
 /// created_at, id) and (created_at, id) indexes.
@@ -31,7 +34,7 @@ pub fn list(
     conn: &mut PgConnection,
     filter: &OutboxFilter,
     per_page: i64,
-) -> QueryResult<(Vec<(OutboxRow, Option<i64>)>, bool)> {
+) -> QueryResult<(Vec<ListedMessage>, bool)> {
     let mut query = outbox::table
         .left_join(issues::table)
         .select((OutboxRow::as_select(), issues::number.nullable()))
@@ -45,14 +48,16 @@ pub fn list(
     if let Some(AuditCursor { at, id }) = filter.before {
         // A row comparison is one index range; an OR of conditions is not.
         query = query.filter(
-            diesel::dsl::sql::<Bool>("(notification_outbox.created_at, notification_outbox.id) < (")
-                .bind::<Timestamptz, _>(at)
-                .sql(", ")
-                .bind::<SqlUuid, _>(id)
-                .sql(")"),
+            diesel::dsl::sql::<Bool>(
+                "(notification_outbox.created_at, notification_outbox.id) < (",
+            )
+            .bind::<Timestamptz, _>(at)
+            .sql(", ")
+            .bind::<SqlUuid, _>(id)
+            .sql(")"),
         );
     }
-    let mut rows: Vec<(OutboxRow, Option<i64>)> = query
+    let mut rows: Vec<ListedMessage> = query
         .order((outbox::created_at.desc(), outbox::id.desc()))
         .limit(per_page + 1)
         .load(conn)?;

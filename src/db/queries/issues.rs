@@ -10,13 +10,13 @@ use diesel::sql_types::{Array, BigInt, Bool, Float8, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use crate::db::models::doc_feedback::{self, NewDocFeedback};
+use crate::db::models::enums::NotificationEvent;
 use crate::db::models::enums::{DocType, EnvType, IssuePriority, IssueStatus};
 use crate::db::models::environments::{self, Environment};
 use crate::db::models::issues::{self, Issue, NewIssue, NewIssuePlane, NewIssuePlaneContext};
 use crate::db::models::planes;
 use crate::db::models::users::User;
 use crate::db::queries::cursor::Cursor;
-use crate::db::models::enums::NotificationEvent;
 use crate::db::queries::notifications::enqueue_issue_events;
 use crate::db::queries::tickets;
 use crate::db::schema::{issues as issues_t, planes as planes_t};

@@ -5,8 +5,8 @@
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 use diesel::Connection;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::extractors::RequireAdmin;
@@ -181,7 +181,14 @@ pub async fn create_invitation(
             if let (Ok(token), true) = (&created, send) {
                 let link = format!("{base_url}/invitations/{token}");
                 let from = inviter.display_name();
-                enqueue_link(conn, NotificationEvent::Invitation, None, &invite_email, &from, &link)?;
+                enqueue_link(
+                    conn,
+                    NotificationEvent::Invitation,
+                    None,
+                    &invite_email,
+                    &from,
+                    &link,
+                )?;
             }
             Ok::<_, AppError>(created)
         })

@@ -47,8 +47,11 @@ struct MessageView {
 
 impl MessageView {
     fn of((row, number): (OutboxRow, Option<i64>)) -> Self {
-        let next_text = (row.status == OutboxStatus::Queued && row.attempts > 0)
-            .then(|| row.next_attempt_at.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+        let next_text = (row.status == OutboxStatus::Queued && row.attempts > 0).then(|| {
+            row.next_attempt_at
+                .format("%Y-%m-%d %H:%M:%S UTC")
+                .to_string()
+        });
         Self {
             id: row.id.to_string(),
             at_iso: row.created_at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),

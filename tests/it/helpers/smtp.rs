@@ -81,7 +81,10 @@ impl SmtpServer {
 
     /// Starts the server process (again) on the same port and directory.
     pub fn restart(&mut self, delay: f64) {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/fixtures/smtp_server.py");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/it/fixtures/smtp_server.py"
+        );
         // Debian's interpreter, which has Debian's python3-aiosmtpd (a
         // python3 of pyenv or a virtualenv earlier on PATH may not).
         let python = ["/usr/bin/python3", "python3"]
@@ -121,7 +124,10 @@ impl SmtpServer {
     /// Every message received so far.
     pub fn messages(&self) -> Vec<Mail> {
         let mut mails = Vec::new();
-        for entry in std::fs::read_dir(&self.dir).expect("smtp output dir").flatten() {
+        for entry in std::fs::read_dir(&self.dir)
+            .expect("smtp output dir")
+            .flatten()
+        {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "json") {
                 let raw = std::fs::read_to_string(&path).expect("a stored message");
@@ -145,7 +151,9 @@ impl SmtpServer {
                 Instant::now() < deadline,
                 "waited for {n} messages, got {}: {:#?}",
                 got.len(),
-                got.iter().map(|m| (m.rcpt_tos.clone(), m.subject().to_owned())).collect::<Vec<_>>()
+                got.iter()
+                    .map(|m| (m.rcpt_tos.clone(), m.subject().to_owned()))
+                    .collect::<Vec<_>>()
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -153,7 +161,10 @@ impl SmtpServer {
 
     /// Forgets the messages received so far.
     pub fn clear(&self) {
-        for entry in std::fs::read_dir(&self.dir).expect("smtp output dir").flatten() {
+        for entry in std::fs::read_dir(&self.dir)
+            .expect("smtp output dir")
+            .flatten()
+        {
             let _ = std::fs::remove_file(entry.path());
         }
     }
