@@ -135,6 +135,9 @@ impl Application {
     /// after it (finishing its send in progress, giving back the rest).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = tokio::spawn(crate::auth::sweeper::sweep_forever(self.pool.clone()));
+        let ticket_stats = tokio::spawn(crate::db::queries::analytics_tickets::refresh_forever(
+            self.pool.clone(),
+        ));
         let worker = match self.mail {
             Some((mailer, composer, tuning)) => {
                 Some(worker::spawn(self.pool.clone(), mailer, composer, tuning))
@@ -148,6 +151,7 @@ impl Application {
         };
         let outcome = self.server.await;
         sweeper.abort();
+        ticket_stats.abort();
         if let Some(worker) = worker {
             worker.stop().await;
         }

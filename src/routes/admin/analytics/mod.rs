@@ -4,6 +4,10 @@
 //! for each one dropped, and the filter form's choices), links and CSV file
 //! names that carry the same filters. Each page is its own module.
 
+pub mod index;
+pub mod tickets;
+
+use actix_web::http::Method;
 use actix_web::{HttpRequest, web};
 use chrono::Utc;
 use uuid::Uuid;
@@ -16,6 +20,7 @@ use crate::domain::analytics::{Filters, Notice};
 use crate::domain::form_errors::FormErrors;
 use crate::domain::form_pairs;
 use crate::error::AppError;
+use crate::routes::add;
 
 /// One option of a filter select.
 #[derive(Debug, Clone)]
@@ -178,7 +183,21 @@ pub fn csv_filename(stem: &str, filters: &Filters) -> String {
     )
 }
 
-pub fn configure(_cfg: &mut web::ServiceConfig) {}
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::GET, "/admin/analytics", index::show_index);
+    add(
+        cfg,
+        Method::GET,
+        "/admin/analytics/tickets",
+        tickets::show_tickets,
+    );
+    add(
+        cfg,
+        Method::GET,
+        "/admin/analytics/tickets.csv",
+        tickets::download_tickets,
+    );
+}
 
 #[cfg(test)]
 mod tests {
