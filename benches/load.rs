@@ -74,6 +74,11 @@ enum Request {
     Submit {
         fields: Vec<(String, String)>,
     },
+    /// A form post answered by a redirect (a reply on a ticket).
+    Post {
+        path: String,
+        fields: Vec<(String, String)>,
+    },
 }
 
 async fn send(c: &Client, base: &str, req: &Request) -> bool {
@@ -84,6 +89,7 @@ async fn send(c: &Client, base: &str, req: &Request) -> bool {
             fields.push(("submit_token".into(), uuid::Uuid::new_v4().to_string()));
             c.post(format!("{base}/issues")).form(&fields).send().await
         }
+        Request::Post { path, fields } => c.post(format!("{base}{path}")).form(fields).send().await,
     };
     match res {
         Ok(r) => {
@@ -99,6 +105,7 @@ async fn send(c: &Client, base: &str, req: &Request) -> bool {
                             .and_then(|l| l.strip_prefix("/issues/"))
                             .is_some_and(|n| n.parse::<i64>().is_ok())
                 }
+                Request::Post { .. } => r.status() == 303,
             };
             let _ = r.bytes().await;
             ok
@@ -362,6 +369,37 @@ fn remove_submitted(url: &str) {
     }
 }
 
+/// The replies the reply routes post; they, their activity rows and the
+/// e-mails they queued are removed before and after a run.
+const REPLY_BODY: &str = "Benchmark: a reply on the ticket.";
+
+fn remove_replies(url: &str) {
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    let mut conn = diesel::PgConnection::establish(url).expect("connect to clean up");
+    let run = |conn: &mut diesel::PgConnection, sql: &str| {
+        diesel::sql_query(sql)
+            .bind::<Text, _>(REPLY_BODY)
+            .execute(conn)
+            .expect(sql)
+    };
+    run(
+        &mut conn,
+        "DELETE FROM notification_outbox WHERE detail = $1",
+    );
+    // A reply and its activity row are written at the same time.
+    run(
+        &mut conn,
+        "DELETE FROM issue_activities a USING comments c WHERE c.body = $1 \
+         AND a.issue_id = c.issue_id AND a.created_at = c.created_at \
+         AND a.action IN ('commented', 'internal_note')",
+    );
+    let removed = run(&mut conn, "DELETE FROM comments WHERE body = $1");
+    if removed > 0 {
+        eprintln!("removed {removed} replies posted by a benchmark run");
+    }
+}
+
 /// A cursor about 18 months back in the newest-first order: a deep page.
 fn deep_cursor() -> String {
     let at = chrono::Utc::now() - chrono::Duration::days(540);
@@ -369,6 +407,27 @@ fn deep_cursor() -> String {
         "low.{}.ffffffff-ffff-ffff-ffff-ffffffffffff",
         at.timestamp_micros()
     )
+}
+
+/// A reply on ticket `number` by the signed-in agent.
+async fn reply(c: &Client, base: &str, number: &str, internal: bool) -> Request {
+    let page = c
+        .get(format!("{base}/issues/{number}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let internal = if internal { "true" } else { "" };
+    Request::Post {
+        path: format!("/issues/{number}/comments"),
+        fields: vec![
+            ("csrf_token".into(), hidden(&page, "csrf_token")),
+            ("body".into(), REPLY_BODY.into()),
+            ("internal".into(), internal.into()),
+        ],
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -381,6 +440,7 @@ async fn main() {
     };
     if let Some(url) = &cfg.database_url {
         remove_submitted(url);
+        remove_replies(url);
         refresh_ticket_analytics(url);
     }
     let agent = sign_in(&cfg.base, "agent1@example.com").await;
@@ -483,6 +543,19 @@ async fn main() {
                 chrono::Utc::now().date_naive().format("%Y-%m-%d")
             )),
         ),
+        // The same reply route without and with e-mail: an internal note
+        // notifies nobody, a public reply writes one outbox row per
+        // follower in its transaction (sending is the worker's, off here).
+        (
+            "reply without notifications (internal note)",
+            &agent,
+            reply(&agent, &cfg.base, &number, true).await,
+        ),
+        (
+            "reply with notifications (public)",
+            &agent,
+            reply(&agent, &cfg.base, &number, false).await,
+        ),
     ];
 
     println!("# supportdesk load benchmark\n");
@@ -517,6 +590,7 @@ async fn main() {
     if let Some(url) = &cfg.database_url {
         // Plans of the data the routes were measured on.
         remove_submitted(url);
+        remove_replies(url);
         explain_plans(url);
         explain_doc_analytics(url);
     }

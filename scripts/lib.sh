@@ -34,6 +34,12 @@ install_browser_packages() {
   apt_install chromium chromium-driver
 }
 
+# A real SMTP server for the e-mail notification tests (tests/it/notifications.rs
+# runs tests/it/fixtures/smtp_server.py with Debian's python3 and aiosmtpd).
+install_mail_test_packages() {
+  apt_install python3 python3-aiosmtpd
+}
+
 # axe-core (npm) checks accessibility in the browser tests.
 install_test_npm_packages() {
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm

@@ -119,6 +119,60 @@ pub struct Settings {
     /// (the embedded default always gets demo data when empty).
     #[arg(long, global = true, env = "SUPPORTDESK_DEMO", default_value_t = false)]
     pub demo: bool,
+
+    /// SMTP server for e-mail notifications: `smtp://host:25` (plain, for a
+    /// relay on this machine or network), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), `smtps://user:pass@host:465` (TLS). With
+    /// SUPPORTDESK_MAIL_FROM it turns e-mail on; unset, nothing is sent.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_SMTP_URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// The sender of e-mails, e.g. `Support <support@example.com>`.
+    #[arg(long, global = true, env = "SUPPORTDESK_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// How the e-mail delivery worker paces itself: no flag (tests shorten it).
+    #[arg(skip)]
+    pub mail_tuning: MailTuning,
+}
+
+/// The pace of the e-mail delivery worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailTuning {
+    /// How often it looks for due messages.
+    pub poll: Duration,
+    /// How long a claim holds; after it, another instance may send the
+    /// message (its holder is taken for dead). Much longer than a send.
+    pub claim_hold: Duration,
+    /// The longest one SMTP conversation may take.
+    pub send_timeout: Duration,
+    /// Messages claimed at once.
+    pub batch: i64,
+    /// The wait after the first failed attempt; it doubles each time.
+    pub retry_base: Duration,
+    /// The longest wait between attempts.
+    pub retry_max: Duration,
+    /// Attempts before a message is failed for good.
+    pub max_attempts: i32,
+}
+
+impl Default for MailTuning {
+    fn default() -> Self {
+        Self {
+            poll: Duration::from_secs(2),
+            claim_hold: Duration::from_secs(300),
+            send_timeout: Duration::from_secs(30),
+            batch: 20,
+            retry_base: Duration::from_secs(30),
+            retry_max: Duration::from_secs(3600),
+            max_attempts: 8,
+        }
+    }
 }
 
 impl Settings {
@@ -138,6 +192,9 @@ impl Settings {
             oauth: Vec::new(),
             trusted_proxies: Vec::new(),
             demo: false,
+            smtp_url: None,
+            mail_from: None,
+            mail_tuning: MailTuning::default(),
         }
     }
 
@@ -165,6 +222,10 @@ pub struct AppConfig {
     /// Signs and encrypts cookies; derived from the secret key once.
     pub cookie_key: Key,
     pub trusted_proxies: TrustedProxies,
+    /// SMTP is configured: e-mails are sent (the admin home says so).
+    pub mail_enabled: bool,
+    /// Signs the unsubscribe links in e-mails.
+    pub unsubscribe_key: [u8; 32],
 }
 
 /// A unique id per request: in the log, the `X-Request-Id` header and error pages.

@@ -18,9 +18,13 @@ use actix_web::cookie::{Key, SameSite};
 
 use crate::auth::oauth;
 use crate::auth::session_store::{IDLE_TIMEOUT, PgSessionStore};
-use crate::config::{AppConfig, RequestId, Settings, TrustedProxies};
+use crate::auth::unsubscribe;
+use crate::config::{AppConfig, MailTuning, RequestId, Settings, TrustedProxies};
 use crate::db::{self, PgPool};
 use crate::error::AppError;
+use crate::notify::mailer::Mailer;
+use crate::notify::message::Composer;
+use crate::notify::worker;
 use crate::routes;
 use crate::routes::page::render_error_page;
 
@@ -28,6 +32,8 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: PgPool,
+    /// The e-mail delivery worker's parts; `None` when e-mail is off.
+    mail: Option<(Mailer, Composer, MailTuning)>,
 }
 
 impl Application {
@@ -67,13 +73,25 @@ impl Application {
             .unwrap_or_else(|| format!("http://{local}"))
             .trim_end_matches('/')
             .to_owned();
+        let mailer = Mailer::from_settings(settings).map_err(AppError::Internal)?;
         let config = AppConfig {
             https: settings.is_https(),
-            base_url,
             cookie_key: Key::derive_from(&secret_key),
             trusted_proxies: TrustedProxies::parse(&settings.trusted_proxies)
                 .map_err(AppError::Internal)?,
+            mail_enabled: mailer.is_some(),
+            unsubscribe_key: unsubscribe::derive_key(&secret_key),
+            base_url,
         };
+        let mail = mailer.map(|mailer| {
+            let composer = Composer {
+                base_url: config.base_url.clone(),
+                unsubscribe_key: config.unsubscribe_key,
+                from: mailer.from.clone(),
+                domain: mailer.domain().to_owned(),
+            };
+            (mailer, composer, settings.mail_tuning.clone())
+        });
         let provider_configs = settings
             .oauth
             .iter()
@@ -91,7 +109,12 @@ impl Application {
             settings.workers,
             extra_routes,
         )?;
-        Ok(Self { port, server, pool })
+        Ok(Self {
+            port,
+            server,
+            pool,
+            mail,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -102,15 +125,36 @@ impl Application {
         self.pool.clone()
     }
 
-    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
+    /// Stops the server from elsewhere (tests stop an instance this way).
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests; with
+    /// e-mail on, the delivery worker runs beside the server and stops
+    /// after it (finishing its send in progress, giving back the rest).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = tokio::spawn(crate::auth::sweeper::sweep_forever(self.pool.clone()));
         let ticket_stats = tokio::spawn(crate::db::queries::analytics_tickets::refresh_forever(
             self.pool.clone(),
         ));
+        let worker = match self.mail {
+            Some((mailer, composer, tuning)) => {
+                Some(worker::spawn(self.pool.clone(), mailer, composer, tuning))
+            }
+            None => {
+                tracing::info!(
+                    "e-mail is off: set SUPPORTDESK_SMTP_URL and SUPPORTDESK_MAIL_FROM to send notifications"
+                );
+                None
+            }
+        };
         let outcome = self.server.await;
         sweeper.abort();
         ticket_stats.abort();
+        if let Some(worker) = worker {
+            worker.stop().await;
+        }
         outcome
     }
 }

@@ -15,3 +15,4 @@ pub mod session_store;
 pub mod sweeper;
 pub mod throttle;
 pub mod tokens;
+pub mod unsubscribe;

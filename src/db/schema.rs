@@ -30,6 +30,18 @@ pub mod sql_types {
     pub struct IssueStatus;
 
     #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "notification_event"))]
+    pub struct NotificationEvent;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "notification_topic"))]
+    pub struct NotificationTopic;
+
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "outbox_status"))]
+    pub struct OutboxStatus;
+
+    #[derive(diesel::sql_types::SqlType)]
     #[diesel(postgres_type(name = "token_purpose"))]
     pub struct TokenPurpose;
 
@@ -323,6 +335,46 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::NotificationEvent;
+    use super::sql_types::NotificationTopic;
+    use super::sql_types::OutboxStatus;
+
+    notification_outbox (id) {
+        id -> Uuid,
+        event -> NotificationEvent,
+        topic -> Nullable<NotificationTopic>,
+        recipient_id -> Nullable<Uuid>,
+        #[max_length = 320]
+        email -> Varchar,
+        issue_id -> Nullable<Uuid>,
+        actor_name -> Text,
+        detail -> Nullable<Text>,
+        link -> Nullable<Text>,
+        status -> OutboxStatus,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        claimed_by -> Nullable<Uuid>,
+        claim_expires_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::NotificationTopic;
+
+    notification_preferences (user_id, topic) {
+        user_id -> Uuid,
+        topic -> NotificationTopic,
+        enabled -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     plane_context_options (id) {
         id -> Uuid,
         plane_context_id -> Uuid,
@@ -532,6 +584,9 @@ diesel::joinable!(issue_planes -> issues (issue_id));
 diesel::joinable!(issue_planes -> planes (plane_id));
 diesel::joinable!(issues -> customers (customer_id));
 diesel::joinable!(issues -> planes (primary_plane_id));
+diesel::joinable!(notification_outbox -> issues (issue_id));
+diesel::joinable!(notification_outbox -> users (recipient_id));
+diesel::joinable!(notification_preferences -> users (user_id));
 diesel::joinable!(plane_context_options -> plane_contexts (plane_context_id));
 diesel::joinable!(plane_contexts -> planes (plane_id));
 diesel::joinable!(resolutions -> issues (issue_id));
@@ -562,6 +617,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     issue_planes,
     issues,
     login_attempts,
+    notification_outbox,
+    notification_preferences,
     plane_context_options,
     plane_contexts,
     planes,

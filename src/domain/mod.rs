@@ -12,5 +12,6 @@ pub mod audit;
 pub mod form_errors;
 pub mod form_pairs;
 pub mod issue_form;
+pub mod notifications;
 pub mod text;
 pub mod ticket;

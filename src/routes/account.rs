@@ -1,5 +1,5 @@
 //! The signed-in user's own account: profile, sign-in methods, password,
-//! and signing out everywhere.
+//! which e-mails they get, and signing out everywhere.
 
 use actix_session::Session;
 use actix_web::http::Method;
@@ -11,10 +11,13 @@ use serde::Deserialize;
 use crate::auth::extractors::CurrentUser;
 use crate::auth::flash::FlashKind;
 use crate::auth::{password, session};
+use crate::config::AppConfig;
 use crate::db::models::accounts::{self, Account};
-use crate::db::models::{sessions, users, verification_tokens};
+use crate::db::models::enums::NotificationTopic;
+use crate::db::models::{notification_preferences, sessions, users, verification_tokens};
 use crate::db::{self, PgPool};
 use crate::domain::form_errors::FormErrors;
+use crate::domain::{form_pairs, notifications};
 use crate::error::AppError;
 use crate::routes::add;
 use crate::routes::page::Page;
@@ -30,6 +33,12 @@ struct AccountPage {
     chat_handle: String,
     has_password: bool,
     linked: Vec<Account>,
+    /// The e-mails this person may get, each on or off.
+    topics: Vec<TopicChoice>,
+    /// SMTP is set up: choices take effect now, not once it is.
+    mail_enabled: bool,
+    /// The e-mail form has no errors; its macros want a `FormErrors`.
+    no_errors: FormErrors,
     /// The password form's fields: `current_password`, `new_password`,
     /// `confirm_password`; the form's message asks for a fresh sign-in.
     errors: FormErrors,
@@ -39,6 +48,13 @@ impl AccountPage {
     fn new_password_hint(&self) -> String {
         format!("At least {} characters.", password::MIN_CHARS)
     }
+}
+
+/// One e-mail topic on the account page (the checkbox macro's shape).
+struct TopicChoice {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
 }
 
 /// How recent a sign-in must be to set a first password.
@@ -51,8 +67,25 @@ async fn account_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let user = page.user.clone().ok_or(AppError::Forbidden)?;
-    let linked = db::run(pool, move |conn| accounts::list_for_user(conn, user.id)).await?;
+    let (linked, choices) = db::run(pool, move |conn| {
+        let linked = accounts::list_for_user(conn, user.id)?;
+        let choices = notification_preferences::choices(conn, user.id)?;
+        Ok::<_, diesel::result::Error>((linked, choices))
+    })
+    .await?;
     let user = page.user.as_ref().ok_or(AppError::Forbidden)?;
+    let topics = notifications::topics_for(user.role)
+        .iter()
+        .map(|&topic| TopicChoice {
+            value: topic.as_str(),
+            label: topic.label(),
+            selected: notifications::wants(&choices, topic),
+        })
+        .collect();
+    let mail_enabled = page
+        .request()
+        .app_data::<web::Data<AppConfig>>()
+        .is_some_and(|c| c.mail_enabled);
     page.render_status(
         status,
         &AccountPage {
@@ -63,6 +96,9 @@ async fn account_page(
             chat_handle: user.chat_handle.clone().unwrap_or_default(),
             has_password: user.password_hash.is_some(),
             linked,
+            topics,
+            mail_enabled,
+            no_errors: FormErrors::default(),
             errors,
         },
     )
@@ -161,6 +197,41 @@ pub async fn update_password(
     ))
 }
 
+/// POST /account/notifications — any signed-in user: each topic of their
+/// role is on when its box was ticked (`topics`, repeated), off otherwise.
+pub async fn update_notifications(
+    CurrentUser(user): CurrentUser,
+    page: Page,
+    pool: web::Data<PgPool>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (pairs, _invalid) = form_pairs::decode(&body);
+    let ticked: Vec<NotificationTopic> = pairs
+        .iter()
+        .filter(|(name, _)| name == "topics")
+        .filter_map(|(_, value)| NotificationTopic::parse(value))
+        .collect();
+    let choices: Vec<(NotificationTopic, bool)> = notifications::topics_for(user.role)
+        .iter()
+        .map(|&topic| (topic, ticked.contains(&topic)))
+        .collect();
+    let user_id = user.id;
+    db::run(&pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            for (topic, on) in choices {
+                notification_preferences::set(conn, user_id, topic, on)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })
+    })
+    .await?;
+    Ok(page.redirect_with(
+        "/account#notifications-heading",
+        FlashKind::Success,
+        "Your e-mail choices are saved.",
+    ))
+}
+
 /// POST /account/sign-out-everywhere — any signed-in user.
 pub async fn sign_out_everywhere(
     CurrentUser(user): CurrentUser,
@@ -181,6 +252,12 @@ pub async fn sign_out_everywhere(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     add(cfg, Method::GET, "/account", show_account);
     add(cfg, Method::POST, "/account/password", update_password);
+    add(
+        cfg,
+        Method::POST,
+        "/account/notifications",
+        update_notifications,
+    );
     add(
         cfg,
         Method::POST,

@@ -14,6 +14,7 @@ pub mod links;
 pub mod oauth;
 pub mod page;
 pub mod queue;
+pub mod unsubscribe;
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -103,6 +104,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(links::configure)
         .configure(issues::configure)
         .configure(queue::configure)
+        .configure(unsubscribe::configure)
         .configure(admin::configure);
 }
 

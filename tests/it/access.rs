@@ -89,6 +89,38 @@ const MATRIX: &[Entry] = &[
     ),
     e(
         "POST",
+        "/account/notifications",
+        "/account/notifications",
+        [SignIn, Served, Served, Served],
+    ),
+    // A link that is not signed by this app answers 404 to everyone.
+    e(
+        "GET",
+        "/unsubscribe/{token}",
+        "/unsubscribe/bogus",
+        [NotFound; 4],
+    ),
+    e(
+        "POST",
+        "/unsubscribe/{token}",
+        "/unsubscribe/bogus",
+        [NotFound; 4],
+    ),
+    e(
+        "GET",
+        "/admin/notifications",
+        "/admin/notifications",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    // A message nobody has: the admin gets 404 too.
+    e(
+        "POST",
+        "/admin/notifications/{id}/retry",
+        "/admin/notifications/00000000-0000-4000-8000-000000000000/retry",
+        [SignIn, Forbidden, Forbidden, NotFound],
+    ),
+    e(
+        "POST",
         "/account/sign-out-everywhere",
         "/account/sign-out-everywhere",
         [SignIn, Served, Served, Served],

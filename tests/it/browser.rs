@@ -219,6 +219,18 @@ async fn main_pages_pass_the_accessibility_checks() {
          WHERE p.slug = 'eks' AND c.context_key = 'node_group'",
     );
     let field_page = format!("/admin/planes/eks/fields/{a_field}");
+    // The page behind an e-mail's unsubscribe link (the test app's key).
+    let customer_id =
+        app.text("SELECT id::text AS s FROM users WHERE email = 'customer1@example.com'");
+    let key = supportdesk::auth::unsubscribe::derive_key("test-secret-".repeat(8).as_bytes());
+    let unsubscribe_page = format!(
+        "/unsubscribe/{}",
+        supportdesk::auth::unsubscribe::token(
+            &key,
+            uuid::Uuid::parse_str(&customer_id).unwrap(),
+            supportdesk::db::models::enums::NotificationTopic::Replies,
+        )
+    );
     for path in [
         "/admin",
         "/admin/audit",
@@ -230,9 +242,11 @@ async fn main_pages_pass_the_accessibility_checks() {
         "/admin/docs/import",
         doc_page.as_str(),
         "/admin/invitations",
+        "/admin/notifications",
         "/admin/planes",
         "/admin/planes/eks",
         field_page.as_str(),
+        unsubscribe_page.as_str(),
         "/admin/analytics",
         "/admin/analytics/tickets",
         "/admin/analytics/tickets?from=2026-13-01&plane=nope",

@@ -17,6 +17,7 @@ mod hostile;
 mod impressions;
 mod issues;
 mod links;
+mod notifications;
 mod oauth;
 mod queue;
 mod shell;

@@ -120,6 +120,36 @@ keyword_enum!(AuditKind, "crate::db::schema::sql_types::AuditKind", {
     Option = "option" / "Field options",
     Doc = "doc" / "Docs",
     Import = "import" / "Doc imports",
+    Notification = "notification" / "Notifications",
+});
+
+// What an outbox row tells (see `notification_outbox`).
+keyword_enum!(NotificationEvent, "crate::db::schema::sql_types::NotificationEvent", {
+    AgentReply = "agent_reply" / "Agent reply",
+    CustomerReply = "customer_reply" / "Customer reply",
+    Resolved = "resolved" / "Resolved",
+    Closed = "closed" / "Closed",
+    NewIssue = "new_issue" / "New issue",
+    Assigned = "assigned" / "Assigned",
+    Invitation = "invitation" / "Invitation",
+    PasswordReset = "password_reset" / "Password reset",
+});
+
+// What a person chooses to hear about by e-mail; an unsubscribe link turns
+// one off.
+keyword_enum!(NotificationTopic, "crate::db::schema::sql_types::NotificationTopic", {
+    Replies = "replies" / "Agents' replies on issues I follow",
+    Status = "status" / "Issues I follow resolved or closed",
+    Assigned = "assigned" / "Tickets assigned to me",
+    CustomerReplies = "customer_replies" / "Customer replies on tickets assigned to me",
+    Unassigned = "unassigned" / "New issues, and customer replies on unassigned tickets",
+});
+
+// Where an outbox row is on its way.
+keyword_enum!(OutboxStatus, "crate::db::schema::sql_types::OutboxStatus", {
+    Queued = "queued" / "Queued",
+    Sent = "sent" / "Sent",
+    Failed = "failed" / "Failed",
 });
 
 /// Lets queries that bind these enums in a WHERE clause be cached as
@@ -148,4 +178,7 @@ static_query_id!(
     DocType,
     TokenPurpose,
     AuditKind,
+    NotificationEvent,
+    NotificationTopic,
+    OutboxStatus,
 );

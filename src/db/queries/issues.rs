@@ -11,12 +11,14 @@ use uuid::Uuid;
 
 use crate::db::models::doc_feedback::{self, NewDocFeedback};
 use crate::db::models::doc_impressions::{self, Shown};
+use crate::db::models::enums::NotificationEvent;
 use crate::db::models::enums::{DocType, EnvType, IssuePriority, IssueStatus};
 use crate::db::models::environments::{self, Environment};
 use crate::db::models::issues::{self, Issue, NewIssue, NewIssuePlane, NewIssuePlaneContext};
 use crate::db::models::planes;
 use crate::db::models::users::User;
 use crate::db::queries::cursor::Cursor;
+use crate::db::queries::notifications::enqueue_issue_events;
 use crate::db::queries::tickets;
 use crate::db::schema::{issues as issues_t, planes as planes_t};
 use crate::domain::issue_form::{self, Checked, Definitions, ValidIssue};
@@ -469,6 +471,8 @@ pub fn file_issue_at(
             .collect();
         issues::insert_contexts(conn, &context_rows)?;
         tickets::record(conn, row.id, &tickets::actor(creator), &Activity::Filed, at)?;
+        let filed = [(NotificationEvent::NewIssue, None)];
+        enqueue_issue_events(conn, &row, &tickets::actor(creator), &filed)?;
         if let Some(session) = issue.form_session_id {
             doc_feedback::attach_to_issue(conn, session, creator.id, row.id)?;
             doc_impressions::mark_filed(

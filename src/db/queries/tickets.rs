@@ -18,7 +18,9 @@ use crate::db::models::issues::{self, Issue, IssueChangeset};
 use crate::db::models::resolutions::{self, NewResolution};
 use crate::db::models::users::{self, User};
 use crate::db::queries::issues::{Viewer, find_visible};
+use crate::db::queries::notifications::enqueue_issue_events;
 use crate::db::schema::issues as issues_t;
+use crate::domain::notifications::{events_of_comment, events_of_plan};
 use crate::domain::ticket::{self, Activity, Actor, Candidate, Change, People, Plan, Refused};
 
 /// What became of one ticket's change.
@@ -265,6 +267,7 @@ fn write(
             },
         )?;
     }
+    enqueue_issue_events(conn, &updated, actor, &events_of_plan(plan, actor.staff))?;
     Ok(Some(updated))
 }
 
@@ -323,6 +326,8 @@ pub fn add_comment(
             Activity::Replied
         };
         record(conn, issue.id, &actor(author), &activity, Some(now))?;
+        let events = events_of_comment(internal, author.is_staff(), body);
+        enqueue_issue_events(conn, &issue, &actor(author), &events)?;
         // "Recently updated" sorts see the reply.
         diesel::update(issues_t::table.find(issue.id))
             .set(issues_t::updated_at.eq(now))

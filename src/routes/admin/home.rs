@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::auth::extractors::RequireAdmin;
+use crate::config::AppConfig;
 use crate::db::queries::admin_home::{self, HomeCounts};
 use crate::db::{self, PgPool};
 use crate::error::AppError;
@@ -70,6 +71,11 @@ const ADMIN_PAGES: &[AdminLink] = &[
         what: "Invite people and hand out password-reset links.",
     },
     AdminLink {
+        href: "/admin/notifications",
+        label: "Notifications",
+        what: "The e-mails sent, waiting and failed, with the server's reasons; retry a failed one.",
+    },
+    AdminLink {
         href: "/admin/audit",
         label: "Audit log",
         what: "Who changed what, when, with each field before and after.",
@@ -82,6 +88,8 @@ struct AdminHomePage {
     layout: Layout,
     stats: Vec<Stat>,
     pages: &'static [AdminLink],
+    /// SMTP is set: notifications and links are e-mailed.
+    mail_enabled: bool,
 }
 
 /// GET /admin — admin.
@@ -89,12 +97,14 @@ pub async fn show_admin_home(
     _admin: RequireAdmin,
     page: Page,
     pool: web::Data<PgPool>,
+    config: web::Data<AppConfig>,
 ) -> Result<HttpResponse, AppError> {
     let counts = db::run(&pool, admin_home::home_counts).await?;
     page.render(&AdminHomePage {
         layout: page.layout("Admin"),
         stats: stats(&counts),
         pages: ADMIN_PAGES,
+        mail_enabled: config.mail_enabled,
     })
 }
 

@@ -1,9 +1,11 @@
-//! Admins invite people and create password-reset links. Until e-mail
-//! delivery exists, the link is shown here for the admin to pass on.
+//! Admins invite people and create password-reset links. With e-mail on,
+//! the link can be e-mailed to the person (queued in the outbox in the
+//! transaction that creates it) instead of shown here to pass on.
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -11,8 +13,9 @@ use crate::auth::extractors::RequireAdmin;
 use crate::auth::invitations;
 use crate::config::AppConfig;
 use crate::db::models::customers::{self, Customer};
-use crate::db::models::enums::UserRole;
+use crate::db::models::enums::{NotificationEvent, UserRole};
 use crate::db::models::users;
+use crate::db::queries::notifications::enqueue_link;
 use crate::db::{self, PgPool};
 use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
@@ -36,6 +39,28 @@ struct InvitationsPage {
     reset_errors: FormErrors,
     /// The link just created, with what it is for.
     created: Option<(String, String)>,
+    /// The address a link was just e-mailed to (then it is not shown).
+    sent_to: Option<String>,
+    /// SMTP is set: the forms offer to e-mail the link.
+    mail_enabled: bool,
+    /// The e-mail boxes of the two forms, ticked unless unticked.
+    invite_delivery: Vec<DeliveryChoice>,
+    reset_delivery: Vec<DeliveryChoice>,
+}
+
+/// The "e-mail the link" box (the checkbox macro's shape).
+struct DeliveryChoice {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+fn delivery(selected: bool) -> Vec<DeliveryChoice> {
+    vec![DeliveryChoice {
+        value: "yes",
+        label: "E-mail the link to the person instead of showing it here",
+        selected,
+    }]
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +71,9 @@ pub struct InviteForm {
     role: String,
     #[serde(default)]
     customer_id: String,
+    /// "yes": e-mail the link (with e-mail on).
+    #[serde(default)]
+    send_email: String,
 }
 
 const NO_SUCH_CUSTOMER: &str = "Choose a customer from the list.";
@@ -59,10 +87,19 @@ struct Outcome {
     reset_email: String,
     reset_errors: FormErrors,
     created: Option<(String, String)>,
+    sent_to: Option<String>,
+    /// The reset form's box was unticked.
+    reset_unticked: bool,
 }
 
 async fn render(page: &Page, pool: &PgPool, outcome: Outcome) -> Result<HttpResponse, AppError> {
     let customers = db::run(pool, customers::list).await?;
+    let mail_enabled = page
+        .request()
+        .app_data::<web::Data<AppConfig>>()
+        .is_some_and(|c| c.mail_enabled);
+    // A form sent back keeps its box as it was; a fresh one has it ticked.
+    let invite_ticked = outcome.form.email.is_empty() || outcome.form.send_email == "yes";
     page.render_status(
         outcome.status,
         &InvitationsPage {
@@ -74,8 +111,17 @@ async fn render(page: &Page, pool: &PgPool, outcome: Outcome) -> Result<HttpResp
             reset_email: outcome.reset_email,
             reset_errors: outcome.reset_errors,
             created: outcome.created,
+            sent_to: outcome.sent_to,
+            mail_enabled,
+            invite_delivery: delivery(invite_ticked),
+            reset_delivery: delivery(!outcome.reset_unticked),
         },
     )
+}
+
+/// The box was ticked and e-mail is on.
+fn wants_email(config: &AppConfig, send_email: &str) -> bool {
+    config.mail_enabled && send_email == "yes"
 }
 
 /// GET /admin/invitations — admin.
@@ -123,11 +169,29 @@ pub async fn create_invitation(
     };
     let inviter = admin.clone();
     let invite_email = email.clone();
+    let send = wants_email(&config, &form.send_email);
+    let base_url = config.base_url.clone();
     let created = db::run(&pool, move |conn| {
-        let customer = customer_id
-            .map(|id| customers::find(conn, id))
-            .transpose()?;
-        invitations::invite(conn, &inviter, &invite_email, role, customer.as_ref())
+        conn.transaction(|conn| {
+            let customer = customer_id
+                .map(|id| customers::find(conn, id))
+                .transpose()?;
+            let created =
+                invitations::invite(conn, &inviter, &invite_email, role, customer.as_ref())?;
+            if let (Ok(token), true) = (&created, send) {
+                let link = format!("{base_url}/invitations/{token}");
+                let from = inviter.display_name();
+                enqueue_link(
+                    conn,
+                    NotificationEvent::Invitation,
+                    None,
+                    &invite_email,
+                    &from,
+                    &link,
+                )?;
+            }
+            Ok::<_, AppError>(created)
+        })
     })
     .await;
     let created = match created {
@@ -140,18 +204,20 @@ pub async fn create_invitation(
     match created {
         Err(why) => render(&page, &pool, invalid(form, FormErrors::form_message(why))).await,
         Ok(token) => {
-            tracing::info!(admin_id = %admin.id, role = %role, "invitation created");
-            let link = format!("{}/invitations/{token}", config.base_url);
-            let created = Some((format!("Invitation for {email} ({})", role.label()), link));
-            render(
-                &page,
-                &pool,
+            tracing::info!(admin_id = %admin.id, role = %role, e_mailed = send, "invitation created");
+            let outcome = if send {
                 Outcome {
-                    created,
+                    sent_to: Some(format!("Invitation for {email} ({})", role.label())),
                     ..Outcome::default()
-                },
-            )
-            .await
+                }
+            } else {
+                let link = format!("{}/invitations/{token}", config.base_url);
+                Outcome {
+                    created: Some((format!("Invitation for {email} ({})", role.label()), link)),
+                    ..Outcome::default()
+                }
+            };
+            render(&page, &pool, outcome).await
         }
     }
 }
@@ -160,6 +226,9 @@ pub async fn create_invitation(
 pub struct ResetForm {
     #[serde(default)]
     email: String,
+    /// "yes": e-mail the link (with e-mail on).
+    #[serde(default)]
+    send_email: String,
 }
 
 /// POST /admin/password-resets — admin.
@@ -178,17 +247,34 @@ pub async fn create_reset_link(
                 "Enter an e-mail address like name@example.com.",
             ),
             reset_email: form.email.trim().to_owned(),
+            reset_unticked: form.send_email != "yes",
             ..Outcome::default()
         };
         return render(&page, &pool, outcome).await;
     };
     let lookup = email.clone();
-    let admin_id = admin.id;
+    let send = wants_email(&config, &form.send_email);
+    let base_url = config.base_url.clone();
     let token = db::run(&pool, move |conn| {
-        match users::find_by_email(conn, &lookup)? {
-            Some(user) => invitations::reset_link(conn, Some(admin_id), &user).map(Some),
-            None => Ok(None),
-        }
+        conn.transaction(|conn| {
+            let Some(user) = users::find_by_email(conn, &lookup)? else {
+                return Ok(None);
+            };
+            let token = invitations::reset_link(conn, Some(admin.id), &user)?;
+            if send {
+                let link = format!("{base_url}/password-reset/{token}");
+                let from = admin.display_name();
+                enqueue_link(
+                    conn,
+                    NotificationEvent::PasswordReset,
+                    Some(user.id),
+                    &user.email,
+                    &from,
+                    &link,
+                )?;
+            }
+            Ok::<_, AppError>(Some(token))
+        })
     })
     .await?;
     let outcome = match token {
@@ -196,6 +282,11 @@ pub async fn create_reset_link(
             status: StatusCode::UNPROCESSABLE_ENTITY,
             reset_errors: FormErrors::field("email", "There is no account with this e-mail."),
             reset_email: email,
+            reset_unticked: form.send_email != "yes",
+            ..Outcome::default()
+        },
+        Some(_) if send => Outcome {
+            sent_to: Some(format!("Password reset for {email}")),
             ..Outcome::default()
         },
         Some(token) => Outcome {

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod docs;
 pub mod home;
 pub mod invitations;
+pub mod notifications;
 pub mod planes;
 pub mod users;
 
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(analytics::configure)
         .configure(audit::configure)
         .configure(invitations::configure)
+        .configure(notifications::configure)
         .configure(users::configure)
         .configure(customers::configure)
         .configure(docs::configure)

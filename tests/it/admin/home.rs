@@ -95,6 +95,7 @@ async fn the_home_links_every_admin_page_and_no_page_not_built() {
         "/admin/docs/import",
         "/admin/analytics/docs",
         "/admin/invitations",
+        "/admin/notifications",
         "/admin/audit",
         "/admin/analytics",
     ] {
@@ -173,4 +174,23 @@ async fn admins_find_the_admin_area_in_the_header_and_on_their_start_page() {
         );
         assert_eq!(browser.get("/admin").await.status(), 403, "{email}");
     }
+}
+
+#[tokio::test]
+async fn the_home_says_when_e_mail_is_off() {
+    let app = admin_app().await;
+    let doc = html::parse(&app.get("/admin").await.text().await.unwrap());
+    let note = html::text(&doc, ".mail-off");
+    assert!(note.contains("E-mail is off"), "{note}");
+    assert!(note.contains("SUPPORTDESK_SMTP_URL"), "{note}");
+
+    // With SMTP set (no server needed to start), no such note.
+    let db = crate::helpers::TestDb::new();
+    let mut settings = supportdesk::config::Settings::for_database(&db.url);
+    settings.smtp_url = Some("smtp://127.0.0.1:9".into());
+    settings.mail_from = Some("support@desk.example".into());
+    let mailing = TestApp::spawn_with(db, settings).await;
+    mailing.sign_in("admin@example.com").await;
+    let doc = html::parse(&mailing.get("/admin").await.text().await.unwrap());
+    assert!(html::texts(&doc, ".mail-off").is_empty());
 }

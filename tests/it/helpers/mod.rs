@@ -7,6 +7,7 @@ pub mod doc_analytics;
 pub mod html;
 pub mod logs;
 pub mod oauth_provider;
+pub mod smtp;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
