@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::helpers::TestApp;
 use crate::helpers::browser::Browser;
+use crate::helpers::{TestApp, html};
 
 /// One page as a role sees it. `path` is visited with GET; the label names
 /// it in failure messages.
@@ -26,13 +26,14 @@ fn page(path: impl Into<String>, status: u16) -> Page {
     }
 }
 
-/// The pages each role is shown. Empty states, error pages and admin
-/// detail pages included; the issue form with errors is added by the test
-/// (it is the answer to a POST).
-fn pages_for(app: &TestApp, role: &str) -> Vec<Page> {
+/// The pages each role is shown with GET: empty states, error pages and
+/// admin detail pages included. Answers to POSTs are in `forms_for`.
+fn pages_for(app: &TestApp, role: &str, links: &Links) -> Vec<Page> {
     match role {
         "signed out" => vec![
             page("/login", 200),
+            page(links.invitation.clone(), 200),
+            page(links.reset.clone(), 200),
             page("/status", 200),
             page("/no-such-page", 404),
             page("/invitations/bogus", 404),
@@ -98,6 +99,125 @@ fn pages_for(app: &TestApp, role: &str) -> Vec<Page> {
     }
 }
 
+/// A form submitted as the role would, for the page it answers with (the
+/// form with its errors, or a page that only a POST shows). Fields the
+/// browser would refuse to send are sent anyway (`noValidate`): the
+/// server's answer is what is checked.
+struct FormStep {
+    label: &'static str,
+    path: String,
+    form: &'static str,
+    fills: Vec<(&'static str, String)>,
+    /// The submit button's name and value, when it has them.
+    button: Option<(&'static str, &'static str)>,
+    status: u16,
+    /// An element the answer shows.
+    shows: &'static str,
+}
+
+fn forms_for(role: &str, links: &Links) -> Vec<FormStep> {
+    match role {
+        "signed out" => vec![
+            FormStep {
+                label: "POST /login (wrong password)",
+                path: "/login".into(),
+                form: "form[action='/login']",
+                fills: vec![
+                    ("#email", "customer1@example.com".into()),
+                    ("#password", "not-the-password".into()),
+                ],
+                button: None,
+                status: 401,
+                shows: "#login-heading",
+            },
+            FormStep {
+                label: "POST invitation link (errors)",
+                path: links.invitation.clone(),
+                form: "main form[method=post]",
+                fills: Vec::new(),
+                button: None,
+                status: 422,
+                shows: "#error-summary",
+            },
+        ],
+        "customer" => vec![FormStep {
+            label: "POST /issues (errors)",
+            path: "/issues/new?primary_plane=eks".into(),
+            form: "#issue-form",
+            fills: Vec::new(),
+            button: Some(("action", "submit")),
+            status: 422,
+            shows: "#error-summary",
+        }],
+        "admin" => vec![
+            FormStep {
+                label: "POST /admin/invitations (link created)",
+                path: "/admin/invitations".into(),
+                form: "form[action='/admin/invitations']",
+                fills: vec![
+                    ("#email", "new.person@example.com".into()),
+                    ("select#role", "agent".into()),
+                ],
+                button: None,
+                status: 200,
+                shows: "#created-link",
+            },
+            FormStep {
+                label: "POST /admin/invitations (errors)",
+                path: "/admin/invitations".into(),
+                form: "form[action='/admin/invitations']",
+                fills: vec![("#email", String::new())],
+                button: None,
+                status: 422,
+                shows: "#error-summary",
+            },
+            FormStep {
+                label: "POST /admin/customers/new (errors)",
+                path: "/admin/customers/new".into(),
+                form: "form[action='/admin/customers/new']",
+                fills: Vec::new(),
+                button: None,
+                status: 422,
+                shows: "#error-summary",
+            },
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// One-time links made by the admin, for the signed-out pages they open.
+struct Links {
+    invitation: String,
+    reset: String,
+}
+
+async fn make_links(app: &TestApp) -> Links {
+    app.sign_in("admin@example.com").await;
+    let mut links = Vec::new();
+    for (path, fields) in [
+        (
+            "/admin/invitations",
+            vec![("email", "invited@example.com"), ("role", "agent")],
+        ),
+        (
+            "/admin/password-resets",
+            vec![("email", "customer2@example.com")],
+        ),
+    ] {
+        let token = app.form_token("/admin/invitations").await;
+        let mut fields = fields;
+        fields.push(("csrf_token", &token));
+        let res = app.post_form(path, &fields).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let doc = html::parse(&res.text().await.unwrap());
+        let link = html::attrs(&doc, "#created-link", "value").remove(0);
+        links.push(link.strip_prefix(&app.address).unwrap().to_owned());
+    }
+    let reset = links.pop().unwrap();
+    let invitation = links.pop().unwrap();
+    Links { invitation, reset }
+}
+
 fn own_issue(app: &TestApp) -> String {
     app.text(
         "SELECT i.number::text AS s FROM issues i JOIN users u ON u.customer_id = i.customer_id \
@@ -132,6 +252,7 @@ async fn every_page_is_valid_html_accessible_and_fits_a_phone() {
         ("agent", Some("agent1@example.com")),
         ("admin", Some("admin@example.com")),
     ];
+    let links = make_links(&app).await;
     let mut served = Vec::new();
     let mut failures = Vec::new();
     for (role, email) in roles {
@@ -139,7 +260,7 @@ async fn every_page_is_valid_html_accessible_and_fits_a_phone() {
         if let Some(email) = email {
             browser.sign_in(&app.address, email).await;
         }
-        for page in pages_for(&app, role) {
+        for page in pages_for(&app, role, &links) {
             browser.goto(&app.url(&page.path)).await;
             browser.wait_for("main").await;
             let (status, html) = browser.fetch_current().await;
@@ -156,25 +277,45 @@ async fn every_page_is_valid_html_accessible_and_fits_a_phone() {
                 html,
             });
         }
-        if role == "customer" {
-            // The issue form after a failed submit: the 422 answer itself.
-            browser
-                .goto(&app.url("/issues/new?primary_plane=eks"))
-                .await;
-            browser.wait_for("#issue-form").await;
-            let (status, html) = browser
-                .submit_with_fetch("#issue-form", "action", "submit")
-                .await;
-            if status != 422 {
-                failures.push(format!("{role} issue form with errors: answered {status}"));
+        for step in forms_for(role, &links) {
+            browser.goto(&app.url(&step.path)).await;
+            browser.wait_for(step.form).await;
+            for (css, value) in &step.fills {
+                if css.starts_with("select") {
+                    browser.select(css, value).await;
+                } else {
+                    browser.fill(css, value).await;
+                }
             }
-            browser.click("#issue-form button[value=submit]").await;
-            browser.wait_for("#error-summary").await;
-            let label = "POST /issues (errors)";
-            check_in_browser(&browser, role, label, &mut failures).await;
+            let (name, value) = step.button.unwrap_or(("", ""));
+            let (status, html) = browser.submit_with_fetch(step.form, name, value).await;
+            if status != step.status {
+                failures.push(format!(
+                    "{role} {}: answered {status}, expected {}",
+                    step.label, step.status
+                ));
+            }
+            // The same answer in the browser, for axe and the width check.
+            browser
+                .execute(&format!(
+                    "document.querySelector({:?}).noValidate = true; \
+                     document.body.dataset.beforeSubmit = '1'; return true;",
+                    step.form
+                ))
+                .await;
+            let button = match step.button {
+                Some((name, value)) => format!("{} button[name={name}][value={value}]", step.form),
+                None => format!("{} button[type=submit]", step.form),
+            };
+            browser.click(&button).await;
+            // The answer's page, not the one the form was on.
+            browser
+                .wait_for(&format!("body:not([data-before-submit]) {}", step.shows))
+                .await;
+            check_in_browser(&browser, role, step.label, &mut failures).await;
             served.push(Served {
                 role: role.to_owned(),
-                label: label.to_owned(),
+                label: step.label.to_owned(),
                 html,
             });
         }

@@ -202,7 +202,8 @@ impl Browser {
         .await
     }
 
-    /// Submits the form `css` as its button `name=value` would, with fetch,
+    /// Submits the form `css` as its button `name=value` would (no name: a
+    /// button without one), with fetch,
     /// and returns the answer's status and body (the page stays as it is).
     pub async fn submit_with_fetch(&self, css: &str, name: &str, value: &str) -> (u16, String) {
         let args = serde_json::to_string(&(css, name, value)).expect("json");
@@ -211,7 +212,7 @@ impl Browser {
              const [css, name, value] = {args};
              const form = document.querySelector(css);
              const body = new URLSearchParams(new FormData(form));
-             body.append(name, value);
+             if (name) body.append(name, value);
              fetch(form.getAttribute('action'), {{ method: 'POST', body, credentials: 'same-origin' }})
                 .then(r => r.text().then(t => done([r.status, t])))
                 .catch(e => done([0, 'fetch failed: ' + e]));"
@@ -252,8 +253,11 @@ impl Browser {
                 "const width = {width};
                  if (window.innerWidth !== width) return ['viewport is ' + window.innerWidth + ' px, not ' + width];
                  if (document.documentElement.scrollWidth <= width) return [];
+                 // Inside a container that scrolls or clips, an element cannot widen the page.
+                 const clipped = e => {{ for (let n = e.parentElement; n && n !== document.body; n = n.parentElement)
+                    if (getComputedStyle(n).overflowX !== 'visible') return true; return false; }};
                  const wide = [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > width + 0.5)
+                    .filter(e => e.getBoundingClientRect().right > width + 0.5 && !clipped(e))
                     .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > width + 0.5));
                  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
                     (e.classList.length ? '.' + [...e.classList].join('.') : '');
