@@ -232,7 +232,8 @@ impl Browser {
 
     /// Resizes the window so the page is `width` CSS pixels wide, lists the
     /// elements that reach past the right edge when the page scrolls
-    /// sideways (innermost first, at most five), and restores the size.
+    /// sideways (innermost first, at most five) and the parts that scroll
+    /// sideways out of a keyboard's reach, and restores the size.
     pub async fn overflow_at(&self, width: u32) -> Vec<String> {
         let (w, h) = self.client.get_window_size().await.expect("window size");
         self.client
@@ -252,17 +253,29 @@ impl Browser {
             .execute(&format!(
                 "const width = {width};
                  if (window.innerWidth !== width) return ['viewport is ' + window.innerWidth + ' px, not ' + width];
-                 if (document.documentElement.scrollWidth <= width) return [];
+                 const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                    (e.classList.length ? '.' + [...e.classList].join('.') : '');
+                 const path = e => {{ const p = []; for (let n = e; n && n !== document.body; n = n.parentElement) p.unshift(name(n)); return p.join(' > '); }};
+                 // A table that scrolls sideways must be in a region that takes keyboard
+                 // focus (so arrow keys scroll it) and is named (so a screen reader says
+                 // what it is); any other part that scrolls needs something focusable
+                 // inside, which tabbing scrolls into view (axe's own rule).
+                 const focusable = 'a[href], button, input, select, textarea, [tabindex]';
+                 const named = e => e.tabIndex >= 0 && e.getAttribute('role') === 'region' &&
+                    (e.getAttribute('aria-label') || document.getElementById(e.getAttribute('aria-labelledby') || '')?.textContent.trim());
+                 const unreachable = [...document.querySelectorAll('body *')]
+                    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+                    .filter(e => e.querySelector('table') ? !named(e) : !(e.tabIndex >= 0 || e.querySelector(focusable)))
+                    .map(e => path(e) + (e.querySelector('table') ? ' scrolls a table sideways but is not a focusable, named region'
+                                                                  : ' scrolls sideways with nothing focusable in it'));
+                 if (document.documentElement.scrollWidth <= width) return unreachable;
                  // Inside a container that scrolls or clips, an element cannot widen the page.
                  const clipped = e => {{ for (let n = e.parentElement; n && n !== document.body; n = n.parentElement)
                     if (getComputedStyle(n).overflowX !== 'visible') return true; return false; }};
                  const wide = [...document.querySelectorAll('body *')]
                     .filter(e => e.getBoundingClientRect().right > width + 0.5 && !clipped(e))
                     .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > width + 0.5));
-                 const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-                    (e.classList.length ? '.' + [...e.classList].join('.') : '');
-                 const path = e => {{ const p = []; for (let n = e; n && n !== document.body; n = n.parentElement) p.unshift(name(n)); return p.join(' > '); }};
-                 return ['page is ' + document.documentElement.scrollWidth + ' px wide'].concat(
+                 return unreachable.concat(['page is ' + document.documentElement.scrollWidth + ' px wide'],
                     wide.slice(0, 5).map(e => path(e) + ' reaches ' + Math.round(e.getBoundingClientRect().right) + ' px'));"
             ))
             .await;
