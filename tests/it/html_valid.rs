@@ -398,3 +398,49 @@ fn html_errors(served: &[Served]) -> Vec<String> {
         })
         .collect()
 }
+
+/// The checks above pass only because the pages are right: each one, given
+/// a page with the fault it looks for, names it.
+#[tokio::test]
+async fn the_checks_name_the_faults_they_look_for() {
+    let invalid = Served {
+        role: "test".into(),
+        label: "bad page".into(),
+        html: "<!DOCTYPE html><html lang=\"en\"><head><title>t</title></head><body>\
+               <time datetime=\"2026-11-30T12:00:00.123456Z\">now</time>\
+               <select required><option value=\"a\">A</option></select></body></html>"
+            .into(),
+    };
+    let errors = html_errors(&[invalid]);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.starts_with("test bad page: line 1:"))
+    );
+
+    let app = TestApp::spawn().await;
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/login")).await;
+    browser.wait_for("main").await;
+    assert_eq!(browser.overflow_at(375).await, Vec::<String>::new());
+    browser
+        .execute(
+            "const d = document.createElement('div'); d.id = 'too-wide'; d.style.width = '600px'; \
+             document.querySelector('main').append(d); \
+             const w = document.createElement('div'); w.id = 'scroller'; w.style.overflowX = 'auto'; \
+             const cell = w.appendChild(document.createElement('table')).insertRow().insertCell(); \
+             cell.textContent = 'wide'; cell.style.minWidth = '900px'; \
+             document.querySelector('main').append(w); return true;",
+        )
+        .await;
+    // Styles set from script: the page's CSP refuses inline style attributes.
+    let problems = browser.overflow_at(375).await.join("\n");
+    assert!(problems.contains("page is 6"), "{problems}");
+    assert!(problems.contains("div#too-wide reaches"), "{problems}");
+    assert!(
+        problems.contains("div#scroller scrolls a table sideways but is not a focusable"),
+        "{problems}"
+    );
+    browser.close().await;
+}

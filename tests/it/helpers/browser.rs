@@ -249,6 +249,16 @@ impl Browser {
                 .await
                 .expect("resize window");
         }
+        // The page lays itself out anew for the new width on its next
+        // frames: measured sooner, the root's scroll width is stale.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            )
+            .await
+            .expect("wait for layout");
         let result = self
             .execute(&format!(
                 "const width = {width};
@@ -268,14 +278,17 @@ impl Browser {
                     .filter(e => e.querySelector('table') ? !named(e) : !(e.tabIndex >= 0 || e.querySelector(focusable)))
                     .map(e => path(e) + (e.querySelector('table') ? ' scrolls a table sideways but is not a focusable, named region'
                                                                   : ' scrolls sideways with nothing focusable in it'));
-                 if (document.documentElement.scrollWidth <= width) return unreachable;
                  // Inside a container that scrolls or clips, an element cannot widen the page.
                  const clipped = e => {{ for (let n = e.parentElement; n && n !== document.body; n = n.parentElement)
                     if (getComputedStyle(n).overflowX !== 'visible') return true; return false; }};
                  const wide = [...document.querySelectorAll('body *')]
                     .filter(e => e.getBoundingClientRect().right > width + 0.5 && !clipped(e))
                     .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > width + 0.5));
-                 return unreachable.concat(['page is ' + document.documentElement.scrollWidth + ' px wide'],
+                 // The root's scroll width alone misses some overflow (seen: a 600 px
+                 // block inside <main> left it at 375), so the boxes are measured too.
+                 if (wide.length === 0 && document.documentElement.scrollWidth <= width) return unreachable;
+                 return unreachable.concat(['page is ' + Math.max(document.documentElement.scrollWidth,
+                    ...wide.map(e => Math.round(e.getBoundingClientRect().right))) + ' px wide'],
                     wide.slice(0, 5).map(e => path(e) + ' reaches ' + Math.round(e.getBoundingClientRect().right) + ' px'));"
             ))
             .await;
