@@ -233,6 +233,19 @@ const MATRIX: &[Entry] = &[
         "/admin/docs/new",
         [SignIn, Forbidden, Forbidden, Served],
     ),
+    e(
+        "GET",
+        "/admin/docs/import",
+        "/admin/docs/import",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    // A plain form post (no file) is answered 422 by the page.
+    e(
+        "POST",
+        "/admin/docs/import",
+        "/admin/docs/import",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
     // A doc id nobody has: the admin gets 404 too.
     e(
         "GET",

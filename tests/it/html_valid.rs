@@ -84,6 +84,7 @@ fn pages_for(app: &TestApp, role: &str, links: &Links) -> Vec<Page> {
                 page(format!("/admin/customers/{acme}"), 200),
                 page("/admin/docs", 200),
                 page("/admin/docs/new", 200),
+                page("/admin/docs/import", 200),
                 page(format!("/admin/docs/{a_doc}"), 200),
                 page("/admin/invitations", 200),
                 page("/admin/planes", 200),

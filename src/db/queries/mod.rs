@@ -6,6 +6,7 @@
 pub mod admin_audit;
 pub mod admin_customers;
 pub mod admin_docs;
+pub mod admin_docs_import;
 pub mod admin_home;
 pub mod admin_planes;
 pub mod admin_users;

@@ -50,6 +50,11 @@ const ADMIN_PAGES: &[AdminLink] = &[
         what: "The doc catalog the issue form suggests from: add, edit, retire and restore docs.",
     },
     AdminLink {
+        href: "/admin/docs/import",
+        label: "Import docs",
+        what: "Add and update many docs at once from a CSV file, with a report of every row.",
+    },
+    AdminLink {
         href: "/admin/analytics",
         label: "Analytics",
         what: "How the desk is doing: issues per week, response and resolution times, the open backlog and the work per agent.",

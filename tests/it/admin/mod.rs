@@ -5,6 +5,7 @@ mod audit;
 mod customers;
 mod docs;
 mod home;
+mod import;
 mod journey;
 mod plane_fields;
 mod planes;
