@@ -29,9 +29,10 @@ install_system_packages() {
 }
 
 # Headless Chromium and its WebDriver server for the browser tests
-# (tests/it/browser.rs); only scripts/test needs them.
+# (tests/it/browser.rs), and Java for the Nu HTML checker
+# (tests/it/html_valid.rs); only scripts/test needs them.
 install_browser_packages() {
-  apt_install chromium chromium-driver
+  apt_install chromium chromium-driver default-jre-headless
 }
 
 # A real SMTP server for the e-mail notification tests (tests/it/notifications.rs
@@ -40,12 +41,14 @@ install_mail_test_packages() {
   apt_install python3 python3-aiosmtpd
 }
 
-# axe-core (npm) checks accessibility in the browser tests.
+# axe-core (accessibility) and vnu-jar (the Nu HTML checker) from npm.
+# --ignore-scripts: vnu-jar's install script tries to download a Java
+# runtime (and fails offline); axe-core has no install script.
 install_test_npm_packages() {
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
   # Reinstall when package-lock.json changed since the last install.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund
+    npm ci --ignore-scripts --no-audit --no-fund
   fi
 }
 

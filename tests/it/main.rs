@@ -14,6 +14,7 @@ mod crash;
 mod database;
 mod generate;
 mod hostile;
+mod html_valid;
 mod impressions;
 mod issues;
 mod links;

@@ -190,6 +190,116 @@ impl Browser {
             .unwrap_or_else(|_| panic!("axe gave no list of violations: {result}"))
     }
 
+    /// The current page as the server answers it (status and body, before
+    /// any script ran): fetched again from inside the page, with its cookies.
+    pub async fn fetch_current(&self) -> (u16, String) {
+        self.fetched(
+            "const done = arguments[arguments.length - 1];
+             fetch(location.href, { credentials: 'same-origin' })
+                .then(r => r.text().then(t => done([r.status, t])))
+                .catch(e => done([0, 'fetch failed: ' + e]));",
+        )
+        .await
+    }
+
+    /// Submits the form `css` as its button `name=value` would (no name: a
+    /// button without one), with fetch,
+    /// and returns the answer's status and body (the page stays as it is).
+    pub async fn submit_with_fetch(&self, css: &str, name: &str, value: &str) -> (u16, String) {
+        let args = serde_json::to_string(&(css, name, value)).expect("json");
+        self.fetched(&format!(
+            "const done = arguments[arguments.length - 1];
+             const [css, name, value] = {args};
+             const form = document.querySelector(css);
+             const body = new URLSearchParams(new FormData(form));
+             if (name) body.append(name, value);
+             fetch(form.getAttribute('action'), {{ method: 'POST', body, credentials: 'same-origin' }})
+                .then(r => r.text().then(t => done([r.status, t])))
+                .catch(e => done([0, 'fetch failed: ' + e]));"
+        ))
+        .await
+    }
+
+    async fn fetched(&self, script: &str) -> (u16, String) {
+        let result = self
+            .client
+            .execute_async(script, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("fetch in page: {e}"));
+        serde_json::from_value(result.clone())
+            .unwrap_or_else(|_| panic!("fetch gave no [status, body]: {result}"))
+    }
+
+    /// Resizes the window so the page is `width` CSS pixels wide, lists the
+    /// elements that reach past the right edge when the page scrolls
+    /// sideways (innermost first, at most five) and the parts that scroll
+    /// sideways out of a keyboard's reach, and restores the size.
+    pub async fn overflow_at(&self, width: u32) -> Vec<String> {
+        let (w, h) = self.client.get_window_size().await.expect("window size");
+        self.client
+            .set_window_size(width, 900)
+            .await
+            .expect("resize window");
+        // The window may include a frame: grow it until the viewport fits.
+        let inner = self.execute("return window.innerWidth;").await;
+        if let Some(inner) = inner.as_u64().filter(|i| *i != u64::from(width)) {
+            let adjusted = (i64::from(width) * 2 - inner as i64).max(1) as u32;
+            self.client
+                .set_window_size(adjusted, 900)
+                .await
+                .expect("resize window");
+        }
+        // The page lays itself out anew for the new width on its next
+        // frames: measured sooner, the root's scroll width is stale.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            )
+            .await
+            .expect("wait for layout");
+        let result = self
+            .execute(&format!(
+                "const width = {width};
+                 if (window.innerWidth !== width) return ['viewport is ' + window.innerWidth + ' px, not ' + width];
+                 const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                    (e.classList.length ? '.' + [...e.classList].join('.') : '');
+                 const path = e => {{ const p = []; for (let n = e; n && n !== document.body; n = n.parentElement) p.unshift(name(n)); return p.join(' > '); }};
+                 // A table that scrolls sideways must be in a region that takes keyboard
+                 // focus (so arrow keys scroll it) and is named (so a screen reader says
+                 // what it is); any other part that scrolls needs something focusable
+                 // inside, which tabbing scrolls into view (axe's own rule).
+                 const focusable = 'a[href], button, input, select, textarea, [tabindex]';
+                 const named = e => e.tabIndex >= 0 && e.getAttribute('role') === 'region' &&
+                    (e.getAttribute('aria-label') || document.getElementById(e.getAttribute('aria-labelledby') || '')?.textContent.trim());
+                 const unreachable = [...document.querySelectorAll('body *')]
+                    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+                    .filter(e => e.querySelector('table') ? !named(e) : !(e.tabIndex >= 0 || e.querySelector(focusable)))
+                    .map(e => path(e) + (e.querySelector('table') ? ' scrolls a table sideways but is not a focusable, named region'
+                                                                  : ' scrolls sideways with nothing focusable in it'));
+                 // Inside a container that scrolls or clips, an element cannot widen the page.
+                 const clipped = e => {{ for (let n = e.parentElement; n && n !== document.body; n = n.parentElement)
+                    if (getComputedStyle(n).overflowX !== 'visible') return true; return false; }};
+                 const wide = [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > width + 0.5 && !clipped(e))
+                    .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > width + 0.5));
+                 // The root's scroll width alone misses some overflow (seen: a 600 px
+                 // block inside <main> left it at 375), so the boxes are measured too.
+                 if (wide.length === 0 && document.documentElement.scrollWidth <= width) return unreachable;
+                 return unreachable.concat(['page is ' + Math.max(document.documentElement.scrollWidth,
+                    ...wide.map(e => Math.round(e.getBoundingClientRect().right))) + ' px wide'],
+                    wide.slice(0, 5).map(e => path(e) + ' reaches ' + Math.round(e.getBoundingClientRect().right) + ' px'));"
+            ))
+            .await;
+        self.client
+            .set_window_size(w as u32, h as u32)
+            .await
+            .expect("restore window size");
+        serde_json::from_value(result.clone())
+            .unwrap_or_else(|_| panic!("width check gave no list: {result}"))
+    }
+
     /// The first element matching, once it exists (up to ten seconds).
     pub async fn wait_for(&self, css: &str) -> Element {
         match self
