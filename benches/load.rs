@@ -236,6 +236,7 @@ fn explain_plans(url: &str) {
         ),
     ];
     println!("\n## Query plans\n");
+    explain_ticket_analytics(&mut conn);
     for (name, filter) in cases {
         let plan = queue::explain(&mut conn, me, &filter, 50).expect("explain");
         let seq: Vec<&String> = plan
@@ -259,6 +260,50 @@ fn explain_plans(url: &str) {
             println!("{line}");
         }
         println!("```\n");
+    }
+}
+
+/// Brings the tickets analytics' rollups up to date before measuring (after
+/// `generate`, the server's first refresh recomputes every week): waits
+/// for a refresh in progress, then does what is left.
+fn refresh_ticket_analytics(url: &str) {
+    use diesel::Connection;
+    let mut conn = diesel::PgConnection::establish(url).expect("connect to refresh");
+    let started = Instant::now();
+    let done = supportdesk::db::queries::analytics_tickets::refresh(&mut conn)
+        .expect("refresh the tickets analytics");
+    eprintln!(
+        "tickets analytics up to date ({} weeks recomputed here, {:.1} s)",
+        done.weeks,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The plans of the tickets analytics page's reads (every plane and
+/// customer), for the default 30 days and for the whole range.
+fn explain_ticket_analytics(conn: &mut diesel::PgConnection) {
+    use supportdesk::db::queries::analytics_tickets::{Slice, explain_page};
+    use supportdesk::domain::analytics::week_start;
+    let today = chrono::Utc::now().date_naive();
+    let this_week = week_start(today);
+    let ranges = [
+        ("30 days", week_start(today - chrono::Days::new(29))),
+        (
+            "whole range",
+            week_start(today - chrono::Days::new(3 * 365)),
+        ),
+    ];
+    for (range, first) in ranges {
+        let plans = explain_page(conn, Slice::of(None, None), first, this_week)
+            .expect("explain the tickets analytics");
+        for (query, plan) in plans {
+            println!("### tickets analytics, {range}: {query}\n");
+            println!("```");
+            for line in &plan {
+                println!("{line}");
+            }
+            println!("```\n");
+        }
     }
 }
 
@@ -336,6 +381,7 @@ async fn main() {
     };
     if let Some(url) = &cfg.database_url {
         remove_submitted(url);
+        refresh_ticket_analytics(url);
     }
     let agent = sign_in(&cfg.base, "agent1@example.com").await;
     let customer = sign_in(&cfg.base, "customer1@example.com").await;
@@ -414,6 +460,16 @@ async fn main() {
             Request::Get(format!("/issues/{number}")),
         ),
         ("issue submit", &customer, Request::Submit { fields }),
+        (
+            "tickets analytics 30 days",
+            &admin,
+            Request::Get("/admin/analytics/tickets".into()),
+        ),
+        (
+            "tickets analytics whole range",
+            &admin,
+            Request::Get("/admin/analytics/tickets?from=2000-01-01".into()),
+        ),
         (
             "doc analytics 30 days",
             &admin,

@@ -105,8 +105,12 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = tokio::spawn(crate::auth::sweeper::sweep_forever(self.pool.clone()));
+        let ticket_stats = tokio::spawn(crate::db::queries::analytics_tickets::refresh_forever(
+            self.pool.clone(),
+        ));
         let outcome = self.server.await;
         sweeper.abort();
+        ticket_stats.abort();
         outcome
     }
 }

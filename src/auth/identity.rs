@@ -7,7 +7,7 @@
 use chrono::Utc;
 use diesel::prelude::*;
 
-use crate::auth::oauth::Identity;
+use crate::auth::oauth::{Identity, ProviderConfig};
 use crate::db::models::enums::UserRole;
 use crate::db::models::{accounts, customers, users};
 use crate::error::AppError;
@@ -18,15 +18,23 @@ pub struct Refusal(pub String);
 
 pub fn resolve(
     conn: &mut PgConnection,
-    provider: &str,
+    provider: &ProviderConfig,
     identity: &Identity,
 ) -> Result<Result<users::User, Refusal>, AppError> {
+    let staff_refused = format!(
+        "Agents and admins cannot sign in with {}: sign in with your password.",
+        provider.display_name
+    );
+    let provider_name = provider.name.as_str();
     conn.transaction(|conn| {
         let refuse = |why: &str| Ok(Err(Refusal(why.to_owned())));
-        if let Some(account) = accounts::find_by_provider(conn, provider, &identity.subject)? {
+        if let Some(account) = accounts::find_by_provider(conn, provider_name, &identity.subject)? {
             let user = users::find(conn, account.user_id)?;
             if user.is_disabled() {
                 return refuse("This account is disabled.");
+            }
+            if user.is_staff() && !provider.staff {
+                return refuse(&staff_refused);
             }
             return Ok(Ok(user));
         }
@@ -44,7 +52,7 @@ pub fn resolve(
                 conn,
                 &accounts::NewAccount {
                     user_id,
-                    provider,
+                    provider: provider_name,
                     provider_account_id: &identity.subject,
                 },
             )
@@ -52,6 +60,9 @@ pub fn resolve(
         if let Some(user) = users::find_by_email(conn, email)? {
             if user.is_disabled() {
                 return refuse("This account is disabled.");
+            }
+            if user.is_staff() && !provider.staff {
+                return refuse(&staff_refused);
             }
             link(conn, user.id)?;
             return Ok(Ok(user));

@@ -32,11 +32,23 @@ pub struct ProviderConfig {
     pub emails_url: Option<String>,
     /// Set for OpenID Connect: ID tokens are required and checked.
     pub jwks_url: Option<String>,
-    /// Expected `iss` of ID tokens (unchecked when unset, e.g. Microsoft's
-    /// multi-tenant endpoint whose issuer names each tenant).
+    /// Expected `iss` of ID tokens, required for OpenID Connect. It may
+    /// hold [`TENANT`] (Microsoft's multi-tenant endpoint names each
+    /// tenant in its issuer): then the token's `tid` must be in `tenants`.
     pub issuer: Option<String>,
+    /// The directory tenants allowed to sign in through an issuer with
+    /// [`TENANT`] in it.
+    pub tenants: Vec<String>,
+    /// Whether this provider may sign in agents and admins. Off unless
+    /// set (`staff=true`): an account at a public provider (GitHub,
+    /// Google) with a staff member's verified e-mail must not open staff
+    /// rights; a company's own identity provider can be trusted with them.
+    pub staff: bool,
     pub scopes: Vec<String>,
 }
+
+/// The placeholder for the tenant in a multi-tenant issuer.
+pub const TENANT: &str = "{tenantid}";
 
 impl ProviderConfig {
     pub fn is_oidc(&self) -> bool {
@@ -46,7 +58,7 @@ impl ProviderConfig {
 
 /// Parses `name=google,client_id=…,client_secret=…` (keys: name, preset,
 /// display_name, client_id, client_secret, auth_url, token_url,
-/// userinfo_url, emails_url, jwks_url, issuer, scopes). `preset` (google,
+/// userinfo_url, emails_url, jwks_url, issuer, tenants, staff, scopes). `preset` (google,
 /// github, microsoft, oidc) fills the URLs a provider is known by; `name`
 /// defaults to the preset.
 pub fn parse_provider(spec: &str) -> Result<ProviderConfig, String> {
@@ -97,7 +109,10 @@ pub fn parse_provider(spec: &str) -> Result<ProviderConfig, String> {
                 "https://login.microsoftonline.com/common/discovery/v2.0/keys",
             ),
             ("scopes", "openid email profile"),
-            ("", ""),
+            (
+                "issuer",
+                "https://login.microsoftonline.com/{tenantid}/v2.0",
+            ),
         ],
         _ => [
             ("display_name", "Single sign-on"),
@@ -132,6 +147,33 @@ pub fn parse_provider(spec: &str) -> Result<ProviderConfig, String> {
             .filter(|v| !v.is_empty())
             .ok_or_else(|| format!("OAuth provider `{name}` needs `{k}`"))
     };
+    let jwks_url = pick("jwks_url").filter(|v| !v.is_empty());
+    let issuer = pick("issuer").filter(|v| !v.is_empty());
+    if jwks_url.is_some() && issuer.is_none() {
+        return Err(format!(
+            "OAuth provider `{name}` needs `issuer`: an ID token is believed only from its issuer"
+        ));
+    }
+    let tenants: Vec<String> = get("tenants")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    if issuer.as_deref().is_some_and(|i| i.contains(TENANT)) && tenants.is_empty() {
+        return Err(format!(
+            "OAuth provider `{name}` needs `tenants`: the directory (tenant) ids allowed to \
+             sign in, separated by spaces; any organisation's directory could sign in otherwise"
+        ));
+    }
+    let staff = match get("staff").as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(format!(
+                "OAuth provider `{name}`: `staff` is true or false, not `{other}`"
+            ));
+        }
+    };
     Ok(ProviderConfig {
         display_name: required("display_name")?,
         client_id: required("client_id")?,
@@ -140,8 +182,10 @@ pub fn parse_provider(spec: &str) -> Result<ProviderConfig, String> {
         token_url: required("token_url")?,
         userinfo_url: required("userinfo_url")?,
         emails_url: pick("emails_url").filter(|v| !v.is_empty()),
-        jwks_url: pick("jwks_url").filter(|v| !v.is_empty()),
-        issuer: pick("issuer").filter(|v| !v.is_empty()),
+        jwks_url,
+        issuer,
+        tenants,
+        staff,
         scopes: required("scopes")?
             .split_whitespace()
             .map(str::to_owned)
@@ -403,6 +447,9 @@ impl Provider {
         #[derive(Deserialize)]
         struct Claims {
             sub: String,
+            iss: String,
+            /// Microsoft: the directory (tenant) the user belongs to.
+            tid: Option<String>,
             nonce: Option<String>,
             email_verified: Option<serde_json::Value>,
             /// Microsoft: the e-mail's domain is verified by its owner (an
@@ -435,16 +482,29 @@ impl Provider {
             .ok_or_else(|| OAuthError::IdToken("no matching key".into()))?;
         let key = DecodingKey::from_rsa_components(key.0, key.1)
             .map_err(|e| OAuthError::IdToken(e.to_string()))?;
+        let issuer = (self.config.issuer.as_deref())
+            .ok_or_else(|| OAuthError::IdToken("no issuer configured".into()))?;
+        let per_tenant = issuer.contains(TENANT);
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_audience(&[&self.config.client_id]);
-        match &self.config.issuer {
-            Some(issuer) => validation.set_issuer(&[issuer]),
-            None => validation.iss = None,
+        if per_tenant {
+            // Checked below, once the tenant is known.
+            validation.iss = None;
+        } else {
+            validation.set_issuer(&[issuer]);
         }
-        validation.set_required_spec_claims(&["exp", "aud", "sub"]);
+        validation.set_required_spec_claims(&["exp", "aud", "sub", "iss"]);
         let claims = decode::<Claims>(id_token, &key, &validation)
             .map_err(|e| OAuthError::IdToken(e.to_string()))?
             .claims;
+        if per_tenant {
+            let tenant = (claims.tid.as_deref())
+                .filter(|t| self.config.tenants.iter().any(|allowed| allowed == t))
+                .ok_or_else(|| OAuthError::IdToken("tenant not allowed".into()))?;
+            if claims.iss != issuer.replace(TENANT, tenant) {
+                return Err(OAuthError::IdToken("issuer is not the tenant's".into()));
+            }
+        }
         if claims.nonce.as_deref() != Some(nonce) {
             return Err(OAuthError::IdToken(
                 "nonce does not match this sign-in".into(),
@@ -492,9 +552,30 @@ mod tests {
         let github = parse_provider("name=github,client_id=a,client_secret=b").unwrap();
         assert!(!github.is_oidc());
         assert!(github.emails_url.is_some());
-        let ms = parse_provider("preset=microsoft,name=work,client_id=a,client_secret=b").unwrap();
+        let err =
+            parse_provider("preset=microsoft,name=work,client_id=a,client_secret=b").unwrap_err();
+        assert!(err.contains("tenants"), "{err}");
+        let ms = parse_provider(
+            "preset=microsoft,name=work,client_id=a,client_secret=b,tenants=t-1 t-2,staff=true",
+        )
+        .unwrap();
         assert_eq!(ms.name, "work");
-        assert!(ms.is_oidc() && ms.issuer.is_none());
+        assert!(
+            ms.is_oidc()
+                && ms
+                    .issuer
+                    .as_deref()
+                    .is_some_and(|i| i.contains("{tenantid}"))
+        );
+        assert_eq!(ms.tenants, ["t-1", "t-2"]);
+        assert!(ms.staff && !github.staff && !google.staff);
+        let err = parse_provider(
+            "preset=oidc,name=corp,client_id=a,client_secret=b,auth_url=x,token_url=y,\
+             userinfo_url=z,jwks_url=k",
+        )
+        .unwrap_err();
+        assert!(err.contains("issuer"), "{err}");
+        assert!(parse_provider("name=google,client_id=a,client_secret=b,staff=yes").is_err());
         let err = parse_provider("preset=oidc,name=corp,client_id=a,client_secret=b").unwrap_err();
         assert!(err.contains("auth_url"), "{err}");
         assert!(parse_provider("name=Bad Name,client_id=a,client_secret=b").is_err());

@@ -6,6 +6,7 @@ pub mod lock;
 pub mod models;
 pub mod queries;
 pub mod schema;
+pub mod server_cursor;
 pub mod version;
 
 use std::time::Duration;

@@ -401,6 +401,65 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_backlog_stats (plane_id, customer_id, bucket) {
+        plane_id -> Uuid,
+        customer_id -> Uuid,
+        bucket -> Int2,
+        open -> Int4,
+    }
+}
+
+diesel::table! {
+    ticket_open_agent_stats (plane_id, customer_id, assignee_id) {
+        plane_id -> Uuid,
+        customer_id -> Uuid,
+        assignee_id -> Uuid,
+        open -> Int4,
+    }
+}
+
+diesel::table! {
+    ticket_stats_dirty (id) {
+        id -> Int8,
+        week -> Date,
+    }
+}
+
+diesel::table! {
+    ticket_stats_state (id) {
+        id -> Bool,
+        refreshed_at -> Nullable<Timestamptz>,
+        backlog_at -> Nullable<Timestamptz>,
+        backlog_marker -> Int8,
+    }
+}
+
+diesel::table! {
+    ticket_week_agent_stats (plane_id, customer_id, week, assignee_id) {
+        plane_id -> Uuid,
+        customer_id -> Uuid,
+        week -> Date,
+        assignee_id -> Uuid,
+        resolved -> Int4,
+    }
+}
+
+diesel::table! {
+    ticket_week_stats (plane_id, customer_id, week) {
+        plane_id -> Uuid,
+        customer_id -> Uuid,
+        week -> Date,
+        created -> Int4,
+        resolved -> Int4,
+        first_responses -> Int4,
+        first_response_p50_h -> Nullable<Float8>,
+        first_response_p90_h -> Nullable<Float8>,
+        resolution_p50_h -> Nullable<Float8>,
+        resolution_p90_h -> Nullable<Float8>,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use super::sql_types::UserRole;
 
@@ -508,6 +567,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     planes,
     resolutions,
     sessions,
+    ticket_backlog_stats,
+    ticket_open_agent_stats,
+    ticket_stats_dirty,
+    ticket_stats_state,
+    ticket_week_agent_stats,
+    ticket_week_stats,
     users,
     verification_tokens,
 );

@@ -28,6 +28,20 @@ pub const DOC_SUMMARY: TextRule<'static> = TextRule {
 /// The most characters the address field takes (as the issue form).
 pub const DOC_URL_MAX: usize = crate::domain::issue_form::URL_MAX;
 
+/// A doc's address: the issue form's URL check, and no control characters,
+/// which the URL parser would accept (and percent-encode) but PostgreSQL
+/// cannot store (a NUL) and no real address has.
+pub fn doc_url(value: &str) -> Result<Option<String>, String> {
+    let url = check_url(value)?;
+    if url
+        .as_deref()
+        .is_some_and(|u| u.chars().any(char::is_control))
+    {
+        return Err("Remove the control characters (such as NUL) from the address.".into());
+    }
+    Ok(url)
+}
+
 /// The doc form as typed; `planes` are the ticked slugs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocFields {
@@ -53,7 +67,7 @@ pub struct DocDraft {
 /// message is beside its field.
 pub fn doc(fields: &DocFields, known_planes: &[&str]) -> Result<DocDraft, FormErrors> {
     let mut errors = FormErrors::default();
-    let url = match check_url(&fields.url) {
+    let url = match doc_url(&fields.url) {
         Ok(Some(url)) => Some(url),
         Ok(None) => {
             errors.add("url", "Enter the doc's web address.");
@@ -157,6 +171,8 @@ pub enum RowRefusal {
     UnknownType(String),
     UnknownPlane(String),
     BadSummary(String),
+    /// The address is on an earlier line (this one) of the same file.
+    Duplicate(u64),
 }
 
 impl RowRefusal {
@@ -169,8 +185,25 @@ impl RowRefusal {
                 format!("“{t}” is not a type; use one of how-to, explanation, reference, tutorial.")
             }
             Self::UnknownPlane(p) => format!("No plane has the slug “{p}”."),
+            Self::Duplicate(line) => {
+                format!("The same address is on line {line}; each doc comes once.")
+            }
         }
     }
+}
+
+/// The most characters of a refused value a reason repeats.
+const QUOTED_CHARS: usize = 60;
+
+/// A value as a refusal repeats it: without control characters (a NUL
+/// has no place in a page) and shortened.
+pub fn quoted(value: &str) -> String {
+    let mut chars = value.chars().filter(|c| !c.is_control());
+    let mut out: String = chars.by_ref().take(QUOTED_CHARS).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// One data row of an import file (`url,title,doc_type,planes,summary`,
@@ -181,7 +214,7 @@ pub fn import_row(record: &[&str], known_planes: &[&str]) -> Result<DocDraft, Ro
     let [url, title, doc_type, planes, summary] = record else {
         return Err(RowRefusal::Columns(record.len()));
     };
-    let url = match check_url(url) {
+    let url = match doc_url(url) {
         Ok(Some(url)) => url,
         Ok(None) => return Err(RowRefusal::BadUrl("The address is missing.".into())),
         Err(message) => return Err(RowRefusal::BadUrl(message)),
@@ -191,11 +224,11 @@ pub fn import_row(record: &[&str], known_planes: &[&str]) -> Result<DocDraft, Ro
     }
     let title = text::check(title, &DOC_TITLE).map_err(RowRefusal::BadTitle)?;
     let doc_type = DocType::parse(doc_type.trim())
-        .ok_or_else(|| RowRefusal::UnknownType(doc_type.trim().into()))?;
+        .ok_or_else(|| RowRefusal::UnknownType(quoted(doc_type.trim())))?;
     let mut slugs = Vec::new();
     for slug in planes.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         if !known_planes.contains(&slug) {
-            return Err(RowRefusal::UnknownPlane(slug.into()));
+            return Err(RowRefusal::UnknownPlane(quoted(slug)));
         }
         slugs.push(slug.to_owned());
     }
@@ -333,6 +366,11 @@ mod tests {
             refusal(&["https://d.example/", "A", "how-to", "", "a\0b"])
                 .reason()
                 .contains("summary")
+        );
+        let long = format!("x\0{}", "y".repeat(100));
+        assert_eq!(
+            refusal(&["https://d.example/", "A", "how-to", &long, ""]),
+            RowRefusal::UnknownPlane(format!("x{}…", "y".repeat(59)))
         );
     }
 }

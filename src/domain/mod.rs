@@ -4,6 +4,7 @@
 
 pub mod admin_customers;
 pub mod admin_docs;
+pub mod admin_docs_import;
 pub mod admin_planes;
 pub mod admin_users;
 pub mod analytics;

@@ -2,12 +2,12 @@
 //! in constant memory. The rows are produced on the blocking thread pool by
 //! a closure holding one pooled connection inside a read-only, repeatable-
 //! read transaction (so several queries of one file see one snapshot); it
-//! reads its query with `load_iter::<_, PgRowByRowLoadingMode>` (libpq's
-//! single-row mode: one row in memory at a time) and hands each row to
-//! [`CsvRows::row`]. Rows are quoted by the `csv` crate into 64 KiB chunks
-//! that go to the response through a channel of a few chunks: when the
-//! client reads slowly the producer waits, and when it goes away the
-//! producer stops and the connection returns to the pool.
+//! reads its query through a server-side cursor (`db::server_cursor`, a
+//! thousand rows at a time) and hands each row to [`CsvRows::row`]. Rows
+//! are quoted by the `csv` crate into 64 KiB chunks that go to the response
+//! through a channel of a few chunks: when the client reads slowly the
+//! producer waits, and when it goes away the producer stops, the cursor is
+//! not read further and the connection returns to the pool.
 //!
 //! Nothing is sent until the first chunk is ready, so a database that
 //! cannot be reached, or a query that fails at once, still answers its

@@ -212,9 +212,9 @@ async fn finish(
             return refuse(format!("Sign-in with {display} failed. Please try again."));
         }
     };
-    let provider_name = provider.config.name.clone();
+    let provider_config = provider.config.clone();
     let outcome = db::run(pool, move |conn| {
-        identity::resolve(conn, &provider_name, &identity)
+        identity::resolve(conn, &provider_config, &identity)
     })
     .await?;
     match outcome {

@@ -17,8 +17,13 @@ const PLOT_LEFT: f64 = 58.0;
 const PLOT_RIGHT: f64 = 392.0;
 const PLOT_TOP: f64 = 12.0;
 const PLOT_BOTTOM: f64 = 184.0;
-/// At most this many x labels: each takes ~60 units of the plot's width.
-const MAX_X_LABELS: usize = 6;
+/// At most this many x labels, however short.
+const MAX_X_LABELS: usize = 8;
+/// The width of a character of a tick label (12 units high), and the gap
+/// kept between two labels, in viewBox units: labels that would overlap
+/// are thinned out.
+const CHAR_WIDTH: f64 = 7.0;
+const LABEL_GAP: f64 = 10.0;
 /// Series colours (`chart-s0` …) the stylesheet defines.
 const PALETTE: usize = 4;
 
@@ -233,7 +238,15 @@ fn frame(spec: &ChartSpec, kind: &str) -> Chart {
             label: spec.format.tick(v, step),
         })
         .collect();
-    let every = count.div_ceil(MAX_X_LABELS).max(1);
+    let longest = spec
+        .labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let room = ((PLOT_RIGHT - PLOT_LEFT) / (longest as f64 * CHAR_WIDTH + LABEL_GAP)).floor();
+    let fits = (room as usize).clamp(1, MAX_X_LABELS);
+    let every = count.div_ceil(fits).max(1);
     let x_ticks = spec
         .labels
         .iter()
@@ -469,6 +482,19 @@ mod tests {
         let chart = line_chart(&spec(vec![vec![Some(1.0); 105]], ValueFormat::Count));
         assert!(chart.x_ticks.len() <= MAX_X_LABELS);
         assert_eq!(chart.x_ticks[0].label, "W00");
+        // Labels as long as an ISO week's never overlap.
+        let mut weeks = spec(vec![vec![Some(1.0); 6]], ValueFormat::Count);
+        weeks.labels = (44..50).map(|w| format!("2026-W{w}")).collect();
+        let chart = line_chart(&weeks);
+        let at: Vec<f64> = chart
+            .x_ticks
+            .iter()
+            .map(|t| t.at.parse().unwrap())
+            .collect();
+        assert!(at.len() >= 2);
+        for pair in at.windows(2) {
+            assert!(pair[1] - pair[0] >= 8.0 * CHAR_WIDTH, "{at:?}");
+        }
         let empty = bar_chart(&spec(vec![vec![]], ValueFormat::Count));
         assert!(empty.empty && empty.bars.is_empty());
         let zeros = bar_chart(&spec(vec![vec![Some(0.0)]], ValueFormat::Count));

@@ -107,8 +107,26 @@ const MATRIX: &[Entry] = &[
     ),
     e(
         "GET",
+        "/admin/analytics",
+        "/admin/analytics",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
         "/admin/analytics/docs",
         "/admin/analytics/docs",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/analytics/tickets",
+        "/admin/analytics/tickets",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/analytics/tickets.csv",
+        "/admin/analytics/tickets.csv",
         [SignIn, Forbidden, Forbidden, Served],
     ),
     e(
@@ -225,6 +243,19 @@ const MATRIX: &[Entry] = &[
         "POST",
         "/admin/docs/new",
         "/admin/docs/new",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    e(
+        "GET",
+        "/admin/docs/import",
+        "/admin/docs/import",
+        [SignIn, Forbidden, Forbidden, Served],
+    ),
+    // A plain form post (no file) is answered 422 by the page.
+    e(
+        "POST",
+        "/admin/docs/import",
+        "/admin/docs/import",
         [SignIn, Forbidden, Forbidden, Served],
     ),
     // A doc id nobody has: the admin gets 404 too.

@@ -7,6 +7,7 @@ mod helpers;
 
 mod access;
 mod admin;
+mod analytics_csv;
 mod auth;
 mod browser;
 mod crash;

@@ -7,10 +7,15 @@ use crate::helpers::{TestApp, TestDb, html};
 use supportdesk::config::Settings;
 
 async fn app_with_provider() -> (TestApp, FakeProvider) {
+    app_with(|provider| provider.setting()).await
+}
+
+/// The app with the provider configured as `setting` says.
+async fn app_with(setting: impl Fn(&FakeProvider) -> String) -> (TestApp, FakeProvider) {
     let provider = FakeProvider::start().await;
     let db = TestDb::new();
     let mut settings = Settings::for_database(&db.url);
-    settings.oauth = vec![provider.setting()];
+    settings.oauth = vec![setting(&provider)];
     (TestApp::spawn_with(db, settings).await, provider)
 }
 
@@ -99,7 +104,7 @@ async fn a_verified_email_at_a_customer_domain_signs_up_as_that_customer() {
 
 #[tokio::test]
 async fn a_verified_email_links_to_the_existing_user() {
-    let (app, provider) = app_with_provider().await;
+    let (app, provider) = app_with(|p| p.setting_with("staff=true")).await;
     provider.set_identity(identity("sub-agent", "agent1@example.com", true));
     let callback = start(&app, "/").await;
     assert_eq!(finish(&app, &callback).await.status(), 303);
@@ -129,7 +134,7 @@ async fn verification_may_come_from_the_id_token_as_with_microsoft() {
         let (app, provider) = app_with_provider().await;
         provider.set_identity(FakeIdentity {
             verified_only_in_id_token: true,
-            ..identity("sub-ms", "agent1@example.com", verified)
+            ..identity("sub-ms", "customer2@example.com", verified)
         });
         let callback = start(&app, "/").await;
         assert_eq!(
@@ -286,4 +291,56 @@ async fn starting_a_sign_in_takes_a_post_and_writes_no_session_row() {
         let c = c.to_str().unwrap();
         c.starts_with("sd_oauth=") && c.contains("Max-Age=0")
     }));
+}
+
+/// A provider may sign in agents and admins only when its setting says so
+/// (`staff=true`): a public provider's account with a staff member's
+/// verified e-mail opens nothing, not even when it was linked before.
+#[tokio::test]
+async fn staff_sign_in_needs_a_provider_trusted_with_staff() {
+    let (app, provider) = app_with_provider().await;
+    for (sub, email) in [
+        ("sub-a", "agent1@example.com"),
+        ("sub-b", "admin@example.com"),
+    ] {
+        provider.set_identity(identity(sub, email, true));
+        let callback = start(&app, "/").await;
+        let res = finish(&app, &callback).await;
+        assert_eq!(res.status(), 403, "{email}");
+        let doc = html::parse(&res.text().await.unwrap());
+        assert!(html::text(&doc, ".error-summary").contains("sign in with your password"));
+        assert_eq!(app.get("/account").await.status(), 303, "not signed in");
+    }
+    assert_eq!(app.count("SELECT count(*) AS n FROM accounts"), 0);
+
+    // An account linked earlier (before the setting) is refused as well.
+    app.exec(
+        "INSERT INTO accounts (user_id, provider, provider_account_id) \
+         SELECT id, 'testid', 'sub-old' FROM users WHERE email = 'agent2@example.com'",
+    );
+    provider.set_identity(identity("sub-old", "agent2@example.com", true));
+    let callback = start(&app, "/").await;
+    assert_eq!(finish(&app, &callback).await.status(), 403);
+
+    // Customers still sign in.
+    provider.set_identity(identity("sub-c", "customer1@example.com", true));
+    let callback = start(&app, "/").await;
+    assert_eq!(finish(&app, &callback).await.status(), 303);
+}
+
+/// A multi-tenant issuer (Microsoft's `common` endpoint): an ID token is
+/// believed only from an allowed tenant, with the issuer naming that tenant.
+#[tokio::test]
+async fn a_multi_tenant_provider_admits_only_its_allowed_tenants() {
+    let (app, provider) = app_with(|p| p.setting_with("tenants=t-ours t-partner")).await;
+    provider.set_identity(identity("sub-t", "customer1@example.com", true));
+    provider.set_tenant("t-stranger");
+    let callback = start(&app, "/").await;
+    assert_eq!(finish(&app, &callback).await.status(), 403);
+    assert_eq!(app.get("/account").await.status(), 303);
+
+    provider.set_tenant("t-partner");
+    let callback = start(&app, "/").await;
+    assert_eq!(finish(&app, &callback).await.status(), 303);
+    assert_eq!(app.get("/account").await.status(), 200);
 }

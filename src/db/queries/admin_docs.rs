@@ -8,6 +8,7 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
+use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -152,15 +153,59 @@ impl DocState {
     }
 }
 
+/// A doc's fields as its audit rows record them.
+#[derive(Serialize)]
+struct Fields<'a> {
+    url: &'a str,
+    title: &'a str,
+    doc_type: &'a str,
+    planes: &'a [String],
+    summary: &'a str,
+    active: bool,
+}
+
+impl<'a> Fields<'a> {
+    fn of_doc(doc: &'a Doc, planes: &'a [String]) -> Self {
+        Fields {
+            url: &doc.url,
+            title: &doc.title,
+            doc_type: doc.doc_type.as_str(),
+            planes,
+            summary: &doc.summary,
+            active: doc.is_active,
+        }
+    }
+
+    /// A draft as it is written (`active` as it will be).
+    fn of_draft(draft: &'a DocDraft, active: bool) -> Self {
+        Fields {
+            url: &draft.url,
+            title: &draft.title,
+            doc_type: draft.doc_type.as_str(),
+            planes: &draft.planes,
+            summary: &draft.summary,
+            active,
+        }
+    }
+
+    /// As JSON text, for writes of many audit rows at once.
+    fn text(&self) -> QueryResult<String> {
+        serde_json::to_string(self).map_err(|e| DieselError::SerializationError(Box::new(e)))
+    }
+}
+
 fn snapshot(doc: &Doc, planes: &[String]) -> Value {
-    json!({
-        "url": doc.url,
-        "title": doc.title,
-        "doc_type": doc.doc_type.as_str(),
-        "planes": planes,
-        "summary": doc.summary,
-        "active": doc.is_active,
-    })
+    json!(Fields::of_doc(doc, planes))
+}
+
+/// [`snapshot`] as JSON text.
+pub(crate) fn snapshot_text(doc: &Doc, planes: &[String]) -> QueryResult<String> {
+    Fields::of_doc(doc, planes).text()
+}
+
+/// The fields a draft will have once written, as JSON text.
+pub(crate) fn draft_snapshot_text(draft: &DocDraft, active: bool) -> QueryResult<String> {
+    Fields::of_draft(draft, active).text()
 }
 
 /// The slugs of a doc's planes, sorted.

@@ -6,10 +6,12 @@
 pub mod admin_audit;
 pub mod admin_customers;
 pub mod admin_docs;
+pub mod admin_docs_import;
 pub mod admin_home;
 pub mod admin_planes;
 pub mod admin_users;
 pub mod analytics_docs;
+pub mod analytics_tickets;
 pub mod cursor;
 pub mod directory;
 pub mod doc_rollups;

@@ -40,6 +40,19 @@ fn fixed(value: Option<f64>, places: usize) -> String {
     }
 }
 
+/// How long ago `then` was at `now`, in words: "just now", "1 minute
+/// ago", "5 minutes ago", "3 hours ago", "2 days ago".
+pub fn ago(now: chrono::DateTime<chrono::Utc>, then: chrono::DateTime<chrono::Utc>) -> String {
+    let minutes = (now - then).num_minutes().max(0);
+    let (n, unit) = match minutes {
+        0 => return "just now".to_owned(),
+        m if m < 60 => (m, "minute"),
+        m if m < 48 * 60 => (m / 60, "hour"),
+        m => (m / (24 * 60), "day"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
 /// A text cell a spreadsheet will not run: one starting with `=`, `+`,
 /// `-`, `@` (or a tab or carriage return, which some read past) gets a `'`
 /// in front. Numbers the app writes do not go through here.
@@ -68,6 +81,18 @@ mod tests {
         assert_eq!(rate(ratio(1, 0)), "");
         assert_eq!(percent(Some(3.0 / 7.0)), "42.9 %");
         assert_eq!(percent(None), "");
+    }
+
+    #[test]
+    fn ages_read_in_words() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let before = |s: i64| now - chrono::TimeDelta::seconds(s);
+        assert_eq!(ago(now, before(20)), "just now");
+        assert_eq!(ago(now, before(-90)), "just now");
+        assert_eq!(ago(now, before(60)), "1 minute ago");
+        assert_eq!(ago(now, before(59 * 60 + 59)), "59 minutes ago");
+        assert_eq!(ago(now, before(2 * 3600)), "2 hours ago");
+        assert_eq!(ago(now, before(3 * 86400)), "3 days ago");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! `/admin/docs…`: the admin's doc catalog, where the issue form's
 //! suggestions come from. `list` is the list with its search and filters,
 //! `new` adds a doc, `show` is one doc's page: its form and a button to
-//! retire it (no longer suggested) or restore it. Docs are never deleted:
-//! feedback rows point at them.
+//! retire it (no longer suggested) or restore it, and `import` reads a
+//! CSV file of docs. Docs are never deleted: feedback rows point at them.
 
+pub mod import;
 pub mod list;
 pub mod new;
 pub mod show;
@@ -94,9 +95,11 @@ use super::path_id;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     add(cfg, Method::GET, "/admin/docs", list::list_docs);
-    // Before `{id}`, which would otherwise claim "new".
+    // Before `{id}`, which would otherwise claim "new" and "import".
     add(cfg, Method::GET, "/admin/docs/new", new::new_doc_form);
     add(cfg, Method::POST, "/admin/docs/new", new::create_doc);
+    add(cfg, Method::GET, "/admin/docs/import", import::import_form);
+    add(cfg, Method::POST, "/admin/docs/import", import::import_docs);
     add(cfg, Method::GET, "/admin/docs/{id}", show::show_doc);
     add(cfg, Method::POST, "/admin/docs/{id}", show::update_doc);
     add(

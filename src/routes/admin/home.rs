@@ -42,12 +42,22 @@ const ADMIN_PAGES: &[AdminLink] = &[
     AdminLink {
         href: "/admin/planes",
         label: "Planes",
-        what: "The platform areas issues are filed under: labels, descriptions, and the order of their context fields (retire, restore).",
+        what: "The platform areas issues are filed under: labels, descriptions, and their context fields and options: add, edit, reorder, retire, restore.",
     },
     AdminLink {
         href: "/admin/docs",
         label: "Docs",
         what: "The doc catalog the issue form suggests from: add, edit, retire and restore docs.",
+    },
+    AdminLink {
+        href: "/admin/docs/import",
+        label: "Import docs",
+        what: "Add and update many docs at once from a CSV file, with a report of every row.",
+    },
+    AdminLink {
+        href: "/admin/analytics",
+        label: "Analytics",
+        what: "How the desk is doing: issues per week, response and resolution times, the open backlog and the work per agent.",
     },
     AdminLink {
         href: "/admin/analytics/docs",

@@ -37,6 +37,9 @@ struct State {
     pub refused_exchanges: usize,
     /// Put into ID tokens instead of the nonce the app sent.
     forced_nonce: Option<String>,
+    /// A Microsoft-style directory: ID tokens carry `tid` and an issuer
+    /// naming it (`<issuer>/<tid>`).
+    tenant: Option<String>,
 }
 
 #[derive(Clone)]
@@ -82,6 +85,24 @@ impl FakeProvider {
 
     pub fn set_identity(&self, identity: FakeIdentity) {
         self.state.lock().unwrap().identity = Some(identity);
+    }
+
+    /// The setting for a provider whose issuer names each tenant, trusted
+    /// with `extra` (e.g. `tenants=t-1,staff=true`).
+    pub fn setting_with(&self, extra: &str) -> String {
+        let a = &self.address;
+        let base = self.setting();
+        let base = if extra.contains("tenants=") {
+            base.replace(&format!("issuer={a}"), &format!("issuer={a}/{{tenantid}}"))
+        } else {
+            base
+        };
+        format!("{base},{extra}")
+    }
+
+    /// ID tokens from now on come from directory `tenant`.
+    pub fn set_tenant(&self, tenant: &str) {
+        self.state.lock().unwrap().tenant = Some(tenant.to_owned());
     }
 
     pub fn force_nonce(&self, nonce: &str) {
@@ -161,6 +182,10 @@ async fn token(
         "nonce": state.forced_nonce.clone().or(nonce),
     });
     let mut claims = claims;
+    if let Some(tenant) = &state.tenant {
+        claims["tid"] = serde_json::json!(tenant);
+        claims["iss"] = serde_json::json!(format!("{}/{tenant}", shared.issuer));
+    }
     if identity.verified_only_in_id_token {
         claims["xms_edov"] = serde_json::json!(identity.email_verified);
     }

@@ -6,7 +6,10 @@
 
 pub mod docs;
 mod docs_view;
+pub mod index;
+pub mod tickets;
 
+use actix_web::http::Method;
 use actix_web::{HttpRequest, web};
 use chrono::Utc;
 use uuid::Uuid;
@@ -19,6 +22,7 @@ use crate::domain::analytics::{Filters, Notice};
 use crate::domain::form_errors::FormErrors;
 use crate::domain::form_pairs;
 use crate::error::AppError;
+use crate::routes::add;
 
 /// One option of a filter select.
 #[derive(Debug, Clone)]
@@ -182,6 +186,19 @@ pub fn csv_filename(stem: &str, filters: &Filters) -> String {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    add(cfg, Method::GET, "/admin/analytics", index::show_index);
+    add(
+        cfg,
+        Method::GET,
+        "/admin/analytics/tickets",
+        tickets::show_tickets,
+    );
+    add(
+        cfg,
+        Method::GET,
+        "/admin/analytics/tickets.csv",
+        tickets::download_tickets,
+    );
     docs::configure(cfg);
 }
 
