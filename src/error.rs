@@ -41,9 +41,29 @@ impl From<DieselError> for AppError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
             ) => AppError::Unavailable(info.message().to_owned()),
+            DieselError::DatabaseError(_, info) if server_going_away(info.message()) => {
+                AppError::Unavailable(info.message().to_owned())
+            }
             other => AppError::Database(other),
         }
     }
+}
+
+/// PostgreSQL's words for a server that is crashing, stopping, starting
+/// or recovering (SQLSTATE class 57, which diesel does not expose): the
+/// request met an outage, not a fault, so it answers 503. A crash drill
+/// saw "terminating connection because of crash of another server process"
+/// answered as a 500.
+fn server_going_away(message: &str) -> bool {
+    [
+        "terminating connection",
+        "the database system is",
+        "server closed the connection",
+        "could not receive data from server",
+        "no connection to the server",
+    ]
+    .iter()
+    .any(|words| message.contains(words))
 }
 
 impl From<askama::Error> for AppError {
@@ -117,3 +137,24 @@ impl AppError {
 /// A user-facing sentence the error page shows under its heading.
 #[derive(Debug, Clone)]
 pub struct ErrorDetail(pub Option<String>);
+
+#[cfg(test)]
+mod tests {
+    use super::server_going_away;
+
+    #[test]
+    fn a_server_going_away_is_an_outage() {
+        for message in [
+            "terminating connection because of crash of another server process",
+            "terminating connection due to administrator command",
+            "the database system is in recovery mode",
+            "the database system is starting up",
+            "server closed the connection unexpectedly",
+        ] {
+            assert!(server_going_away(message), "{message}");
+        }
+        assert!(!server_going_away(
+            "duplicate key value violates unique constraint"
+        ));
+    }
+}
