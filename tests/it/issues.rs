@@ -4,6 +4,7 @@
 //! and reopening, and the agent's ticket form (lifecycle rules and
 //! stale-form conflicts).
 
+use crate::helpers::issue_form::{Fields, fresh_form, post, set};
 use crate::helpers::{TestApp, html};
 
 async fn agent_app() -> TestApp {
@@ -25,35 +26,6 @@ fn counts(app: &TestApp) -> [i64; 4] {
         app.count("SELECT count(*) AS n FROM issue_planes"),
         app.count("SELECT count(*) AS n FROM issue_plane_contexts"),
         app.count("SELECT count(*) AS n FROM issue_activities"),
-    ]
-}
-
-type Fields = Vec<(String, String)>;
-
-fn set(fields: &mut Fields, name: &str, value: &str) {
-    fields.retain(|(k, _)| k != name);
-    fields.push((name.into(), value.into()));
-}
-
-/// The hidden fields of a fresh form and the customer's production environment.
-async fn fresh_form(app: &TestApp) -> Fields {
-    let doc = html::parse(&app.get("/issues/new").await.text().await.unwrap());
-    let hidden = |name: &str| {
-        html::attrs(&doc, &format!("#issue-form input[name={name}]"), "value")
-            .pop()
-            .unwrap_or_default()
-    };
-    let env = html::attrs(&doc, "#environment_id option", "value")
-        .into_iter()
-        .zip(html::texts(&doc, "#environment_id option"))
-        .find(|(_, label)| label.contains("prod"))
-        .map(|(v, _)| v)
-        .expect("a production environment");
-    vec![
-        ("csrf_token".into(), hidden("csrf_token")),
-        ("form_session_id".into(), hidden("form_session_id")),
-        ("submit_token".into(), hidden("submit_token")),
-        ("environment_id".into(), env),
     ]
 }
 
@@ -79,15 +51,6 @@ async fn valid_form(app: &TestApp) -> Fields {
     f.push(("ctx.eks.addons".into(), "karpenter".into()));
     f.push(("ctx.eks.addons".into(), "cluster-autoscaler".into()));
     f
-}
-
-async fn post(app: &TestApp, path: &str, fields: &Fields) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

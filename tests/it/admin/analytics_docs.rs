@@ -6,45 +6,8 @@ use diesel::prelude::*;
 use supportdesk::db::queries::doc_rollups::{self, Refreshed, Wait};
 
 use crate::helpers::doc_analytics::assert_rollups_equal_raw;
+use crate::helpers::issue_form::{Fields, fresh_form, post, set};
 use crate::helpers::{TestApp, html};
-
-type Fields = Vec<(String, String)>;
-
-fn set(fields: &mut Fields, name: &str, value: &str) {
-    fields.retain(|(k, _)| k != name);
-    fields.push((name.into(), value.into()));
-}
-
-async fn post(app: &TestApp, path: &str, fields: &Fields) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// A fresh form's hidden fields and production environment.
-async fn fresh_form(app: &TestApp) -> Fields {
-    let doc = html::parse(&app.get("/issues/new").await.text().await.unwrap());
-    let hidden = |name: &str| {
-        html::attrs(&doc, &format!("#issue-form input[name={name}]"), "value")
-            .pop()
-            .unwrap_or_default()
-    };
-    let env = html::attrs(&doc, "#environment_id option", "value")
-        .into_iter()
-        .zip(html::texts(&doc, "#environment_id option"))
-        .find(|(_, label)| label.contains("prod"))
-        .map(|(v, _)| v)
-        .expect("a production environment");
-    vec![
-        ("csrf_token".into(), hidden("csrf_token")),
-        ("form_session_id".into(), hidden("form_session_id")),
-        ("submit_token".into(), hidden("submit_token")),
-        ("environment_id".into(), env),
-    ]
-}
 
 fn field(fields: &Fields, name: &str) -> String {
     fields

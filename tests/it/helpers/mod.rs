@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod doc_analytics;
 pub mod html;
+pub mod issue_form;
 pub mod logs;
 pub mod oauth_provider;
 pub mod smtp;
