@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use diesel::Connection;
 use supportdesk::config::Settings;
-use supportdesk::embedded_pg::{ClusterOptions, EmbeddedCluster};
 
+use crate::helpers::own_cluster::OwnCluster;
 use crate::helpers::{TestApp, TestDb, html};
 
 const CUSTOMERS: [&str; 4] = [
@@ -38,20 +38,9 @@ enum Attempt {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_database_crash_loses_no_filing_and_the_app_recovers_within_2_s() {
-    let root = std::env::temp_dir().join(format!("sd-crash-{}", std::process::id()));
-    let mut guard = OwnCluster {
-        cluster: EmbeddedCluster::start(
-            &root,
-            // Durable settings: the suite's fast clusters acknowledge commits
-            // before their WAL leaves shared memory, which a crash loses.
-            &ClusterOptions {
-                bindir: None,
-                ephemeral: false,
-            },
-        )
-        .unwrap(),
-        root: root.clone(),
-    };
+    // Durable settings: the suite's fast clusters acknowledge commits
+    // before their WAL leaves shared memory, which a crash loses.
+    let mut guard = OwnCluster::start("crash", false);
     let url = guard.cluster.url("supportdesk");
     {
         let mut conn = diesel::PgConnection::establish(&url).unwrap();
@@ -237,12 +226,7 @@ async fn get(browser: &TestApp, path: &str) -> Result<(u16, String), reqwest::Er
     Ok((status, res.text().await?))
 }
 
-/// A cluster of the test's own, killed and restarted; removed at the end.
-struct OwnCluster {
-    cluster: EmbeddedCluster,
-    root: std::path::PathBuf,
-}
-
+/// The drill's cluster is killed and started again.
 impl OwnCluster {
     /// SIGKILL to the postmaster: a crash, not a shutdown.
     fn kill_postmaster(&self) {
@@ -274,12 +258,5 @@ impl OwnCluster {
                 Err(e) => panic!("the database did not start again: {e}"),
             }
         }
-    }
-}
-
-impl Drop for OwnCluster {
-    fn drop(&mut self) {
-        let _ = self.cluster.stop_now();
-        let _ = std::fs::remove_dir_all(&self.root);
     }
 }

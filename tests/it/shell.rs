@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::helpers::own_cluster::OwnCluster;
 use crate::helpers::{TestApp, TestDb, html, logs};
 use supportdesk::config::Settings;
-use supportdesk::embedded_pg::{ClusterOptions, EmbeddedCluster};
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
@@ -153,15 +153,7 @@ async fn the_favicon_is_served() {
 /// and the app recovers by itself when the database is back.
 #[tokio::test]
 async fn database_outage_answers_503_quickly_and_recovers() {
-    let root = tempdir("outage");
-    let options = ClusterOptions {
-        bindir: None,
-        ephemeral: true,
-    };
-    let mut guard = OwnCluster {
-        cluster: EmbeddedCluster::start(&root, &options).unwrap(),
-        root: root.clone(),
-    };
+    let mut guard = OwnCluster::start("outage", true);
     let cluster = &mut guard.cluster;
     let url = cluster.url("supportdesk");
     {
@@ -243,26 +235,6 @@ async fn database_outage_answers_503_quickly_and_recovers() {
         assert!(Instant::now() < deadline, "no recovery, still {status}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-/// A cluster of the test's own, stopped and removed even when the test fails.
-struct OwnCluster {
-    cluster: EmbeddedCluster,
-    root: std::path::PathBuf,
-}
-
-impl Drop for OwnCluster {
-    fn drop(&mut self) {
-        let _ = self.cluster.stop_now();
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
-
-fn tempdir(name: &str) -> std::path::PathBuf {
-    // Short: the Unix socket path inside must stay under ~100 bytes.
-    let dir = std::env::temp_dir().join(format!("sd-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// `scripts/run` and `bench/run` start the binary cargo built, wherever a

@@ -8,6 +8,7 @@ pub mod html;
 pub mod issue_form;
 pub mod logs;
 pub mod oauth_provider;
+pub mod own_cluster;
 pub mod smtp;
 
 use std::path::{Path, PathBuf};
