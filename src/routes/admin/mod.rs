@@ -15,6 +15,10 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 
+/// An admin form whose hidden version (or other field no person types)
+/// does not read.
+pub const DAMAGED: &str = "The form is damaged; reload the page and make the change again.";
+
 /// An id from an admin page's path, in the one form our links write it
 /// (hyphenated, lower-case), so each object has one URL: anything else is
 /// a page that does not exist, never a 500.

@@ -161,10 +161,17 @@ pub async fn show_docs_analytics(
 async fn render(page: &Page, pool: &PgPool, query: Query) -> Result<HttpResponse, AppError> {
     freshen(pool).await?;
     let rollup = rollup_scope(&query.scope);
+    // One snapshot: a refresh committing between the reads would make the
+    // headline and the tables disagree (as the tickets page and the CSV do).
     let (at, figures) = db::run(pool, move |conn| {
-        let at = doc_rollups::refreshed_at(conn)?;
-        let figures = analytics_docs::figures(conn, &rollup)?;
-        Ok::<_, diesel::result::Error>((at, figures))
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(|conn| {
+                let at = doc_rollups::refreshed_at(conn)?;
+                let figures = analytics_docs::figures(conn, &rollup)?;
+                Ok::<_, diesel::result::Error>((at, figures))
+            })
     })
     .await?;
     let Query {

@@ -25,6 +25,7 @@ use crate::domain::admin_customers::{
 };
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
+use crate::routes::admin::DAMAGED;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -79,7 +80,6 @@ struct Shown {
     env: Option<(Uuid, Option<EnvForm>, FormErrors)>,
 }
 
-const DAMAGED: &str = "The form is damaged; reload the page and make the change again.";
 const STALE_CUSTOMER: &str = "Another admin changed this customer while you were editing it. \
      Nothing was saved; these are its current values.";
 const STALE_ENV: &str = "Another admin changed this environment while you were editing it. \

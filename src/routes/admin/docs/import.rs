@@ -293,7 +293,7 @@ pub async fn import_docs(
         Err(ImportRefusal::TimedOut) => {
             let errors = FormErrors::field(
                 "file",
-                "The database is too busy to write the file now. Nothing was imported;                  upload it again later, or in smaller files.",
+                "The database is too busy to write the file now. Nothing was imported; upload it again later, or in smaller files.",
             );
             let status = StatusCode::SERVICE_UNAVAILABLE;
             render(&page, &pool, status, errors, None).await

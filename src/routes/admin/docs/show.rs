@@ -22,6 +22,7 @@ use crate::db::{self, PgPool};
 use crate::domain::admin_docs::{self as rules, DOC_SUMMARY, DOC_TITLE, DOC_URL_MAX, DocFields};
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
+use crate::routes::admin::DAMAGED;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -45,7 +46,6 @@ struct DocPage {
     status_errors: FormErrors,
 }
 
-const DAMAGED: &str = "The form is damaged; reload the page and make the change again.";
 const STALE: &str = "Another admin changed this doc while you were editing it. \
      Nothing was saved; these are its current values.";
 

@@ -30,7 +30,7 @@ use crate::domain::admin_planes::fields::{
 };
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
-use crate::routes::admin::path_id;
+use crate::routes::admin::{DAMAGED, path_id};
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -114,7 +114,6 @@ pub(super) struct Shown {
     pub(super) option: Option<(Uuid, Option<OptionForm>, FormErrors)>,
 }
 
-pub(super) const DAMAGED: &str = "The form is damaged; reload the page and make the change again.";
 pub(super) const STALE: &str = "Another admin changed this field or its options while you were \
      editing it. Nothing was saved; this is the field as it now is.";
 

@@ -15,7 +15,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
 
-use super::field::{DAMAGED, OptionForm, STALE, Shown, field_path, render};
+use super::field::{OptionForm, STALE, Shown, field_path, render};
 use super::fields::{FieldButton, parse_action};
 use crate::auth::extractors::RequireAdmin;
 use crate::auth::flash::FlashKind;
@@ -25,6 +25,7 @@ use crate::db::{self, PgPool};
 use crate::domain::admin_planes::fields as rules;
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
+use crate::routes::admin::DAMAGED;
 use crate::routes::admin::path_id;
 use crate::routes::page::Page;
 

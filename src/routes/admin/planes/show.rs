@@ -24,6 +24,7 @@ use crate::domain::admin_planes::fields::{FIELD_HELP, FIELD_LABEL, takes_options
 use crate::domain::admin_planes::{self as rules, CONTEXT_KEY_MAX, PLANE_DESCRIPTION, PLANE_NAME};
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
+use crate::routes::admin::DAMAGED;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -93,7 +94,6 @@ pub(super) struct Shown {
     pub(super) new_field: Option<(NewFieldForm, FormErrors)>,
 }
 
-const DAMAGED: &str = "The form is damaged; reload the page and make the change again.";
 const STALE: &str = "Another admin changed this plane while you were editing it. \
      Nothing was saved; these are its current values.";
 
