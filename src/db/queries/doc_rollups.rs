@@ -29,7 +29,7 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Bool, Date, Nullable, Text, Timestamptz};
+use diesel::sql_types::{Array, Date, Nullable, Timestamptz};
 
 /// Figures younger than this are shown as they are.
 pub const FRESH_FOR: TimeDelta = TimeDelta::seconds(60);
@@ -127,21 +127,10 @@ pub fn invalidate(conn: &mut PgConnection) -> QueryResult<()> {
     conn.batch_execute("UPDATE doc_rollup_state SET refreshed_at = NULL")
 }
 
-#[derive(QueryableByName)]
-struct Locked {
-    #[diesel(sql_type = Bool)]
-    locked: bool,
-}
-
 fn lock(conn: &mut PgConnection, wait: Wait) -> QueryResult<bool> {
     match wait {
         Wait::Yes => crate::db::lock::xact_lock(conn, LOCK).map(|()| true),
-        Wait::No => Ok(diesel::sql_query(
-            "SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked",
-        )
-        .bind::<Text, _>(LOCK)
-        .get_result::<Locked>(conn)?
-        .locked),
+        Wait::No => crate::db::lock::try_xact_lock(conn, LOCK),
     }
 }
 
