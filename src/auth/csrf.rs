@@ -29,8 +29,10 @@ use crate::error::AppError;
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
-/// Largest form body the check reads; larger bodies answer 413.
-const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// Largest form body the check reads, the largest any route takes (see
+/// `routes::add_form`); larger bodies answer 413 before a byte is read
+/// when they say their length, as browsers do.
+pub const MAX_FORM_BYTES: usize = 512 * 1024;
 
 fn anon_cookie_name(https: bool) -> &'static str {
     if https { "__Host-sd_csrf" } else { "sd_csrf" }
@@ -160,6 +162,14 @@ async fn read_body_token(req: &mut ServiceRequest) -> Result<Option<String>, act
 /// Reads the `csrf_token` field from an urlencoded body and puts the body
 /// back for the handler.
 async fn read_form_token(req: &mut ServiceRequest) -> Result<Option<String>, actix_web::Error> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
+        return Err(actix_web::error::ErrorPayloadTooLarge("form too large"));
+    }
     let mut payload = req.take_payload();
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {

@@ -4,12 +4,28 @@
 
 use percent_encoding::percent_decode;
 
+/// How many pairs `body` holds, without decoding any: a bound to check
+/// before the per-pair work of [`decode`].
+pub fn count(body: &[u8]) -> usize {
+    body.split(|b| *b == b'&').filter(|p| !p.is_empty()).count()
+}
+
 /// The pairs, and the names of fields whose bytes were not valid UTF-8
 /// (their values are kept with replacement characters, to show again).
 pub fn decode(body: &[u8]) -> (Vec<(String, String)>, Vec<String>) {
+    decode_at_most(body, usize::MAX)
+}
+
+/// [`decode`] of the first `max` pairs only, so a body of a hundred
+/// thousand fields costs no more than `max` of them.
+pub fn decode_at_most(body: &[u8], max: usize) -> (Vec<(String, String)>, Vec<String>) {
     let mut pairs = Vec::new();
     let mut invalid = Vec::new();
-    for part in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+    for part in body
+        .split(|b| *b == b'&')
+        .filter(|p| !p.is_empty())
+        .take(max)
+    {
         let mut halves = part.splitn(2, |b| *b == b'=');
         let name = halves.next().unwrap_or_default();
         let value = halves.next().unwrap_or_default();
@@ -45,5 +61,14 @@ mod tests {
         assert_eq!(pairs[1], ("b".into(), "x y".into()));
         assert_eq!(pairs[2], ("a".into(), "é".into()));
         assert_eq!(invalid, vec!["c".to_owned()]);
+    }
+
+    #[test]
+    fn counts_without_decoding_and_decodes_at_most_so_many() {
+        assert_eq!(super::count(b""), 0);
+        assert_eq!(super::count(b"a=1&&b=%FF&c"), 3);
+        let (pairs, invalid) = super::decode_at_most(b"a=1&&b=2&c=%FF", 2);
+        assert_eq!(pairs.len(), 2);
+        assert!(invalid.is_empty());
     }
 }

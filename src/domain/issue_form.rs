@@ -145,7 +145,13 @@ pub struct Checked {
 /// any other unknown field is an error.
 pub fn read(body: &[u8], extra: &[&str], filer: &Filer, intent: Intent) -> Submission {
     let mut errors = FormErrors::default();
-    let (pairs, invalid) = form_pairs::decode(body);
+    // Counted before any per-field work, and only the first PAIRS_MAX are
+    // read (to show again): a hostile body of a hundred thousand fields
+    // costs one scan of its bytes and the work of an honest form.
+    if form_pairs::count(body) > PAIRS_MAX {
+        errors.add_form(format!("The form sent more than {PAIRS_MAX} values."));
+    }
+    let (pairs, invalid) = form_pairs::decode_at_most(body, PAIRS_MAX);
     for name in invalid {
         errors.add(
             name,
@@ -241,41 +247,81 @@ pub fn chosen_values(defs: &Definitions, draft: &Draft) -> Vec<(Uuid, String)> {
     out
 }
 
-/// The snapshot kept with doc feedback: what the form said at the time
-/// (the environment's type, not which one; a title cut to 200 characters;
-/// context values without blanks, one value as a string, several as a list).
+/// The snapshot kept with doc feedback: what the form said at the time,
+/// only what the definitions know (the environment's type, not which one;
+/// the chosen planes that exist; values of their context fields that pass
+/// the field's rule, trimmed, one value as a string, several as a list; a
+/// title cut to 200 characters). Bounded by the definitions, so a made-up
+/// field or a megabyte of text is never stored.
 pub fn snapshot(defs: &Definitions, draft: &Draft) -> serde_json::Value {
     let environment_type = Uuid::parse_str(&draft.environment_id)
         .ok()
         .and_then(|id| defs.environments.iter().find(|e| e.id == id))
         .map(|e| e.env_type.as_str());
+    let planes: Vec<&Plane> = draft
+        .chosen_planes()
+        .iter()
+        .filter_map(|slug| defs.plane(slug))
+        .collect();
     let mut contexts = serde_json::Map::new();
-    for (key, values) in &draft.contexts {
-        let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
-        let value = match values.as_slice() {
-            [] => continue,
-            [one] => serde_json::json!(one),
-            many => serde_json::json!(many),
-        };
-        contexts.insert(key.clone(), value);
+    for plane in &planes {
+        for context in defs.contexts_of(plane.id) {
+            let mut values: Vec<&str> = Vec::new();
+            for value in draft.values(&plane.slug, &context.key) {
+                let value = value.trim();
+                if !values.contains(&value) && fits(defs, context, value) {
+                    values.push(value);
+                }
+            }
+            let value = match values.as_slice() {
+                [] => continue,
+                [one] => serde_json::json!(one),
+                many => serde_json::json!(many),
+            };
+            contexts.insert(format!("{}.{}", plane.slug, context.key), value);
+        }
     }
+    let form_session_id = Uuid::parse_str(&draft.form_session_id)
+        .ok()
+        .map(|id| id.to_string());
     serde_json::json!({
         "environment_type": environment_type,
-        "planes": draft.chosen_planes(),
+        "planes": planes.iter().map(|p| &p.slug).collect::<Vec<_>>(),
         "contexts": contexts,
         "title": draft.title.chars().take(200).collect::<String>(),
-        "form_session_id": draft.form_session_id,
+        "form_session_id": form_session_id,
     })
+}
+
+/// A value `context` accepts: one of its options, or for a text field a
+/// non-blank text within its rule.
+fn fits(defs: &Definitions, context: &Context, value: &str) -> bool {
+    match context.field_type {
+        FieldType::Text => {
+            !value.is_empty()
+                && text::check(value, &context_text_rule(&context.label, false)).is_ok()
+        }
+        FieldType::SingleSelect | FieldType::MultiSelect => {
+            defs.options_of(context.id).any(|o| o.value == value)
+        }
+    }
+}
+
+/// The rule of a text context field.
+fn context_text_rule(label: &str, required: bool) -> TextRule<'_> {
+    TextRule {
+        label,
+        required,
+        max_chars: CONTEXT_TEXT_MAX,
+        multiline: false,
+    }
 }
 
 /// Reads submitted pairs into a draft. `extra` names endpoint-specific
 /// fields (e.g. `feedback`); any other unknown field is an error, so a
 /// customer cannot slip in `status`, `priority` or `assignee_id`.
-pub fn parse(pairs: &[(String, String)], extra: &[&str], errors: &mut FormErrors) -> Draft {
+fn parse(pairs: &[(String, String)], extra: &[&str], errors: &mut FormErrors) -> Draft {
     let mut draft = Draft::default();
-    if pairs.len() > PAIRS_MAX {
-        errors.add_form(format!("The form sent more than {PAIRS_MAX} values."));
-    }
     let mut seen_single = BTreeSet::new();
     let mut unknown = Vec::new();
     for (name, value) in pairs {
@@ -600,12 +646,7 @@ fn validate_contexts(
             }
             match context.field_type {
                 FieldType::Text => {
-                    let rule = TextRule {
-                        label: &context.label,
-                        required: context.required,
-                        max_chars: CONTEXT_TEXT_MAX,
-                        multiline: false,
-                    };
+                    let rule = context_text_rule(&context.label, context.required);
                     if values.len() > 1 {
                         errors.add(field, "Send one value for this field.");
                     } else {
@@ -709,13 +750,16 @@ mod tests {
     }
 
     #[test]
-    fn too_many_values_are_refused_at_once() {
-        let many: Vec<(String, String)> = (0..1000)
-            .map(|_| ("ctx.eks.addons".to_owned(), "x".to_owned()))
-            .collect();
-        let mut errors = FormErrors::default();
-        parse(&many, &[], &mut errors);
-        assert!(errors.form().unwrap().contains("more than"));
+    fn too_many_values_are_refused_and_only_the_first_are_read() {
+        let body = format!("title=kept&{}", "ctx.eks.addons=x&".repeat(100_000));
+        let form = read(body.as_bytes(), &[], &Filer::default(), Intent::File);
+        assert!(form.errors.form().unwrap().contains("more than 400"));
+        // What an honest form holds is read, to show again; no more.
+        assert_eq!(form.draft.title, "kept");
+        assert_eq!(form.draft.values("eks", "addons").len(), PAIRS_MAX - 1);
+        let ok = "ctx.eks.addons=x&".repeat(PAIRS_MAX);
+        let form = read(ok.as_bytes(), &[], &Filer::default(), Intent::File);
+        assert!(form.errors.form().is_none());
     }
 
     // --- A submission read, then checked against plain definitions. -----
@@ -880,6 +924,39 @@ mod tests {
         assert_eq!(
             snapshot(&defs(), &unknown_environment)["environment_type"],
             serde_json::Value::Null
+        );
+    }
+
+    #[test]
+    fn the_snapshot_holds_only_values_the_definitions_accept() {
+        let mut draft = Draft {
+            primary_plane: "eks".into(),
+            planes: vec!["nosuchplane".into()],
+            form_session_id: "not-a-uuid".into(),
+            ..Draft::default()
+        };
+        for (key, values) in [
+            // Too long for a text field, and a made-up option.
+            ("eks.version", vec!["v".repeat(CONTEXT_TEXT_MAX + 1)]),
+            (
+                "eks.addons",
+                vec!["karpenter".into(), "made-up".into(), "karpenter".into()],
+            ),
+            // Fields and planes the definitions do not have.
+            ("eks.nosuchfield", vec!["x".repeat(900_000)]),
+            ("nosuchplane.key", vec!["y".into()]),
+        ] {
+            draft.contexts.insert(key.into(), values);
+        }
+        assert_eq!(
+            snapshot(&defs(), &draft),
+            serde_json::json!({
+                "environment_type": null,
+                "planes": ["eks"],
+                "contexts": {"eks.addons": "karpenter"},
+                "title": "",
+                "form_session_id": null,
+            })
         );
     }
 

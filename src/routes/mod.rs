@@ -33,9 +33,53 @@ use crate::error::AppError;
 /// the access-matrix test can insist that each one has an entry.
 static REGISTERED: Mutex<BTreeSet<(&'static str, &'static str)>> = Mutex::new(BTreeSet::new());
 
-/// Adds a route and records it. All routes go through here.
+/// The body limit of every form that has no limit of its own (set in
+/// `startup`): sign-in, settings, status changes, admin forms.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The body limit of a form whose long texts hold up to `chars`
+/// characters in all: a browser percent-encodes each byte it does not
+/// send as is, so a character can take up to 12 bytes; 16 KiB more for
+/// the form's other fields.
+pub const fn body_limit_for_text(chars: usize) -> usize {
+    chars * 12 + 16 * 1024
+}
+
+/// Adds a route and records it. All routes go through here or [`add_form`].
 pub fn add<F, Args>(cfg: &mut web::ServiceConfig, method: Method, path: &'static str, handler: F)
 where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    register(cfg, method, path, None, handler);
+}
+
+/// Adds a route whose form body may be larger than [`BODY_LIMIT`], up to
+/// `body_limit` bytes (at most `csrf::MAX_FORM_BYTES`, which the CSRF
+/// check reads before any route).
+pub fn add_form<F, Args>(
+    cfg: &mut web::ServiceConfig,
+    method: Method,
+    path: &'static str,
+    body_limit: usize,
+    handler: F,
+) where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    assert!(body_limit <= crate::auth::csrf::MAX_FORM_BYTES);
+    register(cfg, method, path, Some(body_limit), handler);
+}
+
+fn register<F, Args>(
+    cfg: &mut web::ServiceConfig,
+    method: Method,
+    path: &'static str,
+    body_limit: Option<usize>,
+    handler: F,
+) where
     F: Handler<Args>,
     Args: FromRequest + 'static,
     F::Output: Responder + 'static,
@@ -51,13 +95,18 @@ where
     if let Ok(mut set) = REGISTERED.lock() {
         set.insert((name, path));
     }
-    let route = if method == Method::GET {
+    let mut resource = if method == Method::GET {
         // HEAD is answered like GET (actix drops the body), as clients expect.
-        web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+        web::resource(path).guard(guard::Any(guard::Get()).or(guard::Head()))
     } else {
-        web::method(method)
+        web::resource(path).guard(guard::Method(method))
     };
-    cfg.route(path, route.to(CatchPanics(handler)));
+    if let Some(limit) = body_limit {
+        resource = resource
+            .app_data(web::PayloadConfig::default().limit(limit))
+            .app_data(web::FormConfig::default().limit(limit));
+    }
+    cfg.service(resource.route(web::route().to(CatchPanics(handler))));
 }
 
 /// Wraps a handler so a panic inside it answers the 500 page (with its

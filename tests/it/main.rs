@@ -17,6 +17,7 @@ mod hostile;
 mod html_valid;
 mod impressions;
 mod issues;
+mod limits;
 mod links;
 mod notifications;
 mod oauth;

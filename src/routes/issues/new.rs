@@ -175,15 +175,19 @@ pub async fn record_doc_feedback(
     let (defs, form, suggestions) = db::run(&pool, move |conn| {
         let defs = issues::definitions(conn, customer_id, &form.draft.chosen_planes())?;
         let form = form.check(&defs);
-        let feedback = issues::Feedback {
-            customer_id,
-            doc_id,
-            helpful,
-            primary_plane_id: defs.plane(&form.draft.primary_plane).map(|p| p.id),
-            form_session_id: session_id,
-            snapshot: form.snapshot.clone(),
-        };
-        issues::record_feedback(conn, viewer, &feedback)?;
+        // A form with something wrong (bytes that are not text, unknown
+        // or repeated fields) comes back with its errors; nothing is kept.
+        if form.errors.is_empty() {
+            let feedback = issues::Feedback {
+                customer_id,
+                doc_id,
+                helpful,
+                primary_plane_id: defs.plane(&form.draft.primary_plane).map(|p| p.id),
+                form_session_id: session_id,
+                snapshot: form.snapshot.clone(),
+            };
+            issues::record_feedback(conn, viewer, &feedback)?;
+        }
         // Read after the feedback is stored, so the form shows the answer.
         let suggestions = issues::suggestions(conn, customer_id, user_id, &defs, &form)?;
         Ok::<_, AppError>((defs, form, suggestions))

@@ -1,0 +1,205 @@
+//! What hostile volume costs: every form's body has a limit that fits it,
+//! the issue form counts its fields before it looks at any, and doc
+//! feedback keeps only what the form's definitions know.
+
+use crate::helpers::issue_form::{Fields, fresh_form, post, set};
+use crate::helpers::{TestApp, html};
+
+/// Rows a refused request must not have written.
+fn rows(app: &TestApp) -> i64 {
+    app.count(
+        "SELECT (SELECT count(*) FROM issues) + (SELECT count(*) FROM comments) \
+         + (SELECT count(*) FROM doc_feedback) + (SELECT count(*) FROM issue_activities) AS n",
+    )
+}
+
+/// `fields` urlencoded, then `extra` appended as is.
+fn body(fields: &Fields, extra: &str) -> String {
+    let mut body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    body.push_str(extra);
+    body
+}
+
+async fn post_raw(app: &TestApp, path: &str, body: String) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The review's request: 1 MB of fields with a control character each.
+fn control_flood(bytes: usize) -> String {
+    "&ctx.eks.f=%01".repeat(bytes / 14)
+}
+
+#[tokio::test]
+async fn a_megabyte_of_bad_fields_is_refused_unread_and_the_server_stays_responsive() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let mut fields = fresh_form(&app).await;
+    set(&mut fields, "primary_plane", "eks");
+    let before = rows(&app);
+
+    for path in ["/issues", "/issues/new/fields", "/issues/new/feedback"] {
+        let res = post_raw(&app, path, body(&fields, &control_flood(1024 * 1024))).await;
+        assert_eq!(res.status(), 413, "{path}");
+        let doc = html::parse(&res.text().await.unwrap());
+        assert_eq!(html::text(&doc, "h1"), "Too large");
+    }
+
+    // 100,000 fields within the issue form's body limit: one message about
+    // the form, no per-field work, a page of ordinary size.
+    let flood = "&a".repeat(100_000);
+    let res = post_raw(&app, "/issues", body(&fields, &flood)).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.len() < 100_000,
+        "the error page is {} bytes",
+        page.len()
+    );
+    let doc = html::parse(&page);
+    assert!(html::text(&doc, "#error-summary").contains("more than 400 values"));
+
+    // Ten at once, and the health check still answers meanwhile.
+    let floods: Vec<_> = (0..10)
+        .map(|i| {
+            let client = app.client.clone();
+            let url = app.url(if i % 2 == 0 {
+                "/issues"
+            } else {
+                "/issues/new/fields"
+            });
+            let body = body(&fields, &flood);
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    for flood in floods {
+        assert_eq!(flood.await.unwrap(), 422);
+    }
+    assert_eq!(rows(&app), before);
+}
+
+#[tokio::test]
+async fn each_form_takes_the_body_it_needs_and_no_more() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let number = app.count(
+        "SELECT min(i.number) AS n FROM issues i JOIN users u ON u.id = i.created_by_id \
+         WHERE u.email = 'customer1@example.com' AND i.status IN ('open', 'in_progress')",
+    );
+    let ticket = format!("/issues/{number}");
+    let token = app.form_token(&ticket).await;
+    let before = rows(&app);
+    let reply = |text: String| {
+        let fields: Fields = vec![("csrf_token".into(), token.clone()), ("body".into(), text)];
+        body(&fields, "")
+    };
+
+    // The longest reply allowed, in the widest characters a browser sends
+    // (four bytes each, twelve percent-encoded), fits its form.
+    let res = post_raw(
+        &app,
+        &format!("{ticket}/comments"),
+        reply("😀".repeat(20_000)),
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(rows(&app), before + 2, "the reply and its activity row");
+
+    // A 300 KB reply is more than any reply needs.
+    let before = rows(&app);
+    let res = post_raw(
+        &app,
+        &format!("{ticket}/comments"),
+        reply("a".repeat(300_000)),
+    )
+    .await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(rows(&app), before);
+
+    // A form of short fields (reopening) takes the default 64 KiB.
+    let fields: Fields = vec![
+        ("csrf_token".into(), token.clone()),
+        ("reason".into(), "r".repeat(100_000)),
+    ];
+    let res = post_raw(&app, &format!("{ticket}/reopen"), body(&fields, "")).await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(rows(&app), before);
+}
+
+#[tokio::test]
+async fn doc_feedback_keeps_only_known_values_and_nothing_from_a_refused_form() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let mut fields = fresh_form(&app).await;
+    set(&mut fields, "primary_plane", "eks");
+    set(&mut fields, "title", "Pods pending after scale down");
+    set(&mut fields, "description", "karpenter does not add nodes");
+    let res = post(&app, "/issues/new/fields", &fields).await;
+    assert_eq!(res.status(), 200);
+    let doc = html::parse(&res.text().await.unwrap());
+    let helpful = html::attrs(&doc, "button[name=feedback]", "value")
+        .into_iter()
+        .find(|v| v.starts_with("helpful:"))
+        .expect("an EKS doc is suggested");
+    set(&mut fields, "feedback", &helpful);
+    set(&mut fields, "ctx.eks.cluster_version", "1.31");
+
+    let session = fields
+        .iter()
+        .find(|(k, _)| k == "form_session_id")
+        .unwrap()
+        .1
+        .clone();
+    let mine =
+        format!("SELECT count(*) AS n FROM doc_feedback WHERE form_session_id = '{session}'");
+
+    // A control character in the title: the form comes back with the
+    // reason and the click is not kept.
+    let mut refused = fields.clone();
+    set(&mut refused, "title", "nul\u{0}byte");
+    let res = post(&app, "/issues/new/feedback", &refused).await;
+    assert_eq!(res.status(), 422);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert!(html::text(&doc, "#title-error").contains("control characters"));
+    assert_eq!(app.count(&mine), 0);
+
+    // Made-up fields and planes, a text far over any field's length and a
+    // value that is not one of its field's options: the click is kept with
+    // only what the form's definitions know.
+    fields.push(("ctx.eks.made_up".into(), "x".repeat(200_000)));
+    fields.push(("ctx.nosuchplane.key".into(), "y".into()));
+    fields.push(("planes".into(), "nosuchplane".into()));
+    set(&mut fields, "ctx.eks.node_group", "not-an-option");
+    let res = post(&app, "/issues/new/feedback", &fields).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.count(&mine), 1);
+    let snapshot = app.text(&format!(
+        "SELECT issue_context::text AS s FROM doc_feedback WHERE form_session_id = '{session}'"
+    ));
+    assert!(snapshot.len() < 1000, "{snapshot}");
+    let snapshot: serde_json::Value = serde_json::from_str(&snapshot).unwrap();
+    assert_eq!(snapshot["planes"], serde_json::json!(["eks"]));
+    assert_eq!(
+        snapshot["contexts"],
+        serde_json::json!({"eks.cluster_version": "1.31"})
+    );
+    assert_eq!(snapshot["title"], "Pods pending after scale down");
+}
