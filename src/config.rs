@@ -136,6 +136,34 @@ pub struct Settings {
     #[arg(long, global = true, env = "SUPPORTDESK_MAIL_FROM")]
     pub mail_from: Option<String>,
 
+    /// Issues one user may file per hour; past it, 429 until the hour ends.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_ISSUES_PER_HOUR",
+        default_value_t = 30
+    )]
+    pub issues_per_hour: u32,
+
+    /// Replies and internal notes one user may post per hour.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_REPLIES_PER_HOUR",
+        default_value_t = 200
+    )]
+    pub replies_per_hour: u32,
+
+    /// Doc feedback clicks ("solved my problem", "not relevant") one user
+    /// may make per hour.
+    #[arg(
+        long,
+        global = true,
+        env = "SUPPORTDESK_FEEDBACK_PER_HOUR",
+        default_value_t = 300
+    )]
+    pub feedback_per_hour: u32,
+
     /// How the e-mail delivery worker paces itself: no flag (tests shorten it).
     #[arg(skip)]
     pub mail_tuning: MailTuning,
@@ -194,6 +222,9 @@ impl Settings {
             demo: false,
             smtp_url: None,
             mail_from: None,
+            issues_per_hour: 30,
+            replies_per_hour: 200,
+            feedback_per_hour: 300,
             mail_tuning: MailTuning::default(),
         }
     }
@@ -226,6 +257,15 @@ pub struct AppConfig {
     pub mail_enabled: bool,
     /// Signs the unsubscribe links in e-mails.
     pub unsubscribe_key: [u8; 32],
+    pub write_limits: WriteLimits,
+}
+
+/// Writes one user may make per hour, by kind (`auth::write_limits`).
+#[derive(Debug, Clone, Copy)]
+pub struct WriteLimits {
+    pub issues: u32,
+    pub replies: u32,
+    pub feedback: u32,
 }
 
 /// A unique id per request: in the log, the `X-Request-Id` header and error pages.

@@ -19,7 +19,7 @@ use actix_web::cookie::{Key, SameSite};
 use crate::auth::oauth;
 use crate::auth::session_store::{IDLE_TIMEOUT, PgSessionStore};
 use crate::auth::unsubscribe;
-use crate::config::{AppConfig, MailTuning, RequestId, Settings, TrustedProxies};
+use crate::config::{AppConfig, MailTuning, RequestId, Settings, TrustedProxies, WriteLimits};
 use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::notify::mailer::Mailer;
@@ -81,6 +81,11 @@ impl Application {
                 .map_err(AppError::Internal)?,
             mail_enabled: mailer.is_some(),
             unsubscribe_key: unsubscribe::derive_key(&secret_key),
+            write_limits: WriteLimits {
+                issues: settings.issues_per_hour,
+                replies: settings.replies_per_hour,
+                feedback: settings.feedback_per_hour,
+            },
             base_url,
         };
         let mail = mailer.map(|mailer| {

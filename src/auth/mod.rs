@@ -16,3 +16,4 @@ pub mod sweeper;
 pub mod throttle;
 pub mod tokens;
 pub mod unsubscribe;
+pub mod write_limits;

@@ -1,21 +1,23 @@
-//! Removes expired sessions and old sign-in attempts now and then, so the
+//! Removes expired sessions, old sign-in attempts and past write-limit
+//! windows now and then, so the
 //! tables stay small. Every instance sweeps; the deletes are idempotent.
 
 use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::auth::throttle;
-use crate::db::models::{login_attempts, sessions};
+use crate::auth::{throttle, write_limits};
+use crate::db::models::{login_attempts, sessions, write_counts};
 use crate::db::{self, PgPool};
 
 const EVERY: Duration = Duration::from_secs(600);
 
-/// One sweep; returns (sessions, attempts) removed.
+/// One sweep; returns (sessions, attempts and write counts) removed.
 pub async fn sweep(pool: &PgPool) -> Result<(usize, usize), crate::error::AppError> {
     db::run(pool, |conn| {
         let expired = sessions::delete_expired(conn)?;
-        let attempts = login_attempts::delete_older_than(conn, Utc::now() - throttle::WINDOW)?;
+        let attempts = login_attempts::delete_older_than(conn, Utc::now() - throttle::WINDOW)?
+            + write_counts::delete_older_than(conn, Utc::now() - write_limits::WINDOW)?;
         Ok::<_, diesel::result::Error>((expired, attempts))
     })
     .await

@@ -555,6 +555,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    write_counts (user_id, action, window_start) {
+        user_id -> Uuid,
+        #[max_length = 20]
+        action -> Varchar,
+        window_start -> Timestamptz,
+        count -> Int4,
+    }
+}
+
 diesel::joinable!(accounts -> users (user_id));
 diesel::joinable!(admin_audit -> users (actor_id));
 diesel::joinable!(comments -> issues (issue_id));
@@ -594,6 +604,7 @@ diesel::joinable!(resolutions -> users (resolved_by_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> customers (customer_id));
 diesel::joinable!(verification_tokens -> customers (customer_id));
+diesel::joinable!(write_counts -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -632,4 +643,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_week_stats,
     users,
     verification_tokens,
+    write_counts,
 );

@@ -41,7 +41,7 @@ pub fn wording(status: StatusCode) -> (&'static str, &'static str) {
         ),
         429 => (
             "Too many attempts",
-            "Please wait a moment before trying again.",
+            "You have done this too often for now. Please wait a while (at most an hour) and try again.",
         ),
         503 => (
             "Temporarily unavailable",

@@ -47,7 +47,12 @@ async fn a_database_crash_loses_no_filing_and_the_app_recovers_within_2_s() {
         supportdesk::db::migrate(&mut conn).unwrap();
         supportdesk::devdata::seed::seed_demo(&mut conn).unwrap();
     }
-    let app = TestApp::spawn_with(TestDb::new(), Settings::for_database(&url)).await;
+    // The drill files far more issues per customer than a person would.
+    let settings = Settings {
+        issues_per_hour: 100_000,
+        ..Settings::for_database(&url)
+    };
+    let app = TestApp::spawn_with(TestDb::new(), settings).await;
     let mut browsers = Vec::new();
     for email in CUSTOMERS {
         let browser = app.other_browser();

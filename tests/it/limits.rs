@@ -203,3 +203,115 @@ async fn doc_feedback_keeps_only_known_values_and_nothing_from_a_refused_form() 
     );
     assert_eq!(snapshot["title"], "Pods pending after scale down");
 }
+
+/// Puts `email`'s count of `action` at `count` for this hour and the next
+/// (so a test running across the hour still meets it).
+fn set_count(app: &TestApp, email: &str, action: &str, count: i32) {
+    app.exec(&format!(
+        "INSERT INTO write_counts (user_id, action, window_start, count) \
+         SELECT u.id, '{action}', w, {count} FROM users u, \
+           (VALUES (date_trunc('hour', now())), (date_trunc('hour', now()) + interval '1 hour')) AS v(w) \
+         WHERE u.email = '{email}' \
+         ON CONFLICT (user_id, action, window_start) DO UPDATE SET count = EXCLUDED.count"
+    ));
+}
+
+fn assert_limited(res: &reqwest::Response) {
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&wait), "Retry-After {wait}");
+}
+
+#[tokio::test]
+async fn issues_replies_and_feedback_clicks_are_limited_per_user_per_hour() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let me = "customer1@example.com";
+
+    // Replies: 200 an hour. At the limit the next is refused and not written.
+    let number = app.count(
+        "SELECT min(i.number) AS n FROM issues i JOIN users u ON u.id = i.created_by_id \
+         WHERE u.email = 'customer1@example.com' AND i.status IN ('open', 'in_progress')",
+    );
+    let ticket = format!("/issues/{number}");
+    let comments = |app: &TestApp| app.count("SELECT count(*) AS n FROM comments");
+    let before = comments(&app);
+    set_count(&app, me, "reply", 199);
+    let token = app.form_token(&ticket).await;
+    let reply = [("csrf_token", token.as_str()), ("body", "One more reply")];
+    let res = app.post_form(&format!("{ticket}/comments"), &reply).await;
+    assert_eq!(res.status(), 303, "the 200th reply is accepted");
+    let res = app.post_form(&format!("{ticket}/comments"), &reply).await;
+    assert_limited(&res);
+    let doc = html::parse(&res.text().await.unwrap());
+    assert_eq!(html::text(&doc, "h1"), "Too many attempts");
+    assert_eq!(comments(&app), before + 1);
+    // A refused write is not counted.
+    let counted = app.count(
+        "SELECT max(count)::bigint AS n FROM write_counts w JOIN users u ON u.id = w.user_id \
+         WHERE u.email = 'customer1@example.com' AND w.action = 'reply' \
+           AND w.window_start = date_trunc('hour', now())",
+    );
+    assert_eq!(counted, 200);
+
+    // Someone else's count is their own.
+    let other = app.other_browser();
+    other.sign_in("customer2@example.com").await;
+    let theirs = other.count(
+        "SELECT min(i.number) AS n FROM issues i JOIN users u ON u.id = i.created_by_id \
+         WHERE u.email = 'customer2@example.com' AND i.status IN ('open', 'in_progress')",
+    );
+    let token = other.form_token(&format!("/issues/{theirs}")).await;
+    let res = other
+        .post_form(
+            &format!("/issues/{theirs}/comments"),
+            &[("csrf_token", token.as_str()), ("body", "Mine")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+
+    // Issues: 30 an hour.
+    let issues = |app: &TestApp| app.count("SELECT count(*) AS n FROM issues");
+    let before = issues(&app);
+    set_count(&app, me, "issue", 30);
+    let mut fields = fresh_form(&app).await;
+    for (name, value) in [
+        ("primary_plane", "eks"),
+        ("title", "Pods stuck in Pending"),
+        ("description", "Since the node group change."),
+        ("submitter_handle", "@casey"),
+        ("ctx.eks.cluster_version", "1.31"),
+    ] {
+        set(&mut fields, name, value);
+    }
+    let res = post(&app, "/issues", &fields).await;
+    assert_limited(&res);
+    assert_eq!(issues(&app), before);
+    set_count(&app, me, "issue", 29);
+    let res = post(&app, "/issues", &fields).await;
+    assert_eq!(res.status(), 303, "the 30th issue is filed");
+    assert_eq!(issues(&app), before + 1);
+
+    // Feedback clicks: 300 an hour.
+    let feedback = |app: &TestApp| app.count("SELECT count(*) AS n FROM doc_feedback");
+    let mut fields = fresh_form(&app).await;
+    set(&mut fields, "primary_plane", "eks");
+    set(&mut fields, "title", "Pods pending after scale down");
+    let doc = html::parse(
+        &post(&app, "/issues/new/fields", &fields)
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let click = html::attrs(&doc, "button[name=feedback]", "value").remove(0);
+    set(&mut fields, "feedback", &click);
+    let before = feedback(&app);
+    set_count(&app, me, "feedback", 300);
+    assert_limited(&post(&app, "/issues/new/feedback", &fields).await);
+    assert_eq!(feedback(&app), before);
+}

@@ -22,3 +22,4 @@ pub mod resolutions;
 pub mod sessions;
 pub mod users;
 pub mod verification_tokens;
+pub mod write_counts;

@@ -7,11 +7,14 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use diesel::Connection;
 use uuid::Uuid;
 
 use super::new_view::{ChooseCustomerPage, FormView, NewIssueFragment, NewIssuePage};
 use crate::auth::extractors::CurrentUser;
 use crate::auth::flash::FlashKind;
+use crate::auth::write_limits::{self, WriteAction};
+use crate::config::AppConfig;
 use crate::db::models::customers::{self, Customer};
 use crate::db::models::users::User;
 use crate::db::queries::issues::{self, Suggestions, Viewer};
@@ -154,6 +157,7 @@ pub async fn record_doc_feedback(
     CurrentUser(user): CurrentUser,
     page: Page,
     pool: web::Data<PgPool>,
+    config: web::Data<AppConfig>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let form = issue_form::read(&body, &["feedback"], &filer(&user), Intent::Refresh);
@@ -172,6 +176,7 @@ pub async fn record_doc_feedback(
         .map_err(|_| AppError::BadRequest("The form is damaged; reload it.".into()))?;
     let viewer = Viewer::of(&user);
     let (customer_id, user_id) = (customer.id, user.id);
+    let limits = config.write_limits;
     let (defs, form, suggestions) = db::run(&pool, move |conn| {
         let defs = issues::definitions(conn, customer_id, &form.draft.chosen_planes())?;
         let form = form.check(&defs);
@@ -186,7 +191,10 @@ pub async fn record_doc_feedback(
                 form_session_id: session_id,
                 snapshot: form.snapshot.clone(),
             };
-            issues::record_feedback(conn, viewer, &feedback)?;
+            conn.transaction(|conn| {
+                write_limits::admit(conn, &limits, viewer.user_id, WriteAction::Feedback)?;
+                issues::record_feedback(conn, viewer, &feedback)
+            })?;
         }
         // Read after the feedback is stored, so the form shows the answer.
         let suggestions = issues::suggestions(conn, customer_id, user_id, &defs, &form)?;
@@ -201,6 +209,7 @@ pub async fn create_issue(
     CurrentUser(user): CurrentUser,
     page: Page,
     pool: web::Data<PgPool>,
+    config: web::Data<AppConfig>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let form = issue_form::read(&body, &[], &filer(&user), Intent::File);
@@ -226,8 +235,12 @@ pub async fn create_issue(
         return respond(&page, &user, &customer, &defs, form, suggestions);
     };
     let creator = user.clone();
+    let limits = config.write_limits;
     let issue = db::run(&pool, move |conn| {
-        issues::file_issue(conn, &creator, customer_id, &valid)
+        conn.transaction(|conn| {
+            write_limits::admit(conn, &limits, creator.id, WriteAction::Issue)?;
+            issues::file_issue(conn, &creator, customer_id, &valid).map_err(AppError::from)
+        })
     })
     .await?;
     tracing::info!(number = issue.number, "issue filed");

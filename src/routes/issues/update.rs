@@ -7,6 +7,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -14,6 +15,8 @@ use super::parse_number;
 use super::show::{FormState, issue_page};
 use crate::auth::extractors::{CurrentUser, RequireAgent};
 use crate::auth::flash::FlashKind;
+use crate::auth::write_limits::{self, WriteAction};
+use crate::config::AppConfig;
 use crate::db::models::enums::{IssueCategory, IssuePriority, IssueStatus};
 use crate::db::models::users::User;
 use crate::db::queries::tickets::{self, ChangeOutcome};
@@ -38,6 +41,7 @@ pub async fn create_comment(
     CurrentUser(user): CurrentUser,
     page: Page,
     pool: web::Data<PgPool>,
+    config: web::Data<AppConfig>,
     number: web::Path<String>,
     form: web::Form<CommentForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -62,8 +66,13 @@ pub async fn create_comment(
     };
     let internal = user.is_staff() && form.internal == "true";
     let author = user.clone();
+    let limits = config.write_limits;
     db::run(&pool, move |conn| {
-        tickets::add_comment(conn, &author, number, &body, internal, Utc::now())
+        conn.transaction(|conn| {
+            write_limits::admit(conn, &limits, author.id, WriteAction::Reply)?;
+            tickets::add_comment(conn, &author, number, &body, internal, Utc::now())
+                .map_err(AppError::from)
+        })
     })
     .await?;
     let message = if internal {

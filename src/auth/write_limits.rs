@@ -1,0 +1,82 @@
+//! Per-user write limits: issues filed, replies (and internal notes) and
+//! doc feedback clicks, each counted per user in fixed one-hour windows in
+//! PostgreSQL, so they hold across instances. [`admit`] runs inside the
+//! write's transaction: a write refused here, or failing later, leaves
+//! its count uncounted. The limits (settings, see `config::WriteLimits`)
+//! are far above what a person does in an hour and stop a script at that.
+
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::config::WriteLimits;
+use crate::db::models::write_counts;
+use crate::error::AppError;
+
+/// The window writes are counted in.
+pub const WINDOW: TimeDelta = TimeDelta::hours(1);
+
+/// A kind of write with a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteAction {
+    Issue,
+    Reply,
+    Feedback,
+}
+
+impl WriteAction {
+    fn as_str(self) -> &'static str {
+        match self {
+            WriteAction::Issue => "issue",
+            WriteAction::Reply => "reply",
+            WriteAction::Feedback => "feedback",
+        }
+    }
+
+    fn limit(self, limits: &WriteLimits) -> u32 {
+        match self {
+            WriteAction::Issue => limits.issues,
+            WriteAction::Reply => limits.replies,
+            WriteAction::Feedback => limits.feedback,
+        }
+    }
+}
+
+/// The start of the window `at` falls in.
+fn window_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.duration_trunc(WINDOW).unwrap_or(at)
+}
+
+/// Counts one `action` by `user_id`, or answers 429 with the seconds left
+/// in the window when the user has reached the limit. Call inside the
+/// write's transaction.
+pub fn admit(
+    conn: &mut PgConnection,
+    limits: &WriteLimits,
+    user_id: Uuid,
+    action: WriteAction,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    let start = window_start(now);
+    let count = write_counts::bump(conn, user_id, action.as_str(), start)?;
+    if i64::from(count) > i64::from(action.limit(limits)) {
+        let left = (start + WINDOW - now).num_seconds().max(1);
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: left as u64,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_start_on_the_hour() {
+        let at = DateTime::parse_from_rfc3339("2026-11-30T18:59:59.9Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(window_start(at).to_rfc3339(), "2026-11-30T18:00:00+00:00");
+    }
+}
