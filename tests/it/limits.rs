@@ -315,3 +315,84 @@ async fn issues_replies_and_feedback_clicks_are_limited_per_user_per_hour() {
     assert_limited(&post(&app, "/issues/new/feedback", &fields).await);
     assert_eq!(feedback(&app), before);
 }
+
+#[tokio::test]
+async fn a_long_conversation_is_read_a_page_at_a_time() {
+    let app = TestApp::spawn().await;
+    app.sign_in("customer1@example.com").await;
+    let number = app.count(
+        "SELECT min(i.number) AS n FROM issues i JOIN users u ON u.id = i.created_by_id \
+         WHERE u.email = 'customer1@example.com' AND i.status IN ('open', 'in_progress')",
+    );
+    // 130 replies a minute apart, numbered, and every fifth of 30 more an
+    // internal note the customer must not see on any page; 150 changes.
+    app.exec(&format!(
+        "WITH i AS (SELECT id, created_by_id FROM issues WHERE number = {number}) \
+         INSERT INTO comments (id, issue_id, author_id, body, is_internal, created_at, updated_at) \
+         SELECT gen_random_uuid(), i.id, i.created_by_id, 'reply ' || n, false, \
+                now() + n * interval '1 minute', now() FROM i, generate_series(1, 130) n"
+    ));
+    app.exec(&format!(
+        "WITH i AS (SELECT id FROM issues WHERE number = {number}), \
+              a AS (SELECT id FROM users WHERE email = 'agent1@example.com') \
+         INSERT INTO comments (id, issue_id, author_id, body, is_internal, created_at, updated_at) \
+         SELECT gen_random_uuid(), i.id, a.id, 'secret note ' || n, true, \
+                now() + n * interval '1 minute' + interval '1 second', now() \
+         FROM i, a, generate_series(100, 129) n"
+    ));
+    app.exec(&format!(
+        "INSERT INTO issue_activities (id, issue_id, action, description, created_at) \
+         SELECT gen_random_uuid(), id, 'commented', 'Change ' || n, now() + n * interval '1 minute' \
+         FROM issues, generate_series(1, 150) n WHERE number = {number}"
+    ));
+
+    let mut path = format!("/issues/{number}");
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let res = app.get(&path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let doc = html::parse(&res.text().await.unwrap());
+        let bodies = html::texts(&doc, ".conversation .comment-body");
+        assert!(bodies.len() <= 50, "{} replies on one page", bodies.len());
+        assert!(bodies.iter().all(|b| !b.contains("secret")), "{bodies:?}");
+        if pages == 0 {
+            assert_eq!(bodies.last().map(String::as_str), Some("reply 130"));
+            let activity = html::texts(&doc, ".timeline li span");
+            assert!(activity.len() <= 100 && activity.contains(&"Change 150".to_owned()));
+            assert!(!activity.contains(&"Change 1".to_owned()));
+        }
+        seen.splice(0..0, bodies);
+        pages += 1;
+        match html::attrs(&doc, "a[href*='?before=']", "href").pop() {
+            Some(earlier) => path = earlier.split('#').next().unwrap().to_owned(),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (1..=130).map(|n| format!("reply {n}")).collect();
+    let replies: Vec<String> = seen
+        .into_iter()
+        .filter(|b| b.starts_with("reply"))
+        .collect();
+    assert_eq!(
+        replies, expected,
+        "every reply once, in order, over the pages"
+    );
+    assert_eq!(pages, 3);
+
+    // Staff see the notes in the pages too.
+    let agent = app.other_browser();
+    agent.sign_in("agent1@example.com").await;
+    let doc = html::parse(
+        &agent
+            .get(&format!("/issues/{number}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(html::text(&doc, ".conversation").contains("secret note 129"));
+
+    let res = app.get(&format!("/issues/{number}?before=nonsense")).await;
+    assert_eq!(res.status(), 400);
+}

@@ -38,9 +38,17 @@ pub struct IssueDetail {
     /// Primary first.
     pub planes: Vec<(Plane, bool)>,
     pub contexts: Vec<ContextValue>,
+    /// One page of the conversation, oldest first: the latest
+    /// [`COMMENTS_PER_PAGE`], or those before the page's cursor.
     pub comments: Vec<CommentView>,
-    /// Each sentence names its actor.
+    /// The first comment shown, when earlier ones exist: the cursor of the
+    /// page before.
+    pub earlier: Option<Uuid>,
+    /// The latest [`ACTIVITY_SHOWN`] changes at most, oldest first; each
+    /// sentence names its actor.
     pub activity: Vec<IssueActivity>,
+    /// Earlier changes exist than the ones in `activity`.
+    pub activity_capped: bool,
     pub resolution: Option<Resolution>,
     pub staff: Option<StaffView>,
 }
@@ -80,13 +88,21 @@ pub struct StaffView {
     pub agents: Vec<(Uuid, String)>,
 }
 
+/// Comments on one page of the conversation: a ticket with thousands of
+/// replies still loads one page's worth.
+pub const COMMENTS_PER_PAGE: usize = 50;
+/// The most changes the activity list shows (the latest).
+pub const ACTIVITY_SHOWN: usize = 100;
+
 /// The issue numbered `number` as the viewer may see it: a customer's
 /// own customer's issues only, without internal notes or agent-only
-/// activity. `NotFound` otherwise.
+/// activity. `NotFound` otherwise. `before` (a comment's id) asks for the
+/// page of the conversation before that comment.
 pub fn issue_detail(
     conn: &mut PgConnection,
     viewer: Viewer,
     number: i64,
+    before: Option<Uuid>,
 ) -> QueryResult<IssueDetail> {
     let staff = viewer.is_staff();
     let (issue, environment, submitter_name, submitter_email, related) = DetailQuery {
@@ -98,12 +114,14 @@ pub fn issue_detail(
         ),
         number,
         viewer,
+        before,
     }
     .get_result::<(Issue, Environment, String, String, serde_json::Value)>(conn)?;
     let related: Related = serde_json::from_value(related)
         .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
 
-    let comments = related
+    // One row more than a page is read, to know whether earlier ones exist.
+    let mut comments: Vec<CommentView> = related
         .comments
         .into_iter()
         .map(|row| CommentView {
@@ -112,7 +130,13 @@ pub fn issue_detail(
             comment: row.comment,
         })
         .collect();
+    let earlier = (comments.len() > COMMENTS_PER_PAGE).then(|| {
+        comments.remove(0);
+        comments[0].comment.id
+    });
+    let activity_capped = related.activity.len() > ACTIVITY_SHOWN;
     let activity = (related.activity.into_iter())
+        .skip(usize::from(activity_capped))
         .filter(|a| staff || visible_to_customers(a))
         .collect();
     let staff = staff.then(|| StaffView {
@@ -137,7 +161,9 @@ pub fn issue_detail(
             .collect(),
         contexts: related.contexts,
         comments,
+        earlier,
         activity,
+        activity_capped,
         resolution: related.resolution,
         staff,
     })
@@ -203,17 +229,36 @@ struct AgentRow {
     email: String,
 }
 
-/// The [`related_sql`] for staff and for customers, built once.
-static RELATED_SQL: LazyLock<[String; 2]> =
-    LazyLock::new(|| [related_sql(true), related_sql(false)]);
+/// The [`related_sql`] for staff and for customers, for the latest page
+/// of the conversation and for a page before a cursor, built once.
+static RELATED_SQL: LazyLock<[[RelatedSql; 2]; 2]> = LazyLock::new(|| {
+    [
+        [related_sql(true, false), related_sql(true, true)],
+        [related_sql(false, false), related_sql(false, true)],
+    ]
+});
+
+/// The related SQL split where the cursor is bound (`tail` is empty
+/// without a cursor).
+struct RelatedSql {
+    head: String,
+    tail: String,
+}
 
 /// `json_build_object(...)` of the [`Related`] parts, for the issue in
 /// the outer query. Comments and resolutions are spelled out to leave
 /// their search vectors behind. Authors and doc titles are scalar
 /// subqueries, which are index probes; as joins, the planner hashed the
 /// whole users table for three comments.
-fn related_sql(staff: bool) -> String {
+fn related_sql(staff: bool, paged: bool) -> RelatedSql {
     let comments_shown = if staff { "" } else { " AND NOT c.is_internal" };
+    // The page before a comment: the cursor is bound between head and tail.
+    let cursor = if paged {
+        " AND (c.created_at, c.id) < (SELECT b.created_at, b.id FROM comments b \
+           WHERE b.issue_id = issues.id AND b.id = \u{1}) "
+    } else {
+        ""
+    };
     let staff_parts = if staff {
         "'docs', (SELECT coalesce(json_agg(json_build_object( \
              'title', (SELECT d.title FROM docs d WHERE d.id = f.doc_id), \
@@ -225,7 +270,7 @@ fn related_sql(staff: bool) -> String {
     } else {
         "'docs', NULL, 'agents', NULL"
     };
-    format!(
+    let sql = format!(
         "json_build_object( \
          'planes', (SELECT coalesce(json_agg(json_build_object('plane', p, 'is_primary', ip.is_primary) \
              ORDER BY ip.is_primary DESC, p.display_order), '[]') \
@@ -238,23 +283,37 @@ fn related_sql(staff: bool) -> String {
            FROM issue_plane_contexts ipc \
            JOIN plane_contexts pc ON pc.id = ipc.plane_context_id \
            JOIN planes p ON p.id = pc.plane_id WHERE ipc.issue_id = issues.id), \
-         'comments', (SELECT coalesce(json_agg(json_build_object( \
+         'comments', (SELECT coalesce(json_agg(page.row ORDER BY page.created_at, page.id), '[]') \
+           FROM (SELECT c.created_at, c.id, json_build_object( \
              'comment', json_build_object('id', c.id, 'issue_id', c.issue_id, \
                  'author_id', c.author_id, 'body', c.body, 'is_internal', c.is_internal, \
                  'created_at', c.created_at, 'updated_at', c.updated_at), \
              'author', (SELECT json_build_object('name', u.name, 'email', u.email, 'role', u.role) \
-                        FROM users u WHERE u.id = c.author_id)) \
-             ORDER BY c.created_at, c.id), '[]') \
-           FROM comments c WHERE c.issue_id = issues.id{comments_shown}), \
-         'activity', (SELECT coalesce(json_agg(act ORDER BY act.created_at, act.id), '[]') \
-           FROM issue_activities act WHERE act.issue_id = issues.id), \
+                        FROM users u WHERE u.id = c.author_id)) AS row \
+             FROM comments c WHERE c.issue_id = issues.id{comments_shown}{cursor} \
+             ORDER BY c.created_at DESC, c.id DESC LIMIT {comments_read}) page), \
+         'activity', (SELECT coalesce(json_agg(last.act ORDER BY (last.act).created_at, (last.act).id), '[]') \
+           FROM (SELECT act FROM issue_activities act WHERE act.issue_id = issues.id \
+             ORDER BY act.created_at DESC, act.id DESC LIMIT {activity_read}) last), \
          'resolution', (SELECT json_build_object('id', r.id, 'issue_id', r.issue_id, \
                  'resolved_by_id', r.resolved_by_id, 'resolved_by', r.resolved_by, \
                  'resolution_notes', r.resolution_notes, 'resolved_at', r.resolved_at) \
            FROM resolutions r WHERE r.issue_id = issues.id \
              ORDER BY r.resolved_at DESC, r.id DESC LIMIT 1), \
-         {staff_parts})"
-    )
+         {staff_parts})",
+        comments_read = COMMENTS_PER_PAGE + 1,
+        activity_read = ACTIVITY_SHOWN + 1,
+    );
+    match sql.split_once('\u{1}') {
+        Some((head, tail)) => RelatedSql {
+            head: head.to_owned(),
+            tail: tail.to_owned(),
+        },
+        None => RelatedSql {
+            head: sql,
+            tail: String::new(),
+        },
+    }
 }
 
 type Columns = (
@@ -270,6 +329,7 @@ struct DetailQuery {
     columns: Columns,
     number: i64,
     viewer: Viewer,
+    before: Option<Uuid>,
 }
 
 impl Query for DetailQuery {
@@ -288,11 +348,19 @@ impl QueryFragment<Pg> for DetailQuery {
         self.columns.walk_ast(out.reborrow())?;
         out.push_sql(", ");
         let [staff, customer] = &*RELATED_SQL;
-        out.push_sql(if self.viewer.is_staff() {
+        let [latest, paged] = if self.viewer.is_staff() {
             staff
         } else {
             customer
-        });
+        };
+        match &self.before {
+            None => out.push_sql(&latest.head),
+            Some(before) => {
+                out.push_sql(&paged.head);
+                out.push_bind_param::<SqlUuid, _>(before)?;
+                out.push_sql(&paged.tail);
+            }
+        }
         out.push_sql(
             " FROM issues \
              JOIN environments ON environments.id = issues.environment_id \

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
 use super::parse_number;
 use crate::auth::extractors::CurrentUser;
@@ -68,6 +69,9 @@ pub(super) struct FormState {
     pub ticket_errors: FormErrors,
     /// A stale agent form: the activity after this instant is listed.
     pub stale_since: Option<DateTime<Utc>>,
+    /// The page of the conversation before this comment (`?before=`);
+    /// none: the latest.
+    pub before: Option<uuid::Uuid>,
 }
 
 pub(super) async fn issue_page(
@@ -78,7 +82,8 @@ pub(super) async fn issue_page(
     state: FormState,
 ) -> Result<HttpResponse, AppError> {
     let viewer = Viewer::of(user);
-    let detail = db::run(pool, move |conn| issue_detail(conn, viewer, number)).await?;
+    let before = state.before;
+    let detail = db::run(pool, move |conn| issue_detail(conn, viewer, number, before)).await?;
     let actor = Role::of_staff(user.is_staff());
     let status = detail.issue.status;
     let title = format!("#{} {}", detail.issue.number, detail.issue.title);
@@ -101,13 +106,32 @@ pub(super) async fn issue_page(
     )
 }
 
-/// GET /issues/{number} — the issue's customer and staff; 404 for anyone else.
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    before: String,
+}
+
+/// GET /issues/{number} — the issue's customer and staff; 404 for anyone
+/// else. `?before=<comment id>` shows the conversation before that reply.
 pub async fn show_issue(
     CurrentUser(user): CurrentUser,
     page: Page,
     pool: web::Data<PgPool>,
     number: web::Path<String>,
+    query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
     let number = parse_number(&number)?;
-    issue_page(&page, &pool, &user, number, FormState::default()).await
+    let before = match query.before.as_str() {
+        "" => None,
+        raw => Some(
+            uuid::Uuid::parse_str(raw)
+                .map_err(|_| AppError::BadRequest("Unknown page of the conversation.".into()))?,
+        ),
+    };
+    let state = FormState {
+        before,
+        ..FormState::default()
+    };
+    issue_page(&page, &pool, &user, number, state).await
 }
