@@ -400,6 +400,22 @@ fn remove_replies(url: &str) {
     }
 }
 
+/// Whether every agent and admin chose to hear of new issues (the
+/// `unassigned` topic, off by default).
+fn set_new_issue_alerts(url: &str, on: bool) {
+    use diesel::prelude::*;
+    use diesel::sql_types::Bool;
+    let mut conn = diesel::PgConnection::establish(url).expect("connect to set preferences");
+    diesel::sql_query(
+        "INSERT INTO notification_preferences (user_id, topic, enabled) \
+         SELECT id, 'unassigned', $1 FROM users WHERE role IN ('agent', 'admin') \
+         ON CONFLICT (user_id, topic) DO UPDATE SET enabled = EXCLUDED.enabled",
+    )
+    .bind::<Bool, _>(on)
+    .execute(&mut conn)
+    .expect("set new-issue alerts");
+}
+
 /// A cursor about 18 months back in the newest-first order: a deep page.
 fn deep_cursor() -> String {
     let at = chrono::Utc::now() - chrono::Duration::days(540);
@@ -519,7 +535,20 @@ async fn main() {
             &agent,
             Request::Get(format!("/issues/{number}")),
         ),
-        ("issue submit", &customer, Request::Submit { fields }),
+        // Filing without and with e-mail: nobody, then every agent and
+        // admin, hears of new issues (one outbox row each per filing).
+        (
+            "issue submit, no agent hears of new issues",
+            &customer,
+            Request::Submit {
+                fields: fields.clone(),
+            },
+        ),
+        (
+            "issue submit, every agent hears of new issues",
+            &customer,
+            Request::Submit { fields },
+        ),
         (
             "tickets analytics 30 days",
             &admin,
@@ -571,6 +600,9 @@ async fn main() {
     for (name, c, req) in routes {
         if baseline.is_some() && !name.contains(only.as_str()) {
             continue;
+        }
+        if let (Some(url), true) = (&cfg.database_url, name.starts_with("issue submit")) {
+            set_new_issue_alerts(url, name.contains("every agent"));
         }
         // A route that does not answer as it should measures nothing.
         assert!(
