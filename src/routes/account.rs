@@ -217,12 +217,7 @@ pub async fn update_notifications(
         .collect();
     let user_id = user.id;
     db::run(&pool, move |conn| {
-        conn.build_transaction().run(|conn| {
-            for (topic, on) in choices {
-                notification_preferences::set(conn, user_id, topic, on)?;
-            }
-            Ok::<_, diesel::result::Error>(())
-        })
+        notification_preferences::set(conn, user_id, &choices)
     })
     .await?;
     Ok(page.redirect_with(

@@ -75,7 +75,7 @@ pub async fn unsubscribe(
     let (user, topic) = resolve(&pool, &config, &token).await?;
     let user_id = user.id;
     db::run(&pool, move |conn| {
-        notification_preferences::set(conn, user_id, topic, false)
+        notification_preferences::set(conn, user_id, &[(topic, false)])
     })
     .await?;
     tracing::info!(%user_id, topic = %topic, "unsubscribed by link");

@@ -19,23 +19,32 @@ pub fn choices(
         .load(conn)
 }
 
-/// Records a choice (replacing the one before).
+/// Records choices (each replacing the one before), in one statement.
 pub fn set(
     conn: &mut PgConnection,
     user_id: Uuid,
-    topic: NotificationTopic,
-    enabled: bool,
+    choices: &[(NotificationTopic, bool)],
 ) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    if choices.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = choices
+        .iter()
+        .map(|&(topic, enabled)| {
+            (
+                prefs::user_id.eq(user_id),
+                prefs::topic.eq(topic),
+                prefs::enabled.eq(enabled),
+            )
+        })
+        .collect();
     diesel::insert_into(prefs::table)
-        .values((
-            prefs::user_id.eq(user_id),
-            prefs::topic.eq(topic),
-            prefs::enabled.eq(enabled),
-        ))
+        .values(&rows)
         .on_conflict((prefs::user_id, prefs::topic))
         .do_update()
         .set((
-            prefs::enabled.eq(enabled),
+            prefs::enabled.eq(excluded(prefs::enabled)),
             prefs::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)?;
