@@ -202,7 +202,8 @@ async fn refused(app: &TestApp, fields: &Fields, field_id: &str, message: &str) 
     let res = post(app, "/issues", fields).await;
     assert_eq!(res.status(), 422, "{field_id}");
     let doc = html::parse(&res.text().await.unwrap());
-    let shown = html::text(&doc, &format!("#{field_id}-error"));
+    // A form-wide message ("issue-form") is in the summary only.
+    let shown = html::texts(&doc, &format!("#{field_id}-error")).concat();
     let summary = html::text(&doc, "#error-summary");
     assert!(
         shown.contains(message) || summary.contains(message),
