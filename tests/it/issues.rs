@@ -551,7 +551,7 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
         )
         .await;
     assert_eq!(res.status(), 400, "customers cannot write internal notes");
-    assert_eq!(replies(), 1, "nor anything else from that form");
+    assert_eq!(replies(), 1, "nor a refused internal note");
 
     let page = html::parse(&app.get(&location).await.text().await.unwrap());
     let version =
