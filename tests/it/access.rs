@@ -8,7 +8,7 @@ use crate::helpers::TestApp;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     /// Reaches the handler (2xx, a redirect elsewhere than sign-in, or a
-    /// form answer such as 401/422).
+    /// form answer such as 401/422). A 5xx is no outcome: it fails the test.
     Served,
     /// Sent to /login?next=….
     SignIn,
@@ -425,7 +425,7 @@ const MATRIX: &[Entry] = &[
         "/issues",
         [SignIn, Served, Served, Served],
     ),
-    // A number nobody has: the same 404 as another customer's issue.
+    // A number nobody has: 404 to everyone signed in.
     e(
         "GET",
         "/issues/{number}",
@@ -456,6 +456,38 @@ const MATRIX: &[Entry] = &[
         "/issues/999999/update",
         [SignIn, Forbidden, NotFound, NotFound],
     ),
+    // A real issue of another customer than the one asking (see
+    // `other_issue`): the same 404 for a customer, the ticket for staff.
+    e(
+        "GET",
+        "/issues/{number}",
+        "/issues/OTHER",
+        [SignIn, NotFound, Served, Served],
+    ),
+    e(
+        "POST",
+        "/issues/{number}/comments",
+        "/issues/OTHER/comments",
+        [SignIn, NotFound, Served, Served],
+    ),
+    e(
+        "POST",
+        "/issues/{number}/close",
+        "/issues/OTHER/close",
+        [SignIn, NotFound, Served, Served],
+    ),
+    e(
+        "POST",
+        "/issues/{number}/reopen",
+        "/issues/OTHER/reopen",
+        [SignIn, NotFound, Served, Served],
+    ),
+    e(
+        "POST",
+        "/issues/{number}/update",
+        "/issues/OTHER/update",
+        [SignIn, Forbidden, Served, Served],
+    ),
     e(
         "GET",
         "/queue",
@@ -470,12 +502,35 @@ const MATRIX: &[Entry] = &[
     ),
 ];
 
-const ROLES: [Option<&str>; 4] = [
-    None,
-    Some("customer1@example.com"),
-    Some("agent1@example.com"),
-    Some("admin@example.com"),
+/// Who asks, and the column of `Entry::expect` that says what they get:
+/// each customer answers to the customer column.
+const ROLES: [(Option<&str>, usize); 5] = [
+    (None, 0),
+    (Some("customer1@example.com"), 1),
+    (Some("customer2@example.com"), 1),
+    (Some("agent1@example.com"), 2),
+    (Some("admin@example.com"), 3),
 ];
+
+/// A real issue number outside the customer of `email` (any issue for
+/// staff and visitors), for the paths with `OTHER`: a number nobody has
+/// cannot tell a scoped query from an unscoped one.
+fn other_issue(app: &TestApp, email: Option<&str>) -> i64 {
+    let email = email.unwrap_or("");
+    let number = app.count(&format!(
+        "SELECT min(number) AS n FROM issues WHERE customer_id IS DISTINCT FROM \
+         (SELECT customer_id FROM users WHERE email = '{email}')"
+    ));
+    // Another customer's indeed, when the asker is a customer.
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM issues i JOIN users u ON u.customer_id = i.customer_id \
+             WHERE i.number = {number} AND u.email = '{email}'"
+        )),
+        0
+    );
+    number
+}
 
 fn classify(status: u16, location: Option<&str>) -> Outcome {
     match status {
@@ -510,8 +565,10 @@ async fn every_route_answers_each_role_as_designed() {
         );
     }
 
-    for (i, role) in ROLES.iter().enumerate() {
+    for (role, column) in ROLES {
+        let other = other_issue(&app, role).to_string();
         for m in MATRIX {
+            let path = m.path.replace("OTHER", &other);
             // A fresh browser per request: some routes sign out.
             let browser = app.other_browser();
             if let Some(email) = role {
@@ -521,20 +578,21 @@ async fn every_route_answers_each_role_as_designed() {
                 .form_token(if role.is_some() { "/account" } else { "/login" })
                 .await;
             let res = match m.method {
-                "GET" => browser.get(m.path).await,
-                _ => browser.post_form(m.path, &[("csrf_token", &token)]).await,
+                "GET" => browser.get(&path).await,
+                _ => browser.post_form(&path, &[("csrf_token", &token)]).await,
             };
             let location = res.headers().get("location").and_then(|l| l.to_str().ok());
-            let got = classify(res.status().as_u16(), location);
+            let status = res.status().as_u16();
+            assert!(
+                status < 500,
+                "{} {path} as {role:?}: server error {status}",
+                m.method
+            );
+            let got = classify(status, location);
             assert_eq!(
-                got,
-                m.expect[i],
-                "{} {} as {:?}: status {} location {:?}",
+                got, m.expect[column],
+                "{} {path} as {role:?}: status {status} location {location:?}",
                 m.method,
-                m.path,
-                role,
-                res.status(),
-                location
             );
         }
     }
@@ -547,13 +605,14 @@ async fn every_post_route_refuses_a_missing_or_forged_token() {
     let stranger = app.other_browser();
     stranger.sign_in("agent2@example.com").await;
     let forged = stranger.form_token("/account").await;
-    for role in ROLES {
+    for (role, _) in ROLES {
         let browser = app.other_browser();
         if let Some(email) = role {
             browser.sign_in(email).await;
         }
         for m in MATRIX.iter().filter(|m| m.method == "POST") {
-            let path = m.path.replace("999999", &number.to_string());
+            let path = (m.path.replace("999999", &number.to_string()))
+                .replace("OTHER", &number.to_string());
             for token in [None, Some(forged.as_str()), Some("not-a-token")] {
                 let mut fields = vec![("version", "1"), ("body", "hello")];
                 if let Some(token) = token {

@@ -374,7 +374,11 @@ fn html_errors(served: &[Served]) -> Vec<String> {
         "{} missing: run `npm ci --ignore-scripts` (scripts/test does)",
         jar.display()
     );
-    let dir = std::env::temp_dir().join(format!("sd-html-valid-{}", std::process::id()));
+    // One directory per call: the tests of this binary run at once, and a
+    // directory per process let one call's pages overwrite another's.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("sd-html-valid-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create html dir");
     let files: Vec<PathBuf> = served
         .iter()

@@ -202,7 +202,8 @@ async fn refused(app: &TestApp, fields: &Fields, field_id: &str, message: &str) 
     let res = post(app, "/issues", fields).await;
     assert_eq!(res.status(), 422, "{field_id}");
     let doc = html::parse(&res.text().await.unwrap());
-    let shown = html::text(&doc, &format!("#{field_id}-error"));
+    // A form-wide message ("issue-form") is in the summary only.
+    let shown = html::texts(&doc, &format!("#{field_id}-error")).concat();
     let summary = html::text(&doc, "#error-summary");
     assert!(
         shown.contains(message) || summary.contains(message),
@@ -393,7 +394,16 @@ async fn a_customer_never_sees_another_customers_issue() {
         "/issues".to_owned(),
         format!("/issues?q={}", acme_title.replace(' ', "+")),
     ] {
-        let doc = html::parse(&app.get(&path).await.text().await.unwrap());
+        let res = app.get(&path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let doc = html::parse(&res.text().await.unwrap());
+        // The page shows a list (or says none matched), so the absence
+        // below is the list's, not a missing page's.
+        assert_eq!(
+            html::texts(&doc, "table.table, .empty-state").len(),
+            1,
+            "{path}"
+        );
         assert!(
             !html::texts(&doc, "td a").contains(&format!("#{acme_number}")),
             "{path}"
@@ -407,13 +417,9 @@ async fn a_customer_never_sees_another_customers_issue() {
     );
     set(&mut f, "primary_plane", &acme_plane);
     set(&mut f, "title", &acme_title);
-    let doc = html::parse(
-        &post(&app, "/issues/new/fields", &f)
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let res = post(&app, "/issues/new/fields", &f).await;
+    assert_eq!(res.status(), 200);
+    let doc = html::parse(&res.text().await.unwrap());
     assert!(!html::text(&doc, "#suggestions").contains(&format!("#{acme_number}")));
 
     // Replies and status changes to it are 404 as well, even with its
@@ -479,7 +485,14 @@ async fn markup_is_shown_as_text_everywhere_it_is_echoed() {
     )
     .await;
     for path in [location.as_str(), "/issues"] {
-        let body = app.get(path).await.text().await.unwrap();
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let body = res.text().await.unwrap();
+        // The title is on both pages, as text: what is checked below is there.
+        assert!(
+            html::text(&html::parse(&body), "main").contains("<b>bold</b> title"),
+            "{path}"
+        );
         assert!(!body.contains("<script>alert"), "{path}");
         assert!(!body.contains("<img src=x"), "{path}");
         assert!(!body.contains("<b>bold</b>"), "{path}");
@@ -504,6 +517,13 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
         .unwrap()
         .to_owned();
     let token = f[0].1.clone();
+    let number: i64 = location.trim_start_matches("/issues/").parse().unwrap();
+    let replies = || {
+        app.count(&format!(
+            "SELECT count(*) AS n FROM comments c JOIN issues i ON i.id = c.issue_id \
+             WHERE i.number = {number}"
+        ))
+    };
 
     let res = app
         .post_form(
@@ -512,6 +532,7 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
         )
         .await;
     assert_eq!(res.status(), 422);
+    assert_eq!(replies(), 0, "a blank reply is not saved");
     let res = app
         .post_form(
             &format!("{location}/comments"),
@@ -530,6 +551,7 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
         )
         .await;
     assert_eq!(res.status(), 400, "customers cannot write internal notes");
+    assert_eq!(replies(), 1, "nor a refused internal note");
 
     let page = html::parse(&app.get(&location).await.text().await.unwrap());
     let version =
@@ -604,7 +626,6 @@ async fn customers_reply_close_and_reopen_with_a_reason() {
             .iter()
             .any(|t| t.contains("Still failing today"))
     );
-    let number: i64 = location.trim_start_matches("/issues/").parse().unwrap();
     assert_eq!(
         app.count(&format!(
                 "SELECT count(*) AS n FROM issues WHERE number = {number} AND closed_at IS NULL AND resolved_at IS NULL"
@@ -685,13 +706,11 @@ async fn internal_notes_never_reach_the_customer() {
         ),
     );
     app.sign_in("customer1@example.com").await;
-    let body = app
-        .get(&format!("/issues/{number}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let doc = html::parse(&body);
+    let res = app.get(&format!("/issues/{number}")).await;
+    assert_eq!(res.status(), 200);
+    let doc = html::parse(&res.text().await.unwrap());
+    // The thread is shown (the issue has public replies), without the note.
+    assert!(!html::texts(&doc, ".comment-body").is_empty());
     assert!(!html::text(&doc, "main").contains(&note));
     assert!(html::texts(&doc, ".badge-internal").is_empty());
 

@@ -242,6 +242,16 @@ async fn disabled_users_cannot_sign_in_with_oauth() {
     provider.set_identity(identity("sub-d", "customer1@example.com", true));
     let callback = start(&app, "/").await;
     assert_eq!(finish(&app, &callback).await.status(), 403);
+    // Refused before anything is written: no link to the identity, no session.
+    assert_eq!(
+        app.count(
+            "SELECT (SELECT count(*) FROM accounts WHERE provider_account_id = 'sub-d') \
+               + (SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id \
+                  WHERE u.email = 'customer1@example.com') AS n"
+        ),
+        0
+    );
+    assert_eq!(app.get("/account").await.status(), 303);
 }
 
 /// Starting a sign-in takes the sign-in page's button (a CSRF-checked

@@ -135,7 +135,7 @@ async fn from_an_empty_database_to_the_first_filed_issue_over_http() {
     .await;
     assert_eq!(res.status(), 303);
     let doc = get_doc(&app, &customer_page).await;
-    assert!(html::text(&doc, "#cannot-file").is_empty());
+    assert!(html::texts(&doc, "#cannot-file").is_empty());
 
     // A required single choice on EKS with two options, then asked.
     let res = post(

@@ -20,9 +20,14 @@ pub fn texts(doc: &Html, selector: &str) -> Vec<String> {
         .collect()
 }
 
-/// Text of the first element matching, or "" when none does.
+/// Text of the first element matching. Panics, naming the selector, when
+/// none does: an absent element must not pass as "does not contain".
+/// Ask `texts(..).is_empty()` for absence.
 pub fn text(doc: &Html, selector: &str) -> String {
-    texts(doc, selector).into_iter().next().unwrap_or_default()
+    texts(doc, selector)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no element matches {selector:?}"))
 }
 
 /// An attribute of every element matching.
