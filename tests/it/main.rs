@@ -22,3 +22,4 @@ mod notifications;
 mod oauth;
 mod queue;
 mod shell;
+mod sweep;
