@@ -11,11 +11,11 @@ use std::cell::{Cell, RefCell};
 use diesel::prelude::*;
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use supportdesk::config::Settings;
 use supportdesk::domain::{admin_customers as customers, text};
 
 use crate::helpers::oauth_provider::FakeProvider;
 use crate::helpers::{TestApp, TestDb, html};
-use supportdesk::config::Settings;
 
 mod routes;
 
@@ -73,6 +73,8 @@ struct Field {
     /// The answer to a longest (or empty optional) value when it differs
     /// from the route's (e.g. a password that is not the account's).
     ok: u16,
+    /// A choice that may be left empty.
+    optional: bool,
 }
 
 const fn text(name: &'static str, rule: &text::TextRule<'static>) -> Field {
@@ -93,6 +95,7 @@ const fn shaped(name: &'static str, max: usize, required: bool, shape: Shape) ->
         },
         bad: Bad::Refused,
         ok: 0,
+        optional: false,
     }
 }
 
@@ -102,6 +105,7 @@ const fn choice(name: &'static str) -> Field {
         kind: Kind::Choice,
         bad: Bad::Refused,
         ok: 0,
+        optional: false,
     }
 }
 
@@ -111,6 +115,7 @@ const fn many(name: &'static str) -> Field {
         kind: Kind::Many,
         bad: Bad::Refused,
         ok: 0,
+        optional: false,
     }
 }
 
@@ -121,6 +126,10 @@ impl Field {
     }
     const fn ignored(mut self) -> Self {
         self.bad = Bad::Ignored;
+        self
+    }
+    const fn optional(mut self) -> Self {
+        self.optional = true;
         self
     }
     const fn noted(mut self) -> Self {
@@ -493,6 +502,8 @@ async fn send(
                     Value::Text(String::new()),
                     if required { bad(a.length) } else { (ok, false) },
                 ),
+                (Variant::Empty, _) if f.optional => (Value::Text(String::new()), (ok, false)),
+                (Variant::Empty, _) => (Value::Text(String::new()), bad(a.length)),
                 (Variant::Longest, Kind::Text { max, shape, .. }) => {
                     (Value::Text(longest(max, shape, ctx.next())), (ok, false))
                 }
@@ -613,6 +624,11 @@ async fn sweep(app: &TestApp, routes: &[Route]) -> Vec<Outcome> {
         let mut fresh = true;
         let cases = std::iter::once((None, Variant::Valid))
             .chain(route.fields.iter().flat_map(|f| {
+                let empty = match f.kind {
+                    // Text may be saved empty: with what is saved, below.
+                    Kind::Text { .. } => None,
+                    _ => Some((Some(f), Variant::Empty)),
+                };
                 [
                     Variant::TooLong,
                     Variant::Nul,
@@ -621,6 +637,8 @@ async fn sweep(app: &TestApp, routes: &[Route]) -> Vec<Outcome> {
                     Variant::Repeated,
                 ]
                 .map(|v| (Some(f), v))
+                .into_iter()
+                .chain(empty)
             }))
             .chain([(None, Variant::Huge)])
             // What is saved last: it may move versions.

@@ -52,11 +52,12 @@ const ISSUE_FIELDS: &[Field] = &[
         true,
         Shape::Ascii,
     ),
-    choice("category"),
+    choice("category").optional(),
     words("ctx.eks.namespace", issue_form::CONTEXT_TEXT_MAX, false),
     choice("ctx.eks.cluster_version"),
-    choice("form_session_id"),
-    choice("submit_token"),
+    // Missing, a new form session and submit token are made.
+    choice("form_session_id").optional(),
+    choice("submit_token").optional(),
 ];
 
 const ISSUE_VALID: &[(&str, &str)] = &[
@@ -302,10 +303,11 @@ pub(super) const ROUTES: &[Route] = &[
         fields: &[
             choice("version").refused(400),
             choice("loaded_at").ignored(),
-            choice("assignee_id"),
-            choice("status"),
-            choice("priority"),
-            choice("category"),
+            // Empty: unassigned, and the others unchanged.
+            choice("assignee_id").optional(),
+            choice("status").optional(),
+            choice("priority").optional(),
+            choice("category").optional(),
             text("resolution_notes", &text::RESOLUTION_NOTES),
         ],
         answers: SERDE_FORM,
@@ -364,7 +366,8 @@ pub(super) const ROUTES: &[Route] = &[
         fields: &[
             shaped("email", EMAIL_MAX, true, Shape::Email),
             choice("role"),
-            choice("customer_id"),
+            // Only customers belong to one.
+            choice("customer_id").optional(),
             choice("send_email").ignored(),
         ],
         // The link is shown once, on the page itself.
@@ -405,7 +408,7 @@ pub(super) const ROUTES: &[Route] = &[
         fields: &[
             text("name", &users::NAME),
             choice("role"),
-            choice("customer_id"),
+            choice("customer_id").optional(),
             text("chat_handle", &users::CHAT_HANDLE),
             choice("version").refused(400),
         ],
@@ -739,7 +742,7 @@ pub(super) const ROUTES: &[Route] = &[
             choice("to"),
             choice("plane"),
             choice("customer"),
-            choice("table").refused(404),
+            choice("table").refused(404).optional(),
         ],
         answers: ANALYTICS,
     },
