@@ -19,6 +19,7 @@ use crate::domain::form_pairs;
 use crate::error::AppError;
 
 /// A form body read into `T`, every field valid UTF-8.
+#[derive(Debug)]
 pub struct Form<T>(pub T);
 
 impl<T> Form<T> {
@@ -62,5 +63,52 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
             }
             Ok(Form(form.into_inner()))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::StatusCode;
+    use actix_web::test::TestRequest;
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Named {
+        name: String,
+    }
+
+    async fn read(body: &'static [u8], limit: usize) -> Result<Form<Named>, actix_web::Error> {
+        let (req, mut payload) = TestRequest::post()
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .app_data(web::FormConfig::default().limit(limit))
+            .set_payload(body)
+            .to_http_parts();
+        Form::<Named>::from_request(&req, &mut payload).await
+    }
+
+    #[actix_web::test]
+    async fn reads_a_form_as_web_form_does() {
+        let form = read(b"name=J%C3%BCrgen+K", 1024).await.unwrap();
+        assert_eq!(form.name, "Jürgen K");
+    }
+
+    #[actix_web::test]
+    async fn refuses_bytes_that_are_not_utf8() {
+        let err = read(b"name=bad%FF%FEvalue", 1024).await.unwrap_err();
+        assert_eq!(
+            err.as_response_error().status_code(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+
+    #[actix_web::test]
+    async fn keeps_the_limit_of_form_config() {
+        let err = read(b"name=longer-than-the-limit", 8).await.unwrap_err();
+        assert_eq!(
+            err.as_response_error().status_code(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
     }
 }
