@@ -20,6 +20,7 @@ use crate::domain::form_errors::FormErrors;
 use crate::domain::{form_pairs, notifications};
 use crate::error::AppError;
 use crate::routes::add;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -130,7 +131,7 @@ pub async fn update_password(
     page: Page,
     session: Session,
     pool: web::Data<PgPool>,
-    form: web::Form<PasswordForm>,
+    form: Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let mut errors = FormErrors::default();

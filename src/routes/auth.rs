@@ -17,6 +17,7 @@ use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -96,7 +97,7 @@ pub async fn login(
     pool: web::Data<PgPool>,
     providers: web::Data<Providers>,
     config: web::Data<AppConfig>,
-    form: web::Form<LoginForm>,
+    form: Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let email = form.email.trim().to_lowercase();

@@ -16,6 +16,7 @@ use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views::{self, Layout};
 
@@ -184,7 +185,7 @@ pub async fn accept_invitation(
     session: Session,
     pool: web::Data<PgPool>,
     token: web::Path<String>,
-    form: web::Form<SetPasswordForm>,
+    form: Form<SetPasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     redeem(
         page,
@@ -203,7 +204,7 @@ pub async fn reset_password(
     session: Session,
     pool: web::Data<PgPool>,
     token: web::Path<String>,
-    form: web::Form<SetPasswordForm>,
+    form: Form<SetPasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     redeem(
         page,

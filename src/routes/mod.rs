@@ -7,6 +7,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod csv;
+pub mod form;
 pub mod health;
 pub mod home;
 pub mod issues;

@@ -19,6 +19,7 @@ use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::routes::add;
 use crate::routes::auth::login_page;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views;
 
@@ -95,7 +96,7 @@ pub struct StartForm {
 /// POST /auth/{provider}/start — anyone (the sign-in page's button).
 pub async fn start_oauth(
     path: web::Path<String>,
-    form: web::Form<StartForm>,
+    form: Form<StartForm>,
     providers: web::Data<Providers>,
     config: web::Data<AppConfig>,
 ) -> Result<HttpResponse, AppError> {

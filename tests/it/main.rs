@@ -23,3 +23,4 @@ mod notifications;
 mod oauth;
 mod queue;
 mod shell;
+mod sweep;

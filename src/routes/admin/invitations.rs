@@ -21,6 +21,7 @@ use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -139,7 +140,7 @@ pub async fn create_invitation(
     page: Page,
     pool: web::Data<PgPool>,
     config: web::Data<AppConfig>,
-    form: web::Form<InviteForm>,
+    form: Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let invalid = |form, errors| Outcome {
@@ -237,7 +238,7 @@ pub async fn create_reset_link(
     page: Page,
     pool: web::Data<PgPool>,
     config: web::Data<AppConfig>,
-    form: web::Form<ResetForm>,
+    form: Form<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some(email) = text::email(&form.email) else {
         let outcome = Outcome {

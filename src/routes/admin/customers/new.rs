@@ -13,6 +13,7 @@ use crate::db::{self, PgPool};
 use crate::domain::admin_customers::{self as rules, CUSTOMER_NAME, DOMAINS_TEXT_MAX};
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -56,7 +57,7 @@ pub async fn create_customer(
     RequireAdmin(admin): RequireAdmin,
     page: Page,
     pool: web::Data<PgPool>,
-    form: web::Form<CustomerForm>,
+    form: Form<CustomerForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let draft = match rules::customer(&form.name, &form.domains) {

@@ -26,6 +26,7 @@ use crate::domain::admin_customers::{
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
 use crate::routes::admin::DAMAGED;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -167,7 +168,7 @@ pub async fn update_customer(
     page: Page,
     pool: web::Data<PgPool>,
     id: web::Path<String>,
-    form: web::Form<CustomerForm>,
+    form: Form<CustomerForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id)?;
     let form = form.into_inner();
@@ -214,7 +215,7 @@ pub async fn create_environment(
     page: Page,
     pool: web::Data<PgPool>,
     id: web::Path<String>,
-    form: web::Form<EnvForm>,
+    form: Form<EnvForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id)?;
     let form = form.into_inner();
@@ -251,7 +252,7 @@ pub async fn update_environment(
     page: Page,
     pool: web::Data<PgPool>,
     path: web::Path<(String, String)>,
-    form: web::Form<EnvForm>,
+    form: Form<EnvForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, env_id) = path.into_inner();
     let (id, env_id) = (path_id(&id)?, path_id(&env_id)?);

@@ -16,6 +16,7 @@ use crate::db::queries::admin_planes::{Saved, fields};
 use crate::db::{self, PgPool};
 use crate::domain::admin_planes::fields as rules;
 use crate::error::AppError;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 
 /// POST /admin/planes/{slug}/fields — admin.
@@ -24,7 +25,7 @@ pub async fn add_field(
     page: Page,
     pool: web::Data<PgPool>,
     slug: web::Path<String>,
-    form: web::Form<NewFieldForm>,
+    form: Form<NewFieldForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = parse_slug(&slug)?.to_owned();
     let form = form.into_inner();

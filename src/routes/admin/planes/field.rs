@@ -31,6 +31,7 @@ use crate::domain::admin_planes::fields::{
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
 use crate::routes::admin::{DAMAGED, path_id};
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -231,7 +232,7 @@ pub async fn update_field(
     page: Page,
     pool: web::Data<PgPool>,
     path: web::Path<(String, String)>,
-    form: web::Form<FieldForm>,
+    form: Form<FieldForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = field_path(&path.0, &path.1)?;
     let form = form.into_inner();

@@ -20,6 +20,7 @@ use crate::db::{self, PgPool};
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
 use crate::routes::admin::path_id;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 
 #[derive(Debug, Deserialize)]
@@ -48,7 +49,7 @@ pub async fn change_field(
     page: Page,
     pool: web::Data<PgPool>,
     path: web::Path<(String, String, String)>,
-    form: web::Form<FieldButton>,
+    form: Form<FieldButton>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id, action) = path.into_inner();
     let slug = parse_slug(&slug)?.to_owned();

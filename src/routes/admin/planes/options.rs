@@ -27,6 +27,7 @@ use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
 use crate::routes::admin::DAMAGED;
 use crate::routes::admin::path_id;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 
 fn options_location(slug: &str, id: Uuid) -> String {
@@ -39,7 +40,7 @@ pub async fn add_option(
     page: Page,
     pool: web::Data<PgPool>,
     path: web::Path<(String, String)>,
-    form: web::Form<OptionForm>,
+    form: Form<OptionForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = field_path(&path.0, &path.1)?;
     let form = form.into_inner();
@@ -88,7 +89,7 @@ pub async fn update_option(
     page: Page,
     pool: web::Data<PgPool>,
     path: web::Path<(String, String, String)>,
-    form: web::Form<OptionForm>,
+    form: Form<OptionForm>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = field_path(&path.0, &path.1)?;
     let option_id = path_id(&path.2)?;
@@ -135,7 +136,7 @@ pub async fn change_option(
     page: Page,
     pool: web::Data<PgPool>,
     path: web::Path<(String, String, String, String)>,
-    form: web::Form<FieldButton>,
+    form: Form<FieldButton>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = field_path(&path.0, &path.1)?;
     let option_id = path_id(&path.2)?;

@@ -25,6 +25,7 @@ use crate::domain::admin_planes::{self as rules, CONTEXT_KEY_MAX, PLANE_DESCRIPT
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
 use crate::routes::admin::DAMAGED;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -170,7 +171,7 @@ pub async fn update_plane(
     page: Page,
     pool: web::Data<PgPool>,
     slug: web::Path<String>,
-    form: web::Form<PlaneForm>,
+    form: Form<PlaneForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = parse_slug(&slug)?.to_owned();
     let form = form.into_inner();

@@ -25,6 +25,7 @@ use crate::domain::admin_users::{CHAT_HANDLE, NAME, NO_SUCH_CUSTOMER, ProfileFor
 use crate::domain::form_errors::FormErrors;
 use crate::error::AppError;
 use crate::routes::admin::users::path_id;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -190,7 +191,7 @@ pub async fn update_user(
     page: Page,
     pool: web::Data<PgPool>,
     id: web::Path<String>,
-    form: web::Form<ProfileForm>,
+    form: Form<ProfileForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id)?;
     let form = form.into_inner();
@@ -317,7 +318,7 @@ pub async fn disable_user(
     page: Page,
     pool: web::Data<PgPool>,
     id: web::Path<String>,
-    form: web::Form<StatusForm>,
+    form: Form<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
     change_status(admin, page, &pool, &id, form.into_inner(), Request::Disable).await
 }
@@ -328,7 +329,7 @@ pub async fn enable_user(
     page: Page,
     pool: web::Data<PgPool>,
     id: web::Path<String>,
-    form: web::Form<StatusForm>,
+    form: Form<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
     change_status(admin, page, &pool, &id, form.into_inner(), Request::Enable).await
 }
