@@ -112,12 +112,13 @@ pub fn definitions(
 }
 
 /// Words of the typed text as an OR-query for `to_tsquery` (letters and
-/// digits only, so nothing typed can be query syntax).
+/// digits only, so nothing typed can be query syntax; at most 24 words of
+/// 3 to 100 characters, so a pasted blob costs the search nothing).
 pub fn or_query(text: &str) -> String {
     let mut words: Vec<String> = Vec::new();
     for word in text
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3)
+        .filter(|w| (3..=100).contains(&w.chars().count()))
         .map(str::to_lowercase)
     {
         if !words.contains(&word) {
@@ -587,4 +588,19 @@ pub fn list_issues(
         })
         .collect();
     Ok((rows, more))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::or_query;
+
+    #[test]
+    fn the_doc_search_takes_words_of_3_to_100_characters_once() {
+        assert_eq!(
+            or_query("Pods pods PENDING, a karpenter!"),
+            "pods | pending | karpenter"
+        );
+        assert_eq!(or_query(&format!("{} node", "x".repeat(101))), "node");
+        assert_eq!(or_query("' | & ! ()"), "");
+    }
 }

@@ -7,8 +7,10 @@
 //! issue has, a change costs these two statements (none when no event is
 //! anybody's news), and no e-mail is sent by the request.
 
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Bool, Nullable, Text, Uuid as SqlUuid};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{Array, Bool, Nullable, Text, Untyped, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use crate::db::models::enums::{NotificationEvent, NotificationTopic, UserRole};
@@ -66,38 +68,70 @@ impl CandidateRow {
 /// are found by skipping through the (issue, author) index of public
 /// replies, one probe per author however long the conversation.
 fn candidates(conn: &mut PgConnection, issue_id: Uuid) -> QueryResult<Vec<Candidate>> {
-    let rows: Vec<CandidateRow> = diesel::sql_query(
-        "WITH RECURSIVE
-         i AS (SELECT id, created_by_id, assignee_id FROM issues WHERE id = $1),
-         authors AS (
-           (SELECT author_id AS id FROM comments
-             WHERE issue_id = $1 AND NOT is_internal ORDER BY author_id LIMIT 1)
-           UNION ALL
-           SELECT (SELECT c.author_id FROM comments c
-                    WHERE c.issue_id = $1 AND NOT c.is_internal AND c.author_id > a.id
-                    ORDER BY c.author_id LIMIT 1)
-             FROM authors a WHERE a.id IS NOT NULL
-         ),
-         people AS (
-           SELECT id FROM authors WHERE id IS NOT NULL
-           UNION SELECT created_by_id FROM i
-           UNION SELECT assignee_id FROM i WHERE assignee_id IS NOT NULL
-           UNION SELECT p.user_id FROM notification_preferences p
-                  WHERE p.topic = 'unassigned' AND p.enabled
-         )
-         SELECT u.id, u.email::text AS email, u.role, u.customer_id,
-                u.disabled_at IS NOT NULL AS disabled,
-                u.id = i.created_by_id AS submitted,
-                u.id IN (SELECT id FROM authors WHERE id IS NOT NULL) AS replied,
-                ARRAY(SELECT p.topic::text || '=' || p.enabled::text
-                        FROM notification_preferences p WHERE p.user_id = u.id) AS choices
-           FROM people JOIN users u ON u.id = people.id CROSS JOIN i
-          ORDER BY u.id",
-    )
-    .bind::<SqlUuid, _>(issue_id)
-    .load(conn)?;
+    let rows: Vec<CandidateRow> = CandidatesQuery { issue_id }.load(conn)?;
     Ok(rows.into_iter().map(CandidateRow::into_candidate).collect())
 }
+
+/// The [`candidates`] statement, with the issue's id bound at each `\u{1}`.
+/// A query type of its own rather than `sql_query`, because diesel never
+/// keeps raw SQL prepared: planning this statement took 3 ms, twice its
+/// run time, on every reply and filing.
+const CANDIDATES_SQL: &str = "WITH RECURSIVE
+     i AS (SELECT id, created_by_id, assignee_id FROM issues WHERE id = \u{1}),
+     authors AS (
+       (SELECT author_id AS id FROM comments
+         WHERE issue_id = \u{1} AND NOT is_internal ORDER BY author_id LIMIT 1)
+       UNION ALL
+       SELECT (SELECT c.author_id FROM comments c
+                WHERE c.issue_id = \u{1} AND NOT c.is_internal AND c.author_id > a.id
+                ORDER BY c.author_id LIMIT 1)
+         FROM authors a WHERE a.id IS NOT NULL
+     ),
+     people AS (
+       SELECT id FROM authors WHERE id IS NOT NULL
+       UNION SELECT created_by_id FROM i
+       UNION SELECT assignee_id FROM i WHERE assignee_id IS NOT NULL
+       UNION SELECT p.user_id FROM notification_preferences p
+              WHERE p.topic = 'unassigned' AND p.enabled
+     )
+     SELECT u.id, u.email::text AS email, u.role, u.customer_id,
+            u.disabled_at IS NOT NULL AS disabled,
+            u.id = i.created_by_id AS submitted,
+            u.id IN (SELECT id FROM authors WHERE id IS NOT NULL) AS replied,
+            ARRAY(SELECT p.topic::text || '=' || p.enabled::text
+                    FROM notification_preferences p WHERE p.user_id = u.id) AS choices
+       FROM people JOIN users u ON u.id = people.id CROSS JOIN i
+      ORDER BY u.id";
+
+struct CandidatesQuery {
+    issue_id: Uuid,
+}
+
+impl Query for CandidatesQuery {
+    type SqlType = Untyped;
+}
+
+impl QueryFragment<Pg> for CandidatesQuery {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let mut parts = CANDIDATES_SQL.split('\u{1}');
+        if let Some(first) = parts.next() {
+            out.push_sql(first);
+        }
+        for part in parts {
+            out.push_bind_param::<SqlUuid, _>(&self.issue_id)?;
+            out.push_sql(part);
+        }
+        Ok(())
+    }
+}
+
+/// Cached as a prepared statement by its SQL text.
+impl QueryId for CandidatesQuery {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl RunQueryDsl<PgConnection> for CandidatesQuery {}
 
 /// Writes the outbox rows of `events` (each with the public text its
 /// message quotes) that `actor` caused on `issue` (as it is after the

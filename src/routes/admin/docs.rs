@@ -14,10 +14,14 @@ use actix_web::web;
 
 use crate::db::models::planes::Plane;
 use crate::db::queries::admin_docs::Refusal;
-use crate::domain::admin_docs::DocFields;
+use crate::domain::admin_docs::{DOC_SUMMARY, DOC_TITLE, DOC_URL_MAX, DocFields};
 use crate::domain::form_errors::FormErrors;
 use crate::domain::form_pairs;
-use crate::routes::add;
+use crate::routes::{add, add_form, body_limit_for_text};
+
+/// A doc's form: its address, title and summary at their longest.
+const DOC_FORM_BODY: usize =
+    body_limit_for_text(DOC_URL_MAX + DOC_TITLE.max_chars + DOC_SUMMARY.max_chars);
 
 /// The doc form as typed (new and edit alike), read from the body by hand
 /// because the planes are checkboxes sharing one name.
@@ -97,11 +101,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     add(cfg, Method::GET, "/admin/docs", list::list_docs);
     // Before `{id}`, which would otherwise claim "new" and "import".
     add(cfg, Method::GET, "/admin/docs/new", new::new_doc_form);
-    add(cfg, Method::POST, "/admin/docs/new", new::create_doc);
+    add_form(
+        cfg,
+        Method::POST,
+        "/admin/docs/new",
+        DOC_FORM_BODY,
+        new::create_doc,
+    );
     add(cfg, Method::GET, "/admin/docs/import", import::import_form);
     add(cfg, Method::POST, "/admin/docs/import", import::import_docs);
     add(cfg, Method::GET, "/admin/docs/{id}", show::show_doc);
-    add(cfg, Method::POST, "/admin/docs/{id}", show::update_doc);
+    add_form(
+        cfg,
+        Method::POST,
+        "/admin/docs/{id}",
+        DOC_FORM_BODY,
+        show::update_doc,
+    );
     add(
         cfg,
         Method::POST,

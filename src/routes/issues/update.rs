@@ -25,6 +25,7 @@ use crate::domain::form_errors::FormErrors;
 use crate::domain::text;
 use crate::domain::ticket::{self, Change, Refused};
 use crate::error::AppError;
+use crate::routes::form::Form;
 use crate::routes::page::Page;
 
 #[derive(Deserialize)]
@@ -43,7 +44,7 @@ pub async fn create_comment(
     pool: web::Data<PgPool>,
     config: web::Data<AppConfig>,
     number: web::Path<String>,
-    form: web::Form<CommentForm>,
+    form: Form<CommentForm>,
 ) -> Result<HttpResponse, AppError> {
     let number = parse_number(&number)?;
     let form = form.into_inner();
@@ -163,7 +164,7 @@ pub async fn close_issue(
     page: Page,
     pool: web::Data<PgPool>,
     number: web::Path<String>,
-    form: web::Form<StatusForm>,
+    form: Form<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
     let number = parse_number(&number)?;
     if let Some((status, why)) = change_status(
@@ -196,7 +197,7 @@ pub async fn reopen_issue(
     page: Page,
     pool: web::Data<PgPool>,
     number: web::Path<String>,
-    form: web::Form<StatusForm>,
+    form: Form<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
     let number = parse_number(&number)?;
     let form = form.into_inner();
@@ -290,7 +291,7 @@ pub async fn update_ticket(
     page: Page,
     pool: web::Data<PgPool>,
     number: web::Path<String>,
-    form: web::Form<TicketForm>,
+    form: Form<TicketForm>,
 ) -> Result<HttpResponse, AppError> {
     let number = parse_number(&number)?;
     let form = form.into_inner();

@@ -19,7 +19,7 @@ use crate::helpers::{TestApp, TestDb, html};
 
 mod routes;
 
-use routes::{KNOWN, OAUTH_ROUTES, ROUTES};
+use routes::{OAUTH_ROUTES, ROUTES};
 
 /// What a field holds, which decides the values tried.
 #[derive(Clone, Copy)]
@@ -227,16 +227,6 @@ enum Variant {
 /// No answer at all: a request line longer than actix-http reads (128 KiB)
 /// is refused by closing the connection, before any handler.
 const CLOSED: u16 = 0;
-
-/// Whether an answer is one of the known bugs.
-fn known(o: &Outcome) -> bool {
-    KNOWN.iter().any(|&(route, field, variant, today)| {
-        o.route == route
-            && (field == "*" || o.field == field)
-            && o.variant == variant
-            && o.got == today
-    })
-}
 
 /// A value as sent: text to encode, or bytes already percent-encoded.
 enum Value {
@@ -670,13 +660,11 @@ async fn sweep(app: &TestApp, routes: &[Route]) -> Vec<Outcome> {
     outcomes
 }
 
-/// Fails listing every wrong answer (a known bug may keep its answer,
-/// unless that is a 5xx).
+/// Fails listing every wrong answer.
 fn check(outcomes: Vec<Outcome>) {
     let wrong: Vec<String> = outcomes
         .iter()
         .filter(|o| o.got != o.want || o.got >= 500 || o.wrote)
-        .filter(|o| !known(o) || o.got >= 500)
         .map(|o| {
             let wrote = if o.wrote { " and it wrote" } else { "" };
             format!(

@@ -803,17 +803,3 @@ pub(super) const OAUTH_ROUTES: &[Route] = &[
         answers: answers(403, 403, 403, 400, CLOSED),
     },
 ];
-
-/// Answers that differ from the design today: (route, field or "*" for
-/// every field, variant, answer today). Each is a bug to fix; the sweep
-/// still insists on no 5xx for them.
-pub(super) const KNOWN: &[(&str, &str, Variant, u16)] = &[
-    // src/routes/issues/update.rs still reads its forms with `web::Form`,
-    // which reads bytes that are not UTF-8 as U+FFFD: free text is saved
-    // mangled (303), choices are refused as unknown values (422), where
-    // `routes::form::Form` answers 400 as for the other forms.
-    ("/issues/{issue}/comments", "*", Variant::NotUtf8, 303),
-    ("/issues/{resolved}/reopen", "*", Variant::NotUtf8, 303),
-    ("/issues/{issue}/update", "*", Variant::NotUtf8, 303),
-    ("/issues/{issue}/update", "*", Variant::NotUtf8, 422),
-];

@@ -1,0 +1,3 @@
+DROP INDEX doc_rollup_contexts_covering_idx;
+DROP INDEX doc_rollup_sessions_covering_idx;
+DROP INDEX doc_rollup_docs_covering_idx;
