@@ -425,9 +425,6 @@ const FINGERPRINT: &str = "SELECT concat_ws(',', \
 
 /// One request and its answer.
 struct Outcome {
-    route: &'static str,
-    field: &'static str,
-    variant: Variant,
     what: String,
     want: u16,
     got: u16,
@@ -561,9 +558,6 @@ async fn send(
     };
     let wrote = before.is_some_and(|before| ctx.text(FINGERPRINT) != before);
     Outcome {
-        route: route.path,
-        field: field.map_or("", |f| f.name),
-        variant,
         what: format!("{} {} {what}", route.method, route.path),
         want,
         got,
