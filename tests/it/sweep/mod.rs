@@ -552,7 +552,9 @@ async fn send(
         Ok(res) => {
             let status = res.status().as_u16();
             let page = html::parse(&res.text().await.unwrap_or_default());
-            (status, html::text(&page, ".error-summary"))
+            // What a refusal said, for the failure message; not every
+            // answer has a summary.
+            (status, html::texts(&page, ".error-summary").join(" "))
         }
         Err(_) => (CLOSED, String::new()),
     };
