@@ -472,14 +472,19 @@ async fn main() {
         .text()
         .await
         .unwrap();
-    // The first ticket link (the page also links to /issues/new).
-    let number = queue
+    // The first two tickets (the page also links to /issues/new): the
+    // second takes the public replies, so that each reply route starts on
+    // a ticket without the other's thousands of replies.
+    let mut tickets = queue
         .split("href=\"/issues/")
         .skip(1)
         .filter_map(|s| s.split('"').next())
-        .find(|n| n.parse::<i64>().is_ok())
-        .expect("a ticket on the queue page")
-        .to_owned();
+        .filter(|n| n.parse::<i64>().is_ok())
+        .map(str::to_owned);
+    let number = tickets.next().expect("a ticket on the queue page");
+    let other = tickets
+        .find(|n| *n != number)
+        .expect("a second ticket on the queue page");
     let form = customer
         .get(format!("{}/issues/new", cfg.base))
         .send()
@@ -583,7 +588,7 @@ async fn main() {
         (
             "reply with notifications (public)",
             &agent,
-            reply(&agent, &cfg.base, &number, false).await,
+            reply(&agent, &cfg.base, &other, false).await,
         ),
     ];
 
