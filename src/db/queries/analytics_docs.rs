@@ -226,6 +226,13 @@ struct DocSums {
     title: String,
     #[diesel(sql_type = SqlDocType)]
     doc_type: DocType,
+    #[diesel(embed)]
+    figures: FigureSums,
+}
+
+/// The four doc figures as every read names them.
+#[derive(QueryableByName)]
+struct FigureSums {
     #[diesel(sql_type = BigInt)]
     shown: i64,
     #[diesel(sql_type = BigInt)]
@@ -234,6 +241,17 @@ struct DocSums {
     dismissed: i64,
     #[diesel(sql_type = BigInt)]
     filed_after_helpful: i64,
+}
+
+impl From<FigureSums> for DocFigures {
+    fn from(f: FigureSums) -> Self {
+        DocFigures {
+            shown: f.shown,
+            helpful: f.helpful,
+            dismissed: f.dismissed,
+            filed_after_helpful: f.filed_after_helpful,
+        }
+    }
 }
 
 /// Every doc shown in the scope with its figures, by id (the page orders
@@ -247,12 +265,7 @@ pub fn docs(conn: &mut PgConnection, scope: &Scope) -> QueryResult<Vec<DocRow>> 
             url: r.url,
             title: r.title,
             doc_type: r.doc_type,
-            figures: DocFigures {
-                shown: r.shown,
-                helpful: r.helpful,
-                dismissed: r.dismissed,
-                filed_after_helpful: r.filed_after_helpful,
-            },
+            figures: r.figures.into(),
         })
         .collect())
 }
@@ -263,14 +276,8 @@ struct PlaneSums {
     slug: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     name: Option<String>,
-    #[diesel(sql_type = BigInt)]
-    shown: i64,
-    #[diesel(sql_type = BigInt)]
-    helpful: i64,
-    #[diesel(sql_type = BigInt)]
-    dismissed: i64,
-    #[diesel(sql_type = BigInt)]
-    filed_after_helpful: i64,
+    #[diesel(embed)]
+    figures: FigureSums,
 }
 
 /// The doc figures per plane of the sessions, in the planes' order, "no
@@ -281,12 +288,7 @@ pub fn planes(conn: &mut PgConnection, scope: &Scope) -> QueryResult<Vec<PlaneRo
         .into_iter()
         .map(|r| PlaneRow {
             plane: r.slug.zip(r.name),
-            figures: DocFigures {
-                shown: r.shown,
-                helpful: r.helpful,
-                dismissed: r.dismissed,
-                filed_after_helpful: r.filed_after_helpful,
-            },
+            figures: r.figures.into(),
         })
         .collect())
 }
