@@ -2,7 +2,7 @@
 //! labelled `YYYY-Www` as in the tickets CSV, and the age buckets of the
 //! open backlog. The SQL that groups by them takes its bounds from here.
 
-use chrono::{Datelike, Days, NaiveDate, TimeDelta};
+use chrono::{Datelike, Days, NaiveDate};
 
 /// The Monday of `day`'s ISO week.
 pub fn week_start(day: NaiveDate) -> NaiveDate {
@@ -15,15 +15,6 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
 pub fn week_label(day: NaiveDate) -> String {
     let week = day.iso_week();
     format!("{:04}-W{:02}", week.year(), week.week())
-}
-
-/// The Mondays of the weeks from `first`'s to `last`'s, in order.
-pub fn weeks(first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = NaiveDate> {
-    let end = week_start(last);
-    std::iter::successors(Some(week_start(first)), |w| {
-        w.checked_add_days(Days::new(7))
-    })
-    .take_while(move |w| *w <= end)
 }
 
 /// How long an open issue has been open.
@@ -48,14 +39,6 @@ impl AgeBucket {
     /// The lower bounds in days of every bucket after the first: an age of
     /// exactly 3 days is in "3–7 d".
     pub const BOUNDS_DAYS: [i64; 4] = [1, 3, 7, 30];
-
-    /// The bucket of an age; a negative age (a clock that went back) is
-    /// under a day.
-    pub fn of_age(age: TimeDelta) -> AgeBucket {
-        let at_least = |days: i64| age >= TimeDelta::days(days);
-        let passed = Self::BOUNDS_DAYS.iter().filter(|d| at_least(**d)).count();
-        Self::ALL[passed]
-    }
 
     /// The bucket at `index` in [`AgeBucket::ALL`] (as the SQL numbers them).
     pub fn from_index(index: i32) -> Option<AgeBucket> {
@@ -107,36 +90,7 @@ mod tests {
     }
 
     #[test]
-    fn the_weeks_of_a_range() {
-        let mondays: Vec<_> = weeks(day(2026, 11, 1), day(2026, 11, 30)).collect();
-        assert_eq!(
-            mondays,
-            vec![
-                day(2026, 10, 26),
-                day(2026, 11, 2),
-                day(2026, 11, 9),
-                day(2026, 11, 16),
-                day(2026, 11, 23),
-                day(2026, 11, 30)
-            ]
-        );
-        assert_eq!(weeks(day(2026, 12, 6), day(2026, 12, 6)).count(), 1);
-    }
-
-    #[test]
-    fn ages_fall_in_buckets_by_their_lower_bounds() {
-        let h = TimeDelta::hours;
-        assert_eq!(AgeBucket::of_age(h(-2)), AgeBucket::UnderOneDay);
-        assert_eq!(AgeBucket::of_age(h(23)), AgeBucket::UnderOneDay);
-        assert_eq!(AgeBucket::of_age(h(24)), AgeBucket::OneToThreeDays);
-        assert_eq!(AgeBucket::of_age(h(71)), AgeBucket::OneToThreeDays);
-        assert_eq!(AgeBucket::of_age(h(72)), AgeBucket::ThreeToSevenDays);
-        assert_eq!(AgeBucket::of_age(h(7 * 24)), AgeBucket::SevenToThirtyDays);
-        assert_eq!(
-            AgeBucket::of_age(h(30 * 24 - 1)),
-            AgeBucket::SevenToThirtyDays
-        );
-        assert_eq!(AgeBucket::of_age(h(30 * 24)), AgeBucket::OverThirtyDays);
+    fn buckets_are_found_by_the_index_the_sql_gives() {
         assert_eq!(AgeBucket::from_index(4), Some(AgeBucket::OverThirtyDays));
         assert_eq!(AgeBucket::from_index(5), None);
         assert_eq!(AgeBucket::from_index(-1), None);
