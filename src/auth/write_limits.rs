@@ -1,6 +1,6 @@
 //! Per-user write limits: issues filed, replies (and internal notes) and
 //! doc feedback clicks, each counted per user in fixed one-hour windows in
-//! PostgreSQL, so they hold across instances. [`admit`] runs inside the
+//! PostgreSQL, so they hold across instances. [`within`] counts inside the
 //! write's transaction: a write refused here, or failing later, leaves
 //! its count uncounted. The limits (settings, see `config::WriteLimits`)
 //! are far above what a person does in an hour and stop a script at that.
@@ -47,10 +47,29 @@ fn window_start(at: DateTime<Utc>) -> DateTime<Utc> {
     at.duration_trunc(WINDOW).unwrap_or(at)
 }
 
+/// Runs `write` in a transaction that first counts one `action` by
+/// `user_id`: past the limit, 429 and nothing is written; if `write`
+/// fails, its count goes with it.
+pub fn within<T, E>(
+    conn: &mut PgConnection,
+    limits: &WriteLimits,
+    user_id: Uuid,
+    action: WriteAction,
+    write: impl FnOnce(&mut PgConnection) -> Result<T, E>,
+) -> Result<T, AppError>
+where
+    AppError: From<E>,
+{
+    conn.transaction(|conn| {
+        admit(conn, limits, user_id, action)?;
+        Ok(write(conn)?)
+    })
+}
+
 /// Counts one `action` by `user_id`, or answers 429 with the seconds left
-/// in the window when the user has reached the limit. Call inside the
-/// write's transaction.
-pub fn admit(
+/// in the window when the user has reached the limit. Inside the write's
+/// transaction: see [`within`].
+fn admit(
     conn: &mut PgConnection,
     limits: &WriteLimits,
     user_id: Uuid,

@@ -7,7 +7,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use diesel::Connection;
 use uuid::Uuid;
 
 use super::new_view::{ChooseCustomerPage, FormView, NewIssueFragment, NewIssuePage};
@@ -191,10 +190,13 @@ pub async fn record_doc_feedback(
                 form_session_id: session_id,
                 snapshot: form.snapshot.clone(),
             };
-            conn.transaction(|conn| {
-                write_limits::admit(conn, &limits, viewer.user_id, WriteAction::Feedback)?;
-                issues::record_feedback(conn, viewer, &feedback)
-            })?;
+            write_limits::within(
+                conn,
+                &limits,
+                viewer.user_id,
+                WriteAction::Feedback,
+                |conn| issues::record_feedback(conn, viewer, &feedback),
+            )?;
         }
         // Read after the feedback is stored, so the form shows the answer.
         let suggestions = issues::suggestions(conn, customer_id, user_id, &defs, &form)?;
@@ -237,9 +239,8 @@ pub async fn create_issue(
     let creator = user.clone();
     let limits = config.write_limits;
     let issue = db::run(&pool, move |conn| {
-        conn.transaction(|conn| {
-            write_limits::admit(conn, &limits, creator.id, WriteAction::Issue)?;
-            issues::file_issue(conn, &creator, customer_id, &valid).map_err(AppError::from)
+        write_limits::within(conn, &limits, creator.id, WriteAction::Issue, |conn| {
+            issues::file_issue(conn, &creator, customer_id, &valid)
         })
     })
     .await?;

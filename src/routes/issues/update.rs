@@ -7,7 +7,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -69,10 +68,8 @@ pub async fn create_comment(
     let author = user.clone();
     let limits = config.write_limits;
     db::run(&pool, move |conn| {
-        conn.transaction(|conn| {
-            write_limits::admit(conn, &limits, author.id, WriteAction::Reply)?;
+        write_limits::within(conn, &limits, author.id, WriteAction::Reply, |conn| {
             tickets::add_comment(conn, &author, number, &body, internal, Utc::now())
-                .map_err(AppError::from)
         })
     })
     .await?;
