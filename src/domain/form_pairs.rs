@@ -10,6 +10,14 @@ pub fn count(body: &[u8]) -> usize {
     body.split(|b| *b == b'&').filter(|p| !p.is_empty()).count()
 }
 
+/// Whether every name and value of `body` decodes to UTF-8: what
+/// [`decode`] would flag, without building the pairs (nothing is
+/// allocated for a field without `+` or escapes).
+pub fn all_utf8(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&' || *b == b'=')
+        .all(|raw| percent_decode(raw).decode_utf8().is_ok())
+}
+
 /// The pairs, and the names of fields whose bytes were not valid UTF-8
 /// (their values are kept with replacement characters, to show again).
 pub fn decode(body: &[u8]) -> (Vec<(String, String)>, Vec<String>) {
@@ -61,6 +69,13 @@ mod tests {
         assert_eq!(pairs[1], ("b".into(), "x y".into()));
         assert_eq!(pairs[2], ("a".into(), "é".into()));
         assert_eq!(invalid, vec!["c".to_owned()]);
+    }
+
+    #[test]
+    fn tells_whether_every_field_is_text() {
+        assert!(super::all_utf8(b"a=1&b=x+y&c=%C3%A9"));
+        assert!(!super::all_utf8(b"a=1&c=%FF"));
+        assert!(!super::all_utf8(b"%FF=1"));
     }
 
     #[test]

@@ -56,8 +56,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
         let read = web::Form::<T>::from_request(req, &mut Payload::from(chunks));
         Box::pin(async move {
             let form = read.await?;
-            let (_, not_utf8) = form_pairs::decode(&seen.borrow());
-            if !not_utf8.is_empty() {
+            if !form_pairs::all_utf8(&seen.borrow()) {
                 let why = "The form holds bytes that are not text; reload the page.";
                 return Err(AppError::BadRequest(why.into()).into());
             }
