@@ -141,7 +141,7 @@ pub struct Settings {
         long,
         global = true,
         env = "SUPPORTDESK_ISSUES_PER_HOUR",
-        default_value_t = 30
+        default_value_t = WriteLimits::DEFAULT.issues
     )]
     pub issues_per_hour: u32,
 
@@ -150,7 +150,7 @@ pub struct Settings {
         long,
         global = true,
         env = "SUPPORTDESK_REPLIES_PER_HOUR",
-        default_value_t = 200
+        default_value_t = WriteLimits::DEFAULT.replies
     )]
     pub replies_per_hour: u32,
 
@@ -160,7 +160,7 @@ pub struct Settings {
         long,
         global = true,
         env = "SUPPORTDESK_FEEDBACK_PER_HOUR",
-        default_value_t = 300
+        default_value_t = WriteLimits::DEFAULT.feedback
     )]
     pub feedback_per_hour: u32,
 
@@ -222,9 +222,9 @@ impl Settings {
             demo: false,
             smtp_url: None,
             mail_from: None,
-            issues_per_hour: 30,
-            replies_per_hour: 200,
-            feedback_per_hour: 300,
+            issues_per_hour: WriteLimits::DEFAULT.issues,
+            replies_per_hour: WriteLimits::DEFAULT.replies,
+            feedback_per_hour: WriteLimits::DEFAULT.feedback,
             mail_tuning: MailTuning::default(),
         }
     }
@@ -266,6 +266,15 @@ pub struct WriteLimits {
     pub issues: u32,
     pub replies: u32,
     pub feedback: u32,
+}
+
+impl WriteLimits {
+    /// The settings' defaults.
+    pub const DEFAULT: WriteLimits = WriteLimits {
+        issues: 30,
+        replies: 200,
+        feedback: 300,
+    };
 }
 
 /// A unique id per request: in the log, the `X-Request-Id` header and error pages.
