@@ -70,9 +70,11 @@ async fn sign_in(base: &str, email: &str) -> Client {
 #[derive(Clone)]
 enum Request {
     Get(String),
-    /// A new issue each time: the form's fields with a fresh submit token.
+    /// A new issue each time: the form's fields with a fresh submit token;
+    /// `alerts`: every agent and admin hears of new issues meanwhile.
     Submit {
         fields: Vec<(String, String)>,
+        alerts: bool,
     },
     /// A form post answered by a redirect (a reply on a ticket).
     Post {
@@ -84,7 +86,7 @@ enum Request {
 async fn send(c: &Client, base: &str, req: &Request) -> bool {
     let res = match req {
         Request::Get(path) => c.get(format!("{base}{path}")).send().await,
-        Request::Submit { fields } => {
+        Request::Submit { fields, .. } => {
             let mut fields = fields.clone();
             fields.push(("submit_token".into(), uuid::Uuid::new_v4().to_string()));
             c.post(format!("{base}/issues")).form(&fields).send().await
@@ -457,6 +459,7 @@ async fn main() {
     if let Some(url) = &cfg.database_url {
         remove_submitted(url);
         remove_replies(url);
+        set_new_issue_alerts(url, false);
         refresh_ticket_analytics(url);
     }
     let agent = sign_in(&cfg.base, "agent1@example.com").await;
@@ -547,12 +550,16 @@ async fn main() {
             &customer,
             Request::Submit {
                 fields: fields.clone(),
+                alerts: false,
             },
         ),
         (
             "issue submit, every agent hears of new issues",
             &customer,
-            Request::Submit { fields },
+            Request::Submit {
+                fields,
+                alerts: true,
+            },
         ),
         (
             "tickets analytics 30 days",
@@ -606,8 +613,8 @@ async fn main() {
         if baseline.is_some() && !name.contains(only.as_str()) {
             continue;
         }
-        if let (Some(url), true) = (&cfg.database_url, name.starts_with("issue submit")) {
-            set_new_issue_alerts(url, name.contains("every agent"));
+        if let (Some(url), Request::Submit { alerts, .. }) = (&cfg.database_url, &req) {
+            set_new_issue_alerts(url, *alerts);
         }
         // A route that does not answer as it should measures nothing.
         assert!(
@@ -628,6 +635,7 @@ async fn main() {
         // Plans of the data the routes were measured on.
         remove_submitted(url);
         remove_replies(url);
+        set_new_issue_alerts(url, false);
         explain_plans(url);
         explain_doc_analytics(url);
     }
