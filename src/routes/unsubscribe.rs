@@ -7,6 +7,7 @@
 use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use uuid::Uuid;
 
 use crate::auth::flash::FlashKind;
 use crate::auth::unsubscribe;
@@ -31,16 +32,10 @@ struct UnsubscribePage {
     on: bool,
 }
 
-/// The person and topic a token names, if it holds and they exist.
-async fn resolve(
-    pool: &PgPool,
-    config: &AppConfig,
-    token: &str,
-) -> Result<(users::User, NotificationTopic), AppError> {
-    let (user_id, topic) =
-        unsubscribe::verify(&config.unsubscribe_key, token).ok_or(AppError::NotFound)?;
-    let user = db::run(pool, move |conn| users::find(conn, user_id)).await?;
-    Ok((user, topic))
+/// The person's id and topic a token names, if it holds (whether the
+/// person exists is asked with the page's own statement).
+fn resolve(config: &AppConfig, token: &str) -> Result<(Uuid, NotificationTopic), AppError> {
+    unsubscribe::verify(&config.unsubscribe_key, token).ok_or(AppError::NotFound)
 }
 
 /// GET /unsubscribe/{token} — anyone with the link.
@@ -50,10 +45,10 @@ pub async fn show_unsubscribe(
     config: web::Data<AppConfig>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (user, topic) = resolve(&pool, &config, &token).await?;
-    let user_id = user.id;
-    let choices = db::run(&pool, move |conn| {
-        notification_preferences::choices(conn, user_id)
+    let (user_id, topic) = resolve(&config, &token)?;
+    let (user, choices) = db::run(&pool, move |conn| {
+        let user = users::find(conn, user_id)?;
+        Ok::<_, diesel::result::Error>((user, notification_preferences::choices(conn, user_id)?))
     })
     .await?;
     page.render(&UnsubscribePage {
@@ -72,9 +67,9 @@ pub async fn unsubscribe(
     config: web::Data<AppConfig>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (user, topic) = resolve(&pool, &config, &token).await?;
-    let user_id = user.id;
+    let (user_id, topic) = resolve(&config, &token)?;
     db::run(&pool, move |conn| {
+        users::find(conn, user_id)?;
         notification_preferences::set(conn, user_id, &[(topic, false)])
     })
     .await?;
