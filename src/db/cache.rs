@@ -1,20 +1,25 @@
-//! What the queue would otherwise recompute on every load, kept per process:
-//! the [`Directory`] of names and filter lists, and each agent's view
-//! counts. An entry is used while the database's change counter for its
-//! tables (migration 000005) reads as it did when the entry was made, so a
-//! write by any instance is seen on the next request. A writer bumps the
-//! counter with each statement, before it commits; a reader caught in
-//! between keeps the old entry, so entries are also dropped after
-//! [`MAX_AGE`].
+//! What pages would otherwise recompute on every load, kept per process:
+//! the [`Directory`] of names and filter lists, each agent's view counts,
+//! and the analytics pages' figures. An entry is used while what it was
+//! computed from reads as it did when the entry was made: the database's
+//! change counters for its tables (migrations 000005 and 000021) and, for
+//! analytics, the rollups' refresh time. So a write by any instance is seen
+//! on the next request. A writer bumps a counter with each statement,
+//! before it commits; a reader caught in between keeps the old entry, so
+//! entries are also dropped after [`MAX_AGE`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Nullable, Timestamptz};
 use uuid::Uuid;
 
+use crate::db::fixed_sql::FixedSql;
+use crate::db::queries::analytics_docs::{self, Figures};
+use crate::db::queries::analytics_tickets::{Freshness, TicketFigures, TicketScope};
 use crate::db::queries::directory::Directory;
 use crate::db::queries::queue::{self, View};
 
@@ -36,13 +41,102 @@ impl Markers {
     pub fn read(conn: &mut PgConnection) -> QueryResult<Self> {
         // A sequence not yet used reads last_value 1, as after its first
         // nextval: is_called tells the two apart.
-        diesel::sql_query(
+        FixedSql(
             "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
                      FROM issue_changes) AS issues, \
                     (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
                      FROM directory_changes) AS directory",
         )
         .get_result(conn)
+    }
+}
+
+/// What the analytics pages' figures are computed from besides the
+/// filters, read in one statement: the change counters of the names they
+/// show, and when each page's rollups were last refreshed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
+pub struct Stamps {
+    #[diesel(embed)]
+    pub markers: Markers,
+    #[diesel(sql_type = BigInt)]
+    pub catalog: i64,
+    /// The doc rollups' refresh (None: never refreshed).
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub docs_at: Option<DateTime<Utc>>,
+    #[diesel(embed)]
+    pub tickets: Freshness,
+}
+
+impl Stamps {
+    pub fn read(conn: &mut PgConnection) -> QueryResult<Self> {
+        FixedSql(
+            "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
+                     FROM issue_changes) AS issues, \
+                    (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
+                     FROM directory_changes) AS directory, \
+                    (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
+                     FROM catalog_changes) AS catalog, \
+                    (SELECT refreshed_at FROM doc_rollup_state) AS docs_at, \
+                    t.refreshed_at, t.backlog_at \
+             FROM (SELECT 1) AS one LEFT JOIN ticket_stats_state t ON true",
+        )
+        .get_result(conn)
+    }
+}
+
+/// The doc analytics' figures: for a scope, from the rollups as refreshed
+/// at `refreshed_at`, with the names of `directory` and `catalog`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocFiguresKey {
+    pub refreshed_at: Option<DateTime<Utc>>,
+    pub directory: i64,
+    pub catalog: i64,
+    pub scope: analytics_docs::Scope,
+}
+
+/// The tickets analytics' figures: for a scope, from the rollups as of
+/// `freshness`, with the names of `directory`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketFiguresKey {
+    pub freshness: Freshness,
+    pub directory: i64,
+    pub scope: TicketScope,
+}
+
+/// How many computed figures each analytics page keeps: a handful of
+/// admins looking at a few ranges and filters each.
+const FIGURES_KEPT: usize = 64;
+
+/// Computed values by key, the oldest dropped first beyond
+/// [`FIGURES_KEPT`]. The key holds everything the value was computed
+/// from, so a stale entry is never found, only pushed out.
+pub struct Memo<K, V> {
+    entries: Mutex<VecDeque<(K, Instant, Arc<V>)>>,
+}
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo {
+            entries: Mutex::new(VecDeque::new()),
+        }
+    }
+}
+
+impl<K: PartialEq, V> Memo<K, V> {
+    pub fn get(&self, key: &K) -> Option<Arc<V>> {
+        lock(&self.entries)
+            .iter()
+            .find(|(k, at, _)| k == key && at.elapsed() < MAX_AGE)
+            .map(|(_, _, value)| value.clone())
+    }
+
+    pub fn put(&self, key: K, value: Arc<V>) {
+        let mut entries = lock(&self.entries);
+        entries.retain(|(k, at, _)| *k != key && at.elapsed() < MAX_AGE);
+        if entries.len() >= FIGURES_KEPT {
+            entries.pop_front();
+        }
+        entries.push_back((key, Instant::now(), value));
     }
 }
 
@@ -65,6 +159,8 @@ impl<T: Clone> Entry<T> {
 pub struct Caches {
     directory: Mutex<Option<Entry<Arc<Directory>>>>,
     counts: Mutex<HashMap<Uuid, Entry<ViewCounts>>>,
+    pub doc_figures: Memo<DocFiguresKey, Figures>,
+    pub ticket_figures: Memo<TicketFiguresKey, TicketFigures>,
 }
 
 impl Caches {
@@ -126,4 +222,29 @@ impl Caches {
 /// cache; the value is still a whole value, so carry on with it.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_memo_finds_only_its_key_and_keeps_the_latest_entries() {
+        let memo: Memo<u32, String> = Memo::default();
+        assert!(memo.get(&1).is_none());
+        memo.put(1, Arc::new("one".into()));
+        memo.put(1, Arc::new("one again".into()));
+        assert_eq!(
+            memo.get(&1).as_deref().map(String::as_str),
+            Some("one again")
+        );
+        assert!(memo.get(&2).is_none());
+        for key in 2..=FIGURES_KEPT as u32 + 1 {
+            memo.put(key, Arc::new(key.to_string()));
+        }
+        // The oldest went to make room; the rest are all there.
+        assert!(memo.get(&1).is_none());
+        assert_eq!(lock(&memo.entries).len(), FIGURES_KEPT);
+        assert!(memo.get(&2).is_some());
+    }
 }

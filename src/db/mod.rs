@@ -2,6 +2,7 @@
 //! async executor, and embedded migrations.
 
 pub mod cache;
+pub mod fixed_sql;
 pub mod lock;
 pub mod models;
 pub mod queries;

@@ -84,6 +84,28 @@ impl Slice {
     }
 }
 
+/// What the tickets page's figures are for: the slice, the range's whole
+/// weeks, and today (the weeks shown stop at this week).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketScope {
+    pub slice: Slice,
+    pub first_week: NaiveDate,
+    pub last_week: NaiveDate,
+    pub today: NaiveDate,
+}
+
+/// Everything the tickets page shows, read in one snapshot.
+#[derive(Debug, Clone)]
+pub struct TicketFigures {
+    pub freshness: Freshness,
+    /// The first and last week shown; None: no week to show.
+    pub shown: Option<(NaiveDate, NaiveDate)>,
+    pub weeks: Vec<WeekRow>,
+    pub backlog: Vec<(AgeBucket, i64)>,
+    pub agents: Vec<AgentRow>,
+    pub planes: Vec<PlaneRow>,
+}
+
 /// What a refresh did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Refreshed {

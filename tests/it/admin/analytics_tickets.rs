@@ -462,6 +462,48 @@ async fn backlog_agents_and_planes_are_the_hand_counted_ones() {
 }
 
 #[tokio::test]
+async fn kept_figures_give_way_to_renames_and_refreshes() {
+    let app = admin_app().await;
+    let data = build(&app);
+    refresh(&app);
+    let query = format!("{WEEKS}&customer={}", data.customer);
+    let doc = page(&app, &query).await;
+    assert_eq!(html::text(&doc, "#total-created"), "7");
+    let names = |doc: &Html| -> Vec<String> {
+        table(doc, "agents")
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect()
+    };
+    assert!(!names(&doc).contains(&"Renamed Agent".to_owned()));
+
+    // A renamed agent shows at once.
+    app.exec(&format!(
+        "UPDATE users SET name = 'Renamed Agent' WHERE email = '{AGENT1}'"
+    ));
+    let doc = page(&app, &query).await;
+    assert!(
+        names(&doc).contains(&"Renamed Agent".to_owned()),
+        "{:?}",
+        names(&doc)
+    );
+
+    // A new issue in the weeks counts once the rollups are refreshed.
+    issue(
+        &mut app.db.conn(),
+        &data.customer,
+        "eks",
+        &ts("2025-03-12 09:00"),
+        "open",
+        "NULL",
+        None,
+    );
+    refresh(&app);
+    let doc = page(&app, &query).await;
+    assert_eq!(html::text(&doc, "#total-created"), "8");
+}
+
+#[tokio::test]
 async fn csv_cells_cannot_run_as_formulas_and_name_their_range() {
     let app = admin_app().await;
     let data = build(&app);

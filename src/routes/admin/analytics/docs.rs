@@ -5,21 +5,25 @@
 //! /admin/analytics/docs.csv?table=…`: any of those tables as CSV with the
 //! same filters (and order), streamed. Figures come from the daily
 //! rollups, refreshed first when they are more than a minute old (see
-//! `db::queries::doc_rollups`), and the page says how old they are.
+//! `db::queries::doc_rollups`), and the page says how old they are. The
+//! figures of a scope are kept (`db::cache`) until the rollups are
+//! refreshed or a name they show changes, so views in between read no
+//! rollup rows.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use super::docs_view::{
     self, AsOf, CONTEXTS_ON_PAGE, DOCS_ON_PAGE, GAPS_ON_PAGE, Line, SortHeading, Stat, Tables,
 };
 use super::{FilterForm, Scope, csv_filename, read_scope};
 use crate::auth::extractors::RequireAdmin;
-use crate::db::cache::Caches;
+use crate::db::cache::{Caches, DocFiguresKey};
 use crate::db::queries::analytics_docs::{self, Figures};
 use crate::db::queries::doc_rollups::{self, Wait};
 use crate::db::{self, PgPool};
@@ -127,12 +131,12 @@ fn rollup_scope(scope: &Scope) -> analytics_docs::Scope {
     }
 }
 
-/// Refreshes the rollups when they are more than a minute old, waiting at
-/// most [`REFRESH_WAIT`]; another instance's refresh is not waited for.
-async fn freshen(pool: &PgPool) -> Result<(), AppError> {
-    let at = db::run(pool, doc_rollups::refreshed_at).await?;
+/// Refreshes the rollups when they are more than a minute old (`at`: when
+/// they were refreshed), waiting at most [`REFRESH_WAIT`]; another
+/// instance's refresh is not waited for. Says whether it refreshed.
+async fn freshen(pool: &PgPool, at: Option<DateTime<Utc>>) -> bool {
     if at.is_some_and(|at| Utc::now() - at < doc_rollups::FRESH_FOR) {
-        return Ok(());
+        return false;
     }
     let pool = pool.clone();
     let job = actix_web::rt::spawn(async move {
@@ -143,7 +147,7 @@ async fn freshen(pool: &PgPool) -> Result<(), AppError> {
     });
     // Past the wait the refresh goes on; this page shows what there is.
     let _ = tokio::time::timeout(REFRESH_WAIT, job).await;
-    Ok(())
+    true
 }
 
 /// GET /admin/analytics/docs — admin.
@@ -155,25 +159,52 @@ pub async fn show_docs_analytics(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (query, _) = read_query(&req, &pool, &caches).await?;
-    render(&page, &pool, query).await
+    render(&page, &pool, &caches, query).await
 }
 
-async fn render(page: &Page, pool: &PgPool, query: Query) -> Result<HttpResponse, AppError> {
-    freshen(pool).await?;
+async fn render(
+    page: &Page,
+    pool: &PgPool,
+    caches: &Caches,
+    query: Query,
+) -> Result<HttpResponse, AppError> {
+    let stamps = query.scope.stamps;
+    let refreshed = freshen(pool, stamps.docs_at).await;
     let rollup = rollup_scope(&query.scope);
-    // One snapshot: a refresh committing between the reads would make the
-    // headline and the tables disagree (as the tickets page and the CSV do).
-    let (at, figures) = db::run(pool, move |conn| {
-        conn.build_transaction()
-            .read_only()
-            .repeatable_read()
-            .run(|conn| {
-                let at = doc_rollups::refreshed_at(conn)?;
-                let figures = analytics_docs::figures(conn, &rollup)?;
-                Ok::<_, diesel::result::Error>((at, figures))
+    let key = DocFiguresKey {
+        refreshed_at: stamps.docs_at,
+        directory: stamps.markers.directory,
+        catalog: stamps.catalog,
+        scope: rollup,
+    };
+    // After a refresh the stamps are out of date: read afresh.
+    let cached = (!refreshed).then(|| caches.doc_figures.get(&key)).flatten();
+    let (at, figures) = match cached {
+        Some(figures) => (key.refreshed_at, figures),
+        None => {
+            // One snapshot: a refresh committing between the reads would
+            // make the headline and the tables disagree (as the tickets
+            // page and the CSV do).
+            let (at, figures) = db::run(pool, move |conn| {
+                conn.build_transaction()
+                    .read_only()
+                    .repeatable_read()
+                    .run(|conn| {
+                        let at = doc_rollups::refreshed_at(conn)?;
+                        let figures = analytics_docs::figures(conn, &rollup)?;
+                        Ok::<_, diesel::result::Error>((at, figures))
+                    })
             })
-    })
-    .await?;
+            .await?;
+            let figures = Arc::new(figures);
+            let key = DocFiguresKey {
+                refreshed_at: at,
+                ..key
+            };
+            caches.doc_figures.put(key, figures.clone());
+            (at, figures)
+        }
+    };
     let Query {
         scope,
         order,
@@ -249,9 +280,9 @@ pub async fn download_docs_analytics(
         query
             .notices
             .push(OrderNotice::NothingDownloaded.sentence());
-        return render(&page, &pool, query).await;
+        return render(&page, &pool, &caches, query).await;
     }
-    freshen(&pool).await?;
+    freshen(&pool, query.scope.stamps.docs_at).await;
     let rollup = rollup_scope(&query.scope);
     let order = query.order;
     let filename = csv_filename(&format!("docs-{}", table.as_str()), &query.scope.filters);

@@ -14,7 +14,7 @@ use actix_web::{HttpRequest, web};
 use chrono::Utc;
 use uuid::Uuid;
 
-use crate::db::cache::{Caches, Markers};
+use crate::db::cache::{Caches, Stamps};
 use crate::db::models::enums::DocType;
 use crate::db::models::planes;
 use crate::db::{self, PgPool};
@@ -59,6 +59,8 @@ pub struct Scope {
     /// Sentences for the parameters that were dropped.
     pub notices: Vec<&'static str>,
     pub form: FilterForm,
+    /// What the figures are computed from, as of this request.
+    pub stamps: Stamps,
 }
 
 /// Reads the query string of `req` (a page at `action`) into a [`Scope`].
@@ -79,16 +81,16 @@ pub async fn read_scope(
         notices.retain(|n| *n != Notice::BadDocType);
     }
     let caches = caches.clone();
-    let (planes, customers) = db::run(pool, move |conn| {
+    let (planes, customers, stamps) = db::run(pool, move |conn| {
         let planes = planes::list_all(conn)?;
-        let markers = Markers::read(conn)?;
-        let directory = caches.directory(conn, markers, std::iter::empty())?;
+        let stamps = Stamps::read(conn)?;
+        let directory = caches.directory(conn, stamps.markers, std::iter::empty())?;
         let customers: Vec<(Uuid, String)> = directory
             .customers
             .iter()
             .map(|c| (c.id, c.name.clone()))
             .collect();
-        Ok::<_, diesel::result::Error>((planes, customers))
+        Ok::<_, diesel::result::Error>((planes, customers, stamps))
     })
     .await?;
 
@@ -160,6 +162,7 @@ pub async fn read_scope(
         customer_name,
         notices: sentences,
         form,
+        stamps,
     })
 }
 

@@ -4,7 +4,8 @@
 //! the work per agent, for the range and filters of the query. The figures
 //! come from rollups a refresh job keeps (see
 //! `db::queries::analytics_tickets` for why, and for the definitions); the
-//! page says how old they are. Each table downloads as CSV with the same
+//! page says how old they are; the figures of a scope are kept
+//! (`db::cache`) until the next refresh. Each table downloads as CSV with the same
 //! filters (`table=weekly|backlog|agents|planes`, weekly by default), read
 //! by the same function as the page.
 
@@ -13,12 +14,14 @@ use askama::Template;
 use chrono::{NaiveDate, Utc};
 
 use crate::auth::extractors::RequireAdmin;
-use crate::db::cache::Caches;
+use std::sync::Arc;
+
+use crate::db::cache::{Caches, TicketFiguresKey};
 use crate::db::queries::analytics_tickets::{
-    self as stats, AgentRow, Freshness, PlaneRow, Read, Slice, WeekRow,
+    self as stats, AgentRow, Freshness, PlaneRow, Read, Slice, TicketFigures, TicketScope, WeekRow,
 };
 use crate::db::{self, PgPool};
-use crate::domain::analytics::{AgeBucket, Filters, format, week_label, week_start};
+use crate::domain::analytics::{Filters, format, week_label, week_start};
 use crate::domain::form_pairs;
 use crate::error::AppError;
 use crate::routes::admin::analytics::{FilterForm, Scope, csv_filename, link, read_scope};
@@ -194,17 +197,50 @@ pub async fn show_tickets(
 ) -> Result<HttpResponse, AppError> {
     let scope = read_scope(&req, &pool, &caches, PATH, false).await?;
     let slice = Slice::of(scope.plane_id, scope.filters.customer);
-    let filters = scope.filters.clone();
     let today = Utc::now().date_naive();
-    // One read-only transaction: the tables agree with each other, and the
-    // reads' server-side cursors live in it.
-    let (freshness, shown, weeks, backlog, agents, planes) = db::run(&pool, move |conn| {
-        conn.build_transaction()
-            .read_only()
-            .repeatable_read()
-            .run(|conn| read_page(conn, slice, &filters, today))
-    })
-    .await?;
+    let (first_week, last_week) = range_weeks(&scope.filters);
+    let key = TicketFiguresKey {
+        freshness: scope.stamps.tickets,
+        directory: scope.stamps.markers.directory,
+        scope: TicketScope {
+            slice,
+            first_week,
+            last_week,
+            today,
+        },
+    };
+    let figures = match caches.ticket_figures.get(&key) {
+        Some(figures) => figures,
+        None => {
+            let filters = scope.filters.clone();
+            // One read-only transaction: the tables agree with each other,
+            // and the reads' server-side cursors live in it.
+            let figures = Arc::new(
+                db::run(&pool, move |conn| {
+                    conn.build_transaction()
+                        .read_only()
+                        .repeatable_read()
+                        .run(|conn| read_page(conn, slice, &filters, today))
+                })
+                .await?,
+            );
+            // Filed under the refresh the snapshot saw, which may be newer.
+            let key = TicketFiguresKey {
+                freshness: figures.freshness,
+                ..key
+            };
+            caches.ticket_figures.put(key, figures.clone());
+            figures
+        }
+    };
+    let TicketFigures {
+        freshness,
+        shown,
+        weeks,
+        backlog,
+        agents,
+        planes,
+    } = &*figures;
 
     let labels: Vec<String> = weeks.iter().map(|w| week_label(w.week)).collect();
     let count = |f: fn(&WeekRow) -> i64| weeks.iter().map(|w| Some(f(w) as f64)).collect();
@@ -253,9 +289,9 @@ pub async fn show_tickets(
     page.render(&TicketsPage {
         layout: page.layout("Tickets analytics"),
         notices: scope.notices.clone(),
-        weeks_shown: shown.map(|(first, last)| describe_weeks(first, last)),
+        weeks_shown: (*shown).map(|(first, last)| describe_weeks(first, last)),
         scope_words,
-        freshness: FreshnessLine::of(freshness),
+        freshness: FreshnessLine::of(*freshness),
         created: weeks.iter().map(|w| w.created).sum(),
         resolved: weeks.iter().map(|w| w.resolved).sum(),
         open: backlog.iter().map(|(_, n)| n).sum(),
@@ -266,8 +302,8 @@ pub async fn show_tickets(
             .map(|(b, n)| (b.label(), b.describe(), *n))
             .collect(),
         backlog_chart,
-        agents,
-        planes,
+        agents: agents.clone(),
+        planes: planes.clone(),
         weekly_csv: csv_link("weekly"),
         backlog_csv: csv_link("backlog"),
         agents_csv: csv_link("agents"),
@@ -276,22 +312,12 @@ pub async fn show_tickets(
     })
 }
 
-/// Everything the page shows, from the rollups.
-type PageData = (
-    Freshness,
-    Option<(NaiveDate, NaiveDate)>,
-    Vec<WeekRow>,
-    Vec<(AgeBucket, i64)>,
-    Vec<AgentRow>,
-    Vec<PlaneRow>,
-);
-
 fn read_page(
     conn: &mut diesel::PgConnection,
     slice: Slice,
     filters: &Filters,
     today: NaiveDate,
-) -> diesel::QueryResult<PageData> {
+) -> diesel::QueryResult<TicketFigures> {
     let (freshness, first_week) = stats::freshness_and_first_week(conn, slice)?;
     let shown = shown_weeks(filters, first_week, today);
     let mut weeks = Vec::new();
@@ -329,7 +355,14 @@ fn read_page(
         planes.push(row);
         Ok(())
     })?;
-    Ok((freshness, shown, weeks, backlog, agents, planes))
+    Ok(TicketFigures {
+        freshness,
+        shown,
+        weeks,
+        backlog,
+        agents,
+        planes,
+    })
 }
 
 /// The filters in words, for the page's subtitle.
