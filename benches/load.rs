@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
@@ -70,6 +71,13 @@ async fn sign_in(base: &str, email: &str) -> Client {
 #[derive(Clone)]
 enum Request {
     Get(String),
+    /// Each request the next of `paths` (shared by every worker), round
+    /// and round: with more paths than the server keeps figures for, every
+    /// analytics view computes its figures.
+    Rotate {
+        paths: Arc<Vec<String>>,
+        next: Arc<AtomicUsize>,
+    },
     /// A new issue each time: the form's fields with a fresh submit token;
     /// `alerts`: every agent and admin hears of new issues meanwhile.
     Submit {
@@ -86,6 +94,10 @@ enum Request {
 async fn send(c: &Client, base: &str, req: &Request) -> bool {
     let res = match req {
         Request::Get(path) => c.get(format!("{base}{path}")).send().await,
+        Request::Rotate { paths, next } => {
+            let path = &paths[next.fetch_add(1, Ordering::Relaxed) % paths.len()];
+            c.get(format!("{base}{path}")).send().await
+        }
         Request::Submit { fields, .. } => {
             let mut fields = fields.clone();
             fields.push(("submit_token".into(), uuid::Uuid::new_v4().to_string()));
@@ -98,7 +110,7 @@ async fn send(c: &Client, base: &str, req: &Request) -> bool {
             // A page is a 200; a filed issue redirects to its page. A
             // redirect to the sign-in page, or anything else, is a failure.
             let ok = match req {
-                Request::Get(_) => r.status() == 200,
+                Request::Get(_) | Request::Rotate { .. } => r.status() == 200,
                 Request::Submit { .. } => {
                     r.status() == 303
                         && r.headers()
@@ -448,6 +460,34 @@ async fn reply(c: &Client, base: &str, number: &str, internal: bool) -> Request 
     }
 }
 
+/// `prefix` followed by each of `ids`, taken in turn.
+fn rotate(ids: &[String], prefix: &str) -> Request {
+    Request::Rotate {
+        paths: Arc::new(ids.iter().map(|id| format!("{prefix}{id}")).collect()),
+        next: Arc::new(AtomicUsize::new(0)),
+    }
+}
+
+/// Every customer's id (none without the database).
+fn customer_ids(url: Option<&str>) -> Vec<String> {
+    use diesel::Connection;
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    let Some(url) = url else {
+        return Vec::new();
+    };
+    let mut conn = diesel::PgConnection::establish(url).expect("connect");
+    let ids: Vec<Id> = diesel::RunQueryDsl::load(
+        diesel::sql_query("SELECT id::text AS id FROM customers ORDER BY id"),
+        &mut conn,
+    )
+    .expect("customers");
+    ids.into_iter().map(|i| i.id).collect()
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let cfg = Config {
@@ -462,6 +502,7 @@ async fn main() {
         set_new_issue_alerts(url, false);
         refresh_ticket_analytics(url);
     }
+    let customers = customer_ids(cfg.database_url.as_deref());
     let agent = sign_in(&cfg.base, "agent1@example.com").await;
     let customer = sign_in(&cfg.base, "customer1@example.com").await;
     let admin = sign_in(&cfg.base, "admin@example.com").await;
@@ -583,6 +624,24 @@ async fn main() {
                 "/admin/analytics/docs?from=2000-01-01&to={}",
                 chrono::Utc::now().date_naive().format("%Y-%m-%d")
             )),
+        ),
+        // The same pages, each request for another customer: the figures
+        // are computed each time (300 customers, 64 kept per page).
+        (
+            "tickets analytics 30 days, another customer each time",
+            &admin,
+            rotate(&customers, "/admin/analytics/tickets?customer="),
+        ),
+        (
+            "doc analytics whole range, another customer each time",
+            &admin,
+            rotate(
+                &customers,
+                &format!(
+                    "/admin/analytics/docs?from=2000-01-01&to={}&customer=",
+                    chrono::Utc::now().date_naive().format("%Y-%m-%d")
+                ),
+            ),
         ),
         // The same reply route without and with e-mail: an internal note
         // notifies nobody, a public reply writes one outbox row per
