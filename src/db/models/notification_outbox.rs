@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use crate::db::models::enums::{NotificationEvent, NotificationTopic, OutboxStatus};
@@ -40,8 +40,7 @@ pub struct OutboxRow {
 }
 
 /// A message to send; it is due at once.
-#[derive(Debug, Clone, Copy, Insertable)]
-#[diesel(table_name = notification_outbox)]
+#[derive(Debug, Clone, Copy)]
 pub struct NewOutboxRow<'a> {
     pub event: NotificationEvent,
     pub topic: Option<NotificationTopic>,
@@ -53,15 +52,83 @@ pub struct NewOutboxRow<'a> {
     pub link: Option<&'a str>,
 }
 
-/// Writes the rows in one statement (none for an empty list).
+/// Writes the rows in one statement (none for an empty list). Its text is
+/// the same for any number of rows (one array per column), so it stays
+/// prepared: a multi-row `insert_into` is parsed and planned anew each
+/// time, and a filing or reply writing a row per follower pays for it.
 pub fn insert_many(conn: &mut PgConnection, rows: &[NewOutboxRow]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
-    diesel::insert_into(notification_outbox::table)
-        .values(rows)
-        .execute(conn)
+    Columns::of(rows).execute(conn)
 }
+
+/// The rows of [`insert_many`] as one array per column. The enums go as
+/// their stored words and are cast back, so no enum array type is needed.
+struct Columns<'a> {
+    events: Vec<&'static str>,
+    topics: Vec<Option<&'static str>>,
+    recipients: Vec<Option<Uuid>>,
+    emails: Vec<&'a str>,
+    issues: Vec<Option<Uuid>>,
+    actors: Vec<&'a str>,
+    details: Vec<Option<&'a str>>,
+    links: Vec<Option<&'a str>>,
+}
+
+impl<'a> Columns<'a> {
+    fn of(rows: &[NewOutboxRow<'a>]) -> Self {
+        Columns {
+            events: rows.iter().map(|r| r.event.as_str()).collect(),
+            topics: rows.iter().map(|r| r.topic.map(|t| t.as_str())).collect(),
+            recipients: rows.iter().map(|r| r.recipient_id).collect(),
+            emails: rows.iter().map(|r| r.email).collect(),
+            issues: rows.iter().map(|r| r.issue_id).collect(),
+            actors: rows.iter().map(|r| r.actor_name).collect(),
+            details: rows.iter().map(|r| r.detail).collect(),
+            links: rows.iter().map(|r| r.link).collect(),
+        }
+    }
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for Columns<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        out.push_sql(
+            "INSERT INTO notification_outbox \
+               (event, topic, recipient_id, email, issue_id, actor_name, detail, link) \
+             SELECT e::notification_event, t::notification_topic, r, m, i, a, d, l \
+             FROM unnest(",
+        );
+        out.push_bind_param::<Array<Text>, _>(&self.events)?;
+        out.push_sql("::text[], ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.topics)?;
+        out.push_sql("::text[], ");
+        out.push_bind_param::<Array<Nullable<SqlUuid>>, _>(&self.recipients)?;
+        out.push_sql("::uuid[], ");
+        out.push_bind_param::<Array<Text>, _>(&self.emails)?;
+        out.push_sql("::text[], ");
+        out.push_bind_param::<Array<Nullable<SqlUuid>>, _>(&self.issues)?;
+        out.push_sql("::uuid[], ");
+        out.push_bind_param::<Array<Text>, _>(&self.actors)?;
+        out.push_sql("::text[], ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.details)?;
+        out.push_sql("::text[], ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.links)?;
+        out.push_sql("::text[]) AS x (e, t, r, m, i, a, d, l)");
+        Ok(())
+    }
+}
+
+/// Cached as a prepared statement by its SQL text.
+impl diesel::query_builder::QueryId for Columns<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl RunQueryDsl<PgConnection> for Columns<'_> {}
 
 pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<OutboxRow> {
     notification_outbox::table
