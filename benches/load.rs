@@ -665,13 +665,30 @@ async fn main() {
     );
     println!("| route | max req/s | × baseline | p50 ms @ ½ max | p99 ms @ ½ max | failed |");
     println!("|---|---:|---:|---:|---:|---:|");
-    // BENCH_ONLY=queue measures the routes whose names contain it (and the baseline).
+    // BENCH_ONLY=queue measures the routes whose names contain it (and the
+    // baseline); BENCH_ROUNDS=3 measures them three times in turn, so that
+    // routes compared with each other see the same moments of the machine.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let rounds: usize = env("BENCH_ROUNDS", "1").parse().unwrap_or(1).max(1);
     let mut baseline = None;
-    for (name, c, req) in routes {
+    let mut measured = Vec::new();
+    for round in 0..rounds {
+        for route in &routes {
+            if round == 0 || route.0.contains(only.as_str()) {
+                measured.push((round, route));
+            }
+        }
+    }
+    for (round, (name, c, req)) in measured {
+        let (name, c, req) = (*name, *c, req.clone());
         if baseline.is_some() && !name.contains(only.as_str()) {
             continue;
         }
+        let name = if rounds > 1 {
+            format!("{name} (round {})", round + 1)
+        } else {
+            name.to_owned()
+        };
         if let (Some(url), Request::Submit { alerts, .. }) = (&cfg.database_url, &req) {
             set_new_issue_alerts(url, *alerts);
         }

@@ -269,7 +269,9 @@ impl DocOrder {
         out
     }
 
-    /// The docs this order keeps, in its order; ties by title, then address.
+    /// The docs this order keeps, in its order; ties by title, then
+    /// address, except that docs of the same helpful rate list the most
+    /// shown first (the rate of more showings says more).
     pub fn apply(&self, docs: &[DocRow]) -> Vec<DocRow> {
         let mut kept: Vec<DocRow> = docs
             .iter()
@@ -297,7 +299,12 @@ impl DocOrder {
                 Direction::Asc => by_key,
                 Direction::Desc => by_key.reverse(),
             };
+            let by_showings = match self.sort {
+                DocSort::HelpfulRate => b.figures.shown.cmp(&a.figures.shown),
+                _ => std::cmp::Ordering::Equal,
+            };
             by_key
+                .then(by_showings)
                 .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
                 .then_with(|| a.url.cmp(&b.url))
         });
@@ -307,16 +314,10 @@ impl DocOrder {
 
 /// The worst performers: docs shown at least
 /// [`LEAST_HELPFUL_MIN_SHOWN`] times, lowest helpful rate first (then the
-/// most shown), at most [`LEAST_HELPFUL_COUNT`].
+/// most shown), at most [`LEAST_HELPFUL_COUNT`]: the first rows of the
+/// per-doc table in [`least_helpful_order`], which the page links to.
 pub fn least_helpful(docs: &[DocRow]) -> Vec<DocRow> {
     let mut worst = least_helpful_order().apply(docs);
-    worst.sort_by(|a, b| {
-        let rate = |d: &DocRow| d.figures.helpful_rate().unwrap_or(0.0);
-        rate(a)
-            .total_cmp(&rate(b))
-            .then_with(|| b.figures.shown.cmp(&a.figures.shown))
-            .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
-    });
     worst.truncate(LEAST_HELPFUL_COUNT);
     worst
 }
@@ -588,6 +589,9 @@ mod tests {
                 "b"
             ]
         );
+        // The box is the head of the table its link sorts.
+        let table = least_helpful_order().apply(&docs);
+        assert_eq!(least_helpful(&docs), table[..LEAST_HELPFUL_COUNT].to_vec());
     }
 
     #[test]
