@@ -47,9 +47,15 @@ fn window_start(at: DateTime<Utc>) -> DateTime<Utc> {
     at.duration_trunc(WINDOW).unwrap_or(at)
 }
 
-/// Runs `write` in a transaction that first counts one `action` by
+/// Runs `write` in a transaction that also counts one `action` by
 /// `user_id`: past the limit, 429 and nothing is written; if `write`
 /// fails, its count goes with it.
+///
+/// The count is bumped after the write, just before the commit: the bump
+/// locks the window's row until the transaction ends, and bumping first
+/// made one person's concurrent writes wait for each other's whole
+/// transactions. A user already at the limit is refused before any work,
+/// by a read that locks nothing; the bump's own count decides the rest.
 pub fn within<T, E>(
     conn: &mut PgConnection,
     limits: &WriteLimits,
@@ -60,31 +66,22 @@ pub fn within<T, E>(
 where
     AppError: From<E>,
 {
-    conn.transaction(|conn| {
-        admit(conn, limits, user_id, action)?;
-        Ok(write(conn)?)
-    })
-}
-
-/// Counts one `action` by `user_id`, or answers 429 with the seconds left
-/// in the window when the user has reached the limit. Inside the write's
-/// transaction: see [`within`].
-fn admit(
-    conn: &mut PgConnection,
-    limits: &WriteLimits,
-    user_id: Uuid,
-    action: WriteAction,
-) -> Result<(), AppError> {
     let now = Utc::now();
     let start = window_start(now);
-    let count = write_counts::bump(conn, user_id, action.as_str(), start)?;
-    if i64::from(count) > i64::from(action.limit(limits)) {
-        let left = (start + WINDOW - now).num_seconds().max(1);
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: left as u64,
-        });
-    }
-    Ok(())
+    let limit = i64::from(action.limit(limits));
+    let refused = || AppError::TooManyRequests {
+        retry_after_secs: (start + WINDOW - now).num_seconds().max(1) as u64,
+    };
+    conn.transaction(|conn| {
+        if i64::from(write_counts::read(conn, user_id, action.as_str(), start)?) >= limit {
+            return Err(refused());
+        }
+        let written = write(conn)?;
+        if i64::from(write_counts::bump(conn, user_id, action.as_str(), start)?) > limit {
+            return Err(refused());
+        }
+        Ok(written)
+    })
 }
 
 #[cfg(test)]

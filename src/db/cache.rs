@@ -103,15 +103,26 @@ pub struct TicketFiguresKey {
     pub scope: TicketScope,
 }
 
-/// How many computed figures each analytics page keeps: a handful of
-/// admins looking at a few ranges and filters each.
+/// How many computed figures each analytics page keeps at most: a handful
+/// of admins looking at a few ranges and filters each.
 const FIGURES_KEPT: usize = 64;
+/// And how many rows they may hold together (a doc row is a few hundred
+/// bytes): a catalog of ten thousand docs must not keep 64 copies of it.
+const ROWS_KEPT: usize = 100_000;
 
 /// Computed values by key, the oldest dropped first beyond
-/// [`FIGURES_KEPT`]. The key holds everything the value was computed
-/// from, so a stale entry is never found, only pushed out.
+/// [`FIGURES_KEPT`] entries or [`ROWS_KEPT`] rows. The key holds
+/// everything the value was computed from, so a stale entry is never
+/// found, only pushed out.
 pub struct Memo<K, V> {
-    entries: Mutex<VecDeque<(K, Instant, Arc<V>)>>,
+    entries: Mutex<VecDeque<Kept<K, V>>>,
+}
+
+struct Kept<K, V> {
+    key: K,
+    at: Instant,
+    rows: usize,
+    value: Arc<V>,
 }
 
 impl<K, V> Default for Memo<K, V> {
@@ -126,17 +137,31 @@ impl<K: PartialEq, V> Memo<K, V> {
     pub fn get(&self, key: &K) -> Option<Arc<V>> {
         lock(&self.entries)
             .iter()
-            .find(|(k, at, _)| k == key && at.elapsed() < MAX_AGE)
-            .map(|(_, _, value)| value.clone())
+            .find(|e| e.key == *key && e.at.elapsed() < MAX_AGE)
+            .map(|e| e.value.clone())
     }
 
-    pub fn put(&self, key: K, value: Arc<V>) {
-        let mut entries = lock(&self.entries);
-        entries.retain(|(k, at, _)| *k != key && at.elapsed() < MAX_AGE);
-        if entries.len() >= FIGURES_KEPT {
-            entries.pop_front();
+    /// Keeps `value` (of `rows` rows) under `key`, unless it alone is
+    /// larger than all may be.
+    pub fn put(&self, key: K, value: Arc<V>, rows: usize) {
+        if rows > ROWS_KEPT {
+            return;
         }
-        entries.push_back((key, Instant::now(), value));
+        let mut entries = lock(&self.entries);
+        entries.retain(|e| e.key != key && e.at.elapsed() < MAX_AGE);
+        let mut total: usize = entries.iter().map(|e| e.rows).sum::<usize>() + rows;
+        while entries.len() >= FIGURES_KEPT || total > ROWS_KEPT {
+            let Some(oldest) = entries.pop_front() else {
+                break;
+            };
+            total -= oldest.rows;
+        }
+        entries.push_back(Kept {
+            key,
+            at: Instant::now(),
+            rows,
+            value,
+        });
     }
 }
 
@@ -232,19 +257,33 @@ mod tests {
     fn a_memo_finds_only_its_key_and_keeps_the_latest_entries() {
         let memo: Memo<u32, String> = Memo::default();
         assert!(memo.get(&1).is_none());
-        memo.put(1, Arc::new("one".into()));
-        memo.put(1, Arc::new("one again".into()));
+        memo.put(1, Arc::new("one".into()), 1);
+        memo.put(1, Arc::new("one again".into()), 1);
         assert_eq!(
             memo.get(&1).as_deref().map(String::as_str),
             Some("one again")
         );
         assert!(memo.get(&2).is_none());
         for key in 2..=FIGURES_KEPT as u32 + 1 {
-            memo.put(key, Arc::new(key.to_string()));
+            memo.put(key, Arc::new(key.to_string()), 1);
         }
         // The oldest went to make room; the rest are all there.
         assert!(memo.get(&1).is_none());
         assert_eq!(lock(&memo.entries).len(), FIGURES_KEPT);
         assert!(memo.get(&2).is_some());
+    }
+
+    #[test]
+    fn a_memo_keeps_a_bounded_number_of_rows() {
+        let memo: Memo<u32, ()> = Memo::default();
+        memo.put(1, Arc::new(()), ROWS_KEPT / 2);
+        memo.put(2, Arc::new(()), ROWS_KEPT / 2);
+        assert!(memo.get(&1).is_some() && memo.get(&2).is_some());
+        // One more row pushes the oldest out.
+        memo.put(3, Arc::new(()), 1);
+        assert!(memo.get(&1).is_none() && memo.get(&2).is_some() && memo.get(&3).is_some());
+        // A value larger than all may be is not kept, and drops nothing.
+        memo.put(4, Arc::new(()), ROWS_KEPT + 1);
+        assert!(memo.get(&4).is_none() && memo.get(&2).is_some());
     }
 }

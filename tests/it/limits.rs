@@ -258,6 +258,37 @@ async fn issues_replies_and_feedback_clicks_are_limited_per_user_per_hour() {
     );
     assert_eq!(counted, 200);
 
+    // Ten at once with five left: five are written, five refused, none
+    // slips past (the count is bumped last, in each write's transaction).
+    set_count(&app, me, "reply", 195);
+    let before = comments(&app);
+    let path = format!("{ticket}/comments");
+    let sent = (0..10).map(|_| app.post_form(&path, &reply));
+    let statuses: Vec<u16> = futures_util::future::join_all(sent)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(comments(&app), before + 5);
+    assert_eq!(
+        app.count(
+            "SELECT max(count)::bigint AS n FROM write_counts w JOIN users u ON u.id = w.user_id \
+             WHERE u.email = 'customer1@example.com' AND w.action = 'reply' \
+               AND w.window_start = date_trunc('hour', now())",
+        ),
+        200
+    );
+
     // Someone else's count is their own.
     let other = app.other_browser();
     other.sign_in("customer2@example.com").await;

@@ -32,6 +32,21 @@ pub fn bump(
         .get_result(conn)
 }
 
+/// The window's count so far (0 when nothing was counted), without a lock.
+pub fn read(
+    conn: &mut PgConnection,
+    user_id: uuid::Uuid,
+    action: &str,
+    window_start: DateTime<Utc>,
+) -> QueryResult<i32> {
+    Ok(write_counts::table
+        .find((user_id, action, window_start))
+        .select(write_counts::count)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
 /// Removes windows that started before `before`; returns how many.
 pub fn delete_older_than(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryResult<usize> {
     diesel::delete(write_counts::table.filter(write_counts::window_start.lt(before))).execute(conn)

@@ -182,6 +182,13 @@ pub struct Figures {
     pub weeks: Vec<WeekRow>,
 }
 
+impl Figures {
+    /// How many rows they hold (what keeping them costs).
+    pub fn rows(&self) -> usize {
+        1 + self.docs.len() + self.planes.len() + self.contexts.len() + self.weeks.len()
+    }
+}
+
 /// The page's figures for `scope`: five statements, whatever the range.
 pub fn figures(conn: &mut PgConnection, scope: &Scope) -> QueryResult<Figures> {
     Ok(Figures {

@@ -106,6 +106,13 @@ pub struct TicketFigures {
     pub planes: Vec<PlaneRow>,
 }
 
+impl TicketFigures {
+    /// How many rows they hold (what keeping them costs).
+    pub fn rows(&self) -> usize {
+        1 + self.weeks.len() + self.backlog.len() + self.agents.len() + self.planes.len()
+    }
+}
+
 /// What a refresh did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Refreshed {

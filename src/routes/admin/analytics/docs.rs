@@ -201,7 +201,7 @@ async fn render(
                 refreshed_at: at,
                 ..key
             };
-            caches.doc_figures.put(key, figures.clone());
+            caches.doc_figures.put(key, figures.clone(), figures.rows());
             (at, figures)
         }
     };

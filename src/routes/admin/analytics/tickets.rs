@@ -229,7 +229,9 @@ pub async fn show_tickets(
                 freshness: figures.freshness,
                 ..key
             };
-            caches.ticket_figures.put(key, figures.clone());
+            caches
+                .ticket_figures
+                .put(key, figures.clone(), figures.rows());
             figures
         }
     };
