@@ -1,7 +1,7 @@
 -- Per-user write limits (issues filed, replies, doc feedback clicks), in
 -- PostgreSQL so they hold across instances: one row per user, action and
--- one-hour window, bumped in the write's own transaction (a refused or
--- failed write takes its count back with it).
+-- one-hour window, bumped before the write (a refused or failed write
+-- takes its count back; see auth::write_limits).
 CREATE TABLE write_counts (
     user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     action varchar(20) NOT NULL CHECK (action IN ('issue', 'reply', 'feedback')),

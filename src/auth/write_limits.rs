@@ -1,11 +1,12 @@
 //! Per-user write limits: issues filed, replies (and internal notes) and
 //! doc feedback clicks, each counted per user in fixed one-hour windows in
-//! PostgreSQL, so they hold across instances. [`within`] counts inside the
-//! write's transaction: a write refused here, or failing later, leaves
-//! its count uncounted. The limits (settings, see `config::WriteLimits`)
-//! are far above what a person does in an hour and stop a script at that.
+//! PostgreSQL, so they hold across instances. [`within`] counts before the
+//! write and takes the count back from a write refused here or failing
+//! later. The limits (settings, see `config::WriteLimits`) are far above
+//! what a person does in an hour and stop a script at that.
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -47,15 +48,18 @@ fn window_start(at: DateTime<Utc>) -> DateTime<Utc> {
     at.duration_trunc(WINDOW).unwrap_or(at)
 }
 
-/// Runs `write` in a transaction that also counts one `action` by
-/// `user_id`: past the limit, 429 and nothing is written; if `write`
-/// fails, its count goes with it.
+/// Counts one `action` by `user_id` and runs `write` in a transaction:
+/// past the limit, 429 and nothing is written. A write refused here, or
+/// failing, has its count taken back.
 ///
-/// The count is bumped after the write, just before the commit: the bump
-/// locks the window's row until the transaction ends, and bumping first
-/// made one person's concurrent writes wait for each other's whole
-/// transactions. A user already at the limit is refused before any work,
-/// by a read that locks nothing; the bump's own count decides the rest.
+/// The count is bumped in a transaction of its own whose commit does not
+/// wait for the disk: the bump locks the window's row, and inside the
+/// write's transaction that lock was held until the write's durable
+/// commit, so one person's concurrent writes (a script, a bot account)
+/// queued behind each other's commits. Each bump still returns its own
+/// count, so concurrent writes cannot slip past the limit. A crash can
+/// lose a recent count or keep one for a write that never committed: a
+/// guard's loss, not data's.
 pub fn within<T, E>(
     conn: &mut PgConnection,
     limits: &WriteLimits,
@@ -68,19 +72,40 @@ where
 {
     let now = Utc::now();
     let start = window_start(now);
-    let limit = i64::from(action.limit(limits));
-    let refused = || AppError::TooManyRequests {
-        retry_after_secs: (start + WINDOW - now).num_seconds().max(1) as u64,
-    };
+    let action_name = action.as_str();
+    let count = quickly(conn, |conn| {
+        write_counts::bump(conn, user_id, action_name, start)
+    })?;
+    if i64::from(count) > i64::from(action.limit(limits)) {
+        quickly(conn, |conn| {
+            write_counts::take_back(conn, user_id, action_name, start)
+        })?;
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: (start + WINDOW - now).num_seconds().max(1) as u64,
+        });
+    }
+    let written = conn.transaction(|conn| write(conn).map_err(AppError::from));
+    if written.is_err() {
+        // The write's own error is the answer; a count not taken back only
+        // leaves the user one write less this hour.
+        if let Err(e) = quickly(conn, |conn| {
+            write_counts::take_back(conn, user_id, action_name, start)
+        }) {
+            tracing::warn!(error = %e, "a failed write's count was not taken back");
+        }
+    }
+    written
+}
+
+/// Runs `count` in its own transaction, committed without waiting for the
+/// disk (see [`within`]).
+fn quickly<T>(
+    conn: &mut PgConnection,
+    count: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
     conn.transaction(|conn| {
-        if i64::from(write_counts::read(conn, user_id, action.as_str(), start)?) >= limit {
-            return Err(refused());
-        }
-        let written = write(conn)?;
-        if i64::from(write_counts::bump(conn, user_id, action.as_str(), start)?) > limit {
-            return Err(refused());
-        }
-        Ok(written)
+        conn.batch_execute("SET LOCAL synchronous_commit = off")?;
+        count(conn)
     })
 }
 

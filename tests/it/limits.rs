@@ -304,6 +304,25 @@ async fn issues_replies_and_feedback_clicks_are_limited_per_user_per_hour() {
         )
         .await;
     assert_eq!(res.status(), 303);
+    // A write that fails is not counted: a reply to another customer's
+    // ticket (customer3 is of another organisation).
+    let stranger = app.other_browser();
+    stranger.sign_in("customer3@example.com").await;
+    let token = stranger.form_token("/issues").await;
+    let res = stranger
+        .post_form(
+            &format!("{ticket}/comments"),
+            &[("csrf_token", token.as_str()), ("body", "Not mine")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        stranger.count(
+            "SELECT coalesce(sum(count), 0)::bigint AS n FROM write_counts w \
+             JOIN users u ON u.id = w.user_id WHERE u.email = 'customer3@example.com'",
+        ),
+        0
+    );
 
     // Issues: 30 an hour.
     let issues = |app: &TestApp| app.count("SELECT count(*) AS n FROM issues");

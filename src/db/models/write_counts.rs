@@ -32,19 +32,20 @@ pub fn bump(
         .get_result(conn)
 }
 
-/// The window's count so far (0 when nothing was counted), without a lock.
-pub fn read(
+/// Takes back one write counted by [`bump`] that did not happen.
+pub fn take_back(
     conn: &mut PgConnection,
     user_id: uuid::Uuid,
     action: &str,
     window_start: DateTime<Utc>,
-) -> QueryResult<i32> {
-    Ok(write_counts::table
-        .find((user_id, action, window_start))
-        .select(write_counts::count)
-        .first(conn)
-        .optional()?
-        .unwrap_or(0))
+) -> QueryResult<usize> {
+    diesel::update(
+        write_counts::table
+            .find((user_id, action, window_start))
+            .filter(write_counts::count.gt(0)),
+    )
+    .set(write_counts::count.eq(write_counts::count - 1))
+    .execute(conn)
 }
 
 /// Removes windows that started before `before`; returns how many.
