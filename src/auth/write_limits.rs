@@ -6,7 +6,6 @@
 //! what a person does in an hour and stop a script at that.
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -52,14 +51,13 @@ fn window_start(at: DateTime<Utc>) -> DateTime<Utc> {
 /// past the limit, 429 and nothing is written. A write refused here, or
 /// failing, has its count taken back.
 ///
-/// The count is bumped in a transaction of its own whose commit does not
-/// wait for the disk: the bump locks the window's row, and inside the
-/// write's transaction that lock was held until the write's durable
-/// commit, so one person's concurrent writes (a script, a bot account)
-/// queued behind each other's commits. Each bump still returns its own
-/// count, so concurrent writes cannot slip past the limit. A crash can
-/// lose a recent count or keep one for a write that never committed: a
-/// guard's loss, not data's.
+/// The count is kept by a statement of its own before the write (see
+/// `write_counts::add`): inside the write's transaction the window's row
+/// stayed locked until the write's commit, so one account's concurrent
+/// writes (a script, a bot account) ran one at a time. Each count still
+/// returns its own total, so concurrent writes cannot slip past the
+/// limit. A crash can lose a recent count or keep one for a write that
+/// never committed: a guard's loss, not data's.
 pub fn within<T, E>(
     conn: &mut PgConnection,
     limits: &WriteLimits,
@@ -73,13 +71,11 @@ where
     let now = Utc::now();
     let start = window_start(now);
     let action_name = action.as_str();
-    let count = quickly(conn, |conn| {
-        write_counts::bump(conn, user_id, action_name, start)
-    })?;
-    if i64::from(count) > i64::from(action.limit(limits)) {
-        quickly(conn, |conn| {
-            write_counts::take_back(conn, user_id, action_name, start)
-        })?;
+    let count = |conn: &mut PgConnection, delta| {
+        write_counts::add(conn, user_id, action_name, start, delta)
+    };
+    if i64::from(count(conn, 1)?) > i64::from(action.limit(limits)) {
+        count(conn, -1)?;
         return Err(AppError::TooManyRequests {
             retry_after_secs: (start + WINDOW - now).num_seconds().max(1) as u64,
         });
@@ -88,25 +84,11 @@ where
     if written.is_err() {
         // The write's own error is the answer; a count not taken back only
         // leaves the user one write less this hour.
-        if let Err(e) = quickly(conn, |conn| {
-            write_counts::take_back(conn, user_id, action_name, start)
-        }) {
+        if let Err(e) = count(conn, -1) {
             tracing::warn!(error = %e, "a failed write's count was not taken back");
         }
     }
     written
-}
-
-/// Runs `count` in its own transaction, committed without waiting for the
-/// disk (see [`within`]).
-fn quickly<T>(
-    conn: &mut PgConnection,
-    count: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
-) -> QueryResult<T> {
-    conn.transaction(|conn| {
-        conn.batch_execute("SET LOCAL synchronous_commit = off")?;
-        count(conn)
-    })
 }
 
 #[cfg(test)]

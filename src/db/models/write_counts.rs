@@ -3,49 +3,33 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{Integer, Text, Timestamptz, Uuid as SqlUuid};
 
 use crate::db::schema::write_counts;
 
-/// Counts one more write in the window; returns the window's count with
-/// it. One statement: concurrent bumps queue on the row, none is lost.
-pub fn bump(
+/// Adds `delta` (1: a write; -1: one taken back) to the window's count
+/// and returns it. One statement, `count_write` (migration 000022): call
+/// it outside any transaction, so the row is locked only while it runs;
+/// concurrent calls queue on the row, none is lost.
+pub fn add(
     conn: &mut PgConnection,
     user_id: uuid::Uuid,
     action: &str,
     window_start: DateTime<Utc>,
+    delta: i32,
 ) -> QueryResult<i32> {
-    diesel::insert_into(write_counts::table)
-        .values((
-            write_counts::user_id.eq(user_id),
-            write_counts::action.eq(action),
-            write_counts::window_start.eq(window_start),
-            write_counts::count.eq(1),
-        ))
-        .on_conflict((
-            write_counts::user_id,
-            write_counts::action,
-            write_counts::window_start,
-        ))
-        .do_update()
-        .set(write_counts::count.eq(write_counts::count + 1))
-        .returning(write_counts::count)
-        .get_result(conn)
-}
-
-/// Takes back one write counted by [`bump`] that did not happen.
-pub fn take_back(
-    conn: &mut PgConnection,
-    user_id: uuid::Uuid,
-    action: &str,
-    window_start: DateTime<Utc>,
-) -> QueryResult<usize> {
-    diesel::update(
-        write_counts::table
-            .find((user_id, action, window_start))
-            .filter(write_counts::count.gt(0)),
-    )
-    .set(write_counts::count.eq(write_counts::count - 1))
-    .execute(conn)
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = Integer)]
+        n: i32,
+    }
+    Ok(diesel::sql_query("SELECT count_write($1, $2, $3, $4) AS n")
+        .bind::<SqlUuid, _>(user_id)
+        .bind::<Text, _>(action)
+        .bind::<Timestamptz, _>(window_start)
+        .bind::<Integer, _>(delta)
+        .get_result::<Count>(conn)?
+        .n)
 }
 
 /// Removes windows that started before `before`; returns how many.
