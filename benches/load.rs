@@ -84,9 +84,11 @@ enum Request {
         fields: Vec<(String, String)>,
         alerts: bool,
     },
-    /// A form post answered by a redirect (a reply on a ticket).
+    /// A form post answered by a redirect (a reply on a ticket), to each
+    /// of `paths` in turn.
     Post {
-        path: String,
+        paths: Arc<Vec<String>>,
+        next: Arc<AtomicUsize>,
         fields: Vec<(String, String)>,
     },
 }
@@ -103,7 +105,14 @@ async fn send(c: &Client, base: &str, req: &Request) -> bool {
             fields.push(("submit_token".into(), uuid::Uuid::new_v4().to_string()));
             c.post(format!("{base}/issues")).form(&fields).send().await
         }
-        Request::Post { path, fields } => c.post(format!("{base}{path}")).form(fields).send().await,
+        Request::Post {
+            paths,
+            next,
+            fields,
+        } => {
+            let path = &paths[next.fetch_add(1, Ordering::Relaxed) % paths.len()];
+            c.post(format!("{base}{path}")).form(fields).send().await
+        }
     };
     match res {
         Ok(r) => {
@@ -439,19 +448,25 @@ fn deep_cursor() -> String {
     )
 }
 
-/// A reply on ticket `number` by the signed-in agent.
-async fn reply(c: &Client, base: &str, number: &str, internal: bool) -> Request {
+/// A reply by the signed-in agent on each of the tickets `numbers` in turn.
+async fn reply(c: &Client, base: &str, numbers: &[String], internal: bool) -> Request {
     let page = c
-        .get(format!("{base}/issues/{number}"))
+        .get(format!("{base}/issues/{}", numbers[0]))
         .send()
         .await
-        .unwrap()
+        .expect("ticket page")
         .text()
         .await
-        .unwrap();
+        .expect("body");
     let internal = if internal { "true" } else { "" };
     Request::Post {
-        path: format!("/issues/{number}/comments"),
+        paths: Arc::new(
+            numbers
+                .iter()
+                .map(|n| format!("/issues/{n}/comments"))
+                .collect(),
+        ),
+        next: Arc::new(AtomicUsize::new(0)),
         fields: vec![
             ("csrf_token".into(), hidden(&page, "csrf_token")),
             ("body".into(), REPLY_BODY.into()),
@@ -516,19 +531,24 @@ async fn main() {
         .text()
         .await
         .unwrap();
-    // The first two tickets (the page also links to /issues/new): the
-    // second takes the public replies, so that each reply route starts on
-    // a ticket without the other's thousands of replies.
-    let mut tickets = queue
+    // The tickets of the first page (it also links to /issues/new). The
+    // reply routes each take 16 of them in turn, as replies by many agents
+    // land on many tickets: replies to one ticket take turns on its row
+    // (each updates the ticket), which measures a queue, not the route.
+    let mut tickets: Vec<String> = Vec::new();
+    for n in queue
         .split("href=\"/issues/")
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .filter(|n| n.parse::<i64>().is_ok())
-        .map(str::to_owned);
-    let number = tickets.next().expect("a ticket on the queue page");
-    let other = tickets
-        .find(|n| *n != number)
-        .expect("a second ticket on the queue page");
+    {
+        if !tickets.iter().any(|t| t == n) {
+            tickets.push(n.to_owned());
+        }
+    }
+    assert!(tickets.len() >= 32, "32 tickets on the queue's first page");
+    let number = tickets[0].clone();
+    let (notes_on, replies_on) = (&tickets[..16], &tickets[16..32]);
     let form = customer
         .get(format!("{}/issues/new", cfg.base))
         .send()
@@ -649,12 +669,12 @@ async fn main() {
         (
             "reply without notifications (internal note)",
             &agent,
-            reply(&agent, &cfg.base, &number, true).await,
+            reply(&agent, &cfg.base, notes_on, true).await,
         ),
         (
             "reply with notifications (public)",
             &agent,
-            reply(&agent, &cfg.base, &other, false).await,
+            reply(&agent, &cfg.base, replies_on, false).await,
         ),
     ];
 
