@@ -71,22 +71,23 @@ where
     let now = Utc::now();
     let start = window_start(now);
     let action_name = action.as_str();
-    let count = |conn: &mut PgConnection, delta| {
-        write_counts::add(conn, user_id, action_name, start, delta)
+    // The answer stands whether or not the count is taken back: one not
+    // taken back only leaves the user one write less this hour.
+    let take_back = |conn: &mut PgConnection| {
+        if let Err(e) = write_counts::add(conn, user_id, action_name, start, -1) {
+            tracing::warn!(error = %e, "a write's count was not taken back");
+        }
     };
-    if i64::from(count(conn, 1)?) > i64::from(action.limit(limits)) {
-        count(conn, -1)?;
+    let count = write_counts::add(conn, user_id, action_name, start, 1)?;
+    if i64::from(count) > i64::from(action.limit(limits)) {
+        take_back(conn);
         return Err(AppError::TooManyRequests {
             retry_after_secs: (start + WINDOW - now).num_seconds().max(1) as u64,
         });
     }
     let written = conn.transaction(|conn| write(conn).map_err(AppError::from));
     if written.is_err() {
-        // The write's own error is the answer; a count not taken back only
-        // leaves the user one write less this hour.
-        if let Err(e) = count(conn, -1) {
-            tracing::warn!(error = %e, "a failed write's count was not taken back");
-        }
+        take_back(conn);
     }
     written
 }

@@ -37,16 +37,28 @@ pub struct Markers {
     pub directory: i64,
 }
 
+/// SQL for a change counter's value, 0 before its first use: a sequence
+/// not yet used reads last_value 1, as after its first nextval, and
+/// is_called tells the two apart.
+macro_rules! counter {
+    ($sequence:literal) => {
+        concat!(
+            "(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ",
+            $sequence,
+            ")"
+        )
+    };
+}
+
 impl Markers {
     pub fn read(conn: &mut PgConnection) -> QueryResult<Self> {
-        // A sequence not yet used reads last_value 1, as after its first
-        // nextval: is_called tells the two apart.
-        FixedSql(
-            "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
-                     FROM issue_changes) AS issues, \
-                    (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
-                     FROM directory_changes) AS directory",
-        )
+        FixedSql(concat!(
+            "SELECT ",
+            counter!("issue_changes"),
+            " AS issues, ",
+            counter!("directory_changes"),
+            " AS directory"
+        ))
         .get_result(conn)
     }
 }
@@ -69,17 +81,18 @@ pub struct Stamps {
 
 impl Stamps {
     pub fn read(conn: &mut PgConnection) -> QueryResult<Self> {
-        FixedSql(
-            "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
-                     FROM issue_changes) AS issues, \
-                    (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
-                     FROM directory_changes) AS directory, \
-                    (SELECT CASE WHEN is_called THEN last_value ELSE 0 END \
-                     FROM catalog_changes) AS catalog, \
-                    (SELECT refreshed_at FROM doc_rollup_state) AS docs_at, \
-                    t.refreshed_at, t.backlog_at \
-             FROM (SELECT 1) AS one LEFT JOIN ticket_stats_state t ON true",
-        )
+        FixedSql(concat!(
+            "SELECT ",
+            counter!("issue_changes"),
+            " AS issues, ",
+            counter!("directory_changes"),
+            " AS directory, ",
+            counter!("catalog_changes"),
+            " AS catalog, \
+             (SELECT refreshed_at FROM doc_rollup_state) AS docs_at, \
+             t.refreshed_at, t.backlog_at \
+             FROM (SELECT 1) AS one LEFT JOIN ticket_stats_state t ON true"
+        ))
         .get_result(conn)
     }
 }
