@@ -293,8 +293,16 @@ impl TestApp {
     }
 
     /// How many SQL statements the app ran for one GET of `path` (counted
-    /// by pg_stat_statements in this test's own database).
+    /// by pg_stat_statements in this test's own database), after a first
+    /// GET of the same path.
     pub async fn statements_for(&self, path: &str) -> i64 {
+        self.statements_after(path, path).await
+    }
+
+    /// How many SQL statements the app ran for one GET of `path`, after a
+    /// GET of `warm_up` (another path, for a page that keeps what it
+    /// computed for its path).
+    pub async fn statements_after(&self, warm_up: &str, path: &str) -> i64 {
         #[derive(QueryableByName)]
         struct Calls {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -315,7 +323,7 @@ impl TestApp {
         // Warm up. What a new pool connection does once (its SETs, diesel's
         // lookup of enum type ids) is not counted, nor PostgreSQL's own
         // foreign-key checks of a write (one per row, not the app's).
-        let _ = self.get(path).await.text().await;
+        let _ = self.get(warm_up).await.text().await;
         let before = read();
         let res = self.get(path).await;
         assert!(res.status().is_success(), "{path}: {}", res.status());
