@@ -5,17 +5,17 @@
 //! come from rollups a refresh job keeps (see
 //! `db::queries::analytics_tickets` for why, and for the definitions); the
 //! page says how old they are; the figures of a scope are kept
-//! (`db::cache`) until the next refresh. Each table downloads as CSV with the same
-//! filters (`table=weekly|backlog|agents|planes`, weekly by default), read
-//! by the same function as the page.
+//! (`db::cache`) until the next refresh. Each table downloads as CSV with
+//! the same filters (`table=weekly|backlog|agents|planes`, weekly by
+//! default), read by the same function as the page.
+
+use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
 
 use crate::auth::extractors::RequireAdmin;
-use std::sync::Arc;
-
 use crate::db::cache::{Caches, TicketFiguresKey};
 use crate::db::queries::analytics_tickets::{
     self as stats, AgentRow, Freshness, PlaneRow, Read, Slice, TicketFigures, TicketScope, WeekRow,
