@@ -108,11 +108,12 @@ impl Composer {
             .email
             .parse()
             .map_err(|e| format!("not an e-mail address: {e}"))?;
+        let unsubscribe = self.unsubscribe_url(row);
         let (subject_line, text, html) = match row.event {
             NotificationEvent::Invitation | NotificationEvent::PasswordReset => {
                 self.link_mail(row)?
             }
-            _ => self.issue_mail(row)?,
+            _ => self.issue_mail(row, unsubscribe.clone())?,
         };
         let mut builder = Message::builder()
             .from(self.from.clone())
@@ -125,19 +126,27 @@ impl Composer {
             let thread = format!("<issue-{issue_id}@{}>", self.domain);
             builder = builder.in_reply_to(thread.clone()).references(thread);
         }
-        if let (Some(user_id), Some(topic)) = (row.recipient_id, row.topic) {
-            let token = unsubscribe::token(&self.unsubscribe_key, user_id, topic);
-            builder = builder.raw_header(header(
-                "List-Unsubscribe",
-                format!("<{}/unsubscribe/{token}>", self.base_url),
-            ));
+        if let Some(url) = unsubscribe {
+            builder = builder.raw_header(header("List-Unsubscribe", format!("<{url}>")));
         }
         builder
             .multipart(MultiPart::alternative_plain_html(text, html))
             .map_err(|e| format!("cannot write the message: {e}"))
     }
 
-    fn issue_mail(&self, row: &Claimed) -> Result<(String, String, String), String> {
+    /// The row's unsubscribe link: a signed token for its person and topic
+    /// (none for invitations and resets, which are no subscription).
+    fn unsubscribe_url(&self, row: &Claimed) -> Option<String> {
+        let (user_id, topic) = row.recipient_id.zip(row.topic)?;
+        let token = unsubscribe::token(&self.unsubscribe_key, user_id, topic);
+        Some(format!("{}/unsubscribe/{token}", self.base_url))
+    }
+
+    fn issue_mail(
+        &self,
+        row: &Claimed,
+        unsubscribe: Option<String>,
+    ) -> Result<(String, String, String), String> {
         let (Some(number), Some(title)) = (row.number, row.title.as_deref()) else {
             return Err("the issue is gone".into());
         };
@@ -166,13 +175,7 @@ impl Composer {
             number,
             link: format!("{}/issues/{number}", self.base_url),
             reason: reason(row.topic),
-            unsubscribe: (row.recipient_id.zip(row.topic)).map(|(user_id, topic)| {
-                format!(
-                    "{}/unsubscribe/{}",
-                    self.base_url,
-                    unsubscribe::token(&self.unsubscribe_key, user_id, topic)
-                )
-            }),
+            unsubscribe,
             account: format!("{}/account", self.base_url),
         };
         let text = IssueText { m: &mail }.render().map_err(|e| e.to_string())?;
