@@ -62,19 +62,20 @@ pub struct SetPasswordForm {
     confirm_password: String,
 }
 
+/// Where a link of `purpose` carrying `token` opens, within the app.
+pub fn path(purpose: TokenPurpose, token: &str) -> String {
+    match purpose {
+        TokenPurpose::Invitation => format!("/invitations/{token}"),
+        _ => format!("/password-reset/{token}"),
+    }
+}
+
 fn blank(page: &Page, purpose: TokenPurpose, token: &str, email: String) -> SetPasswordPage {
-    let (heading, action, ask_name) = match purpose {
-        TokenPurpose::Invitation => (
-            "Accept your invitation",
-            format!("/invitations/{token}"),
-            true,
-        ),
-        _ => (
-            "Choose a new password",
-            format!("/password-reset/{token}"),
-            false,
-        ),
+    let (heading, ask_name) = match purpose {
+        TokenPurpose::Invitation => ("Accept your invitation", true),
+        _ => ("Choose a new password", false),
     };
+    let action = path(purpose, token);
     SetPasswordPage {
         layout: page.layout(heading),
         heading,

@@ -13,7 +13,7 @@ use crate::auth::extractors::RequireAdmin;
 use crate::auth::invitations;
 use crate::config::AppConfig;
 use crate::db::models::customers::{self, Customer};
-use crate::db::models::enums::{NotificationEvent, UserRole};
+use crate::db::models::enums::{NotificationEvent, TokenPurpose, UserRole};
 use crate::db::models::users;
 use crate::db::queries::notifications::enqueue_link;
 use crate::db::{self, PgPool};
@@ -22,6 +22,7 @@ use crate::domain::text;
 use crate::error::AppError;
 use crate::routes::add;
 use crate::routes::form::Form;
+use crate::routes::links;
 use crate::routes::page::Page;
 use crate::views::Layout;
 
@@ -180,7 +181,7 @@ pub async fn create_invitation(
             let created =
                 invitations::invite(conn, &inviter, &invite_email, role, customer.as_ref())?;
             if let (Ok(token), true) = (&created, send) {
-                let link = format!("{base_url}/invitations/{token}");
+                let link = format!("{base_url}{}", links::path(TokenPurpose::Invitation, token));
                 let from = inviter.display_name();
                 enqueue_link(
                     conn,
@@ -212,7 +213,11 @@ pub async fn create_invitation(
                     ..Outcome::default()
                 }
             } else {
-                let link = format!("{}/invitations/{token}", config.base_url);
+                let link = format!(
+                    "{}{}",
+                    config.base_url,
+                    links::path(TokenPurpose::Invitation, &token)
+                );
                 Outcome {
                     created: Some((format!("Invitation for {email} ({})", role.label()), link)),
                     ..Outcome::default()
@@ -263,7 +268,10 @@ pub async fn create_reset_link(
             };
             let token = invitations::reset_link(conn, Some(admin.id), &user)?;
             if send {
-                let link = format!("{base_url}/password-reset/{token}");
+                let link = format!(
+                    "{base_url}{}",
+                    links::path(TokenPurpose::PasswordReset, &token)
+                );
                 let from = admin.display_name();
                 enqueue_link(
                     conn,
@@ -293,7 +301,11 @@ pub async fn create_reset_link(
         Some(token) => Outcome {
             created: Some((
                 format!("Password reset for {email}"),
-                format!("{}/password-reset/{token}", config.base_url),
+                format!(
+                    "{}{}",
+                    config.base_url,
+                    links::path(TokenPurpose::PasswordReset, &token)
+                ),
             )),
             ..Outcome::default()
         },
