@@ -522,8 +522,29 @@ async fn csv_cells_cannot_run_as_formulas_and_name_their_range() {
     // The page shows the name as it is.
     let doc = page(&app, &query.replace("&table=agents", "")).await;
     assert_eq!(table(&doc, "agents")[0][0], "=HYPERLINK(\"x\")");
-    // A table that does not exist is a page that does not exist.
-    assert_eq!(app.get(&format!("{CSV}?table=secrets")).await.status(), 404);
+    // A table that does not exist downloads nothing: the page says why.
+    let res = app.get(&format!("{CSV}?table=secrets")).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let doc = html::parse(&res.text().await.unwrap());
+    let notices = html::texts(&doc, "main .flash-warning");
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.starts_with("That table is unknown")),
+        "{notices:?}"
+    );
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.starts_with("Nothing was downloaded")),
+        "{notices:?}"
+    );
 }
 
 #[tokio::test]
@@ -580,11 +601,17 @@ async fn bad_parameters_answer_the_page_with_a_notice() {
             notices.iter().any(|n| n.starts_with(notice)),
             "{query}: {notices:?}"
         );
-        // The CSV falls back the same way, never an error.
-        assert_eq!(
-            app.get(&format!("{CSV}?{query}")).await.status(),
-            200,
-            "{query}"
+        // The CSV downloads nothing then: the page says why.
+        let res = app.get(&format!("{CSV}?{query}")).await;
+        assert_eq!(res.status(), 200, "{query}");
+        let csv_page = html::parse(&res.text().await.unwrap());
+        let notices = html::texts(&csv_page, "main .flash-warning");
+        assert!(
+            notices.iter().any(|n| n.starts_with(notice))
+                && notices
+                    .iter()
+                    .any(|n| n.starts_with("Nothing was downloaded")),
+            "{query}: {notices:?}"
         );
         if query.contains("10000") || query.contains("2025-05-02") {
             assert_eq!(

@@ -21,6 +21,7 @@ use crate::db::queries::analytics_tickets::{
     self as stats, AgentRow, Freshness, PlaneRow, Read, Slice, TicketFigures, TicketScope, WeekRow,
 };
 use crate::db::{self, PgPool};
+use crate::domain::analytics::docs::OrderNotice;
 use crate::domain::analytics::{Filters, format, week_label, week_start};
 use crate::domain::form_pairs;
 use crate::error::AppError;
@@ -196,6 +197,16 @@ pub async fn show_tickets(
     caches: web::Data<Caches>,
 ) -> Result<HttpResponse, AppError> {
     let scope = read_scope(&req, &pool, &caches, PATH, false).await?;
+    render(&page, &pool, &caches, scope).await
+}
+
+/// The page for `scope`, its notices shown above the figures.
+async fn render(
+    page: &Page,
+    pool: &PgPool,
+    caches: &Caches,
+    scope: Scope,
+) -> Result<HttpResponse, AppError> {
     let slice = Slice::of(scope.plane_id, scope.filters.customer);
     let today = Utc::now().date_naive();
     let (first_week, last_week) = range_weeks(&scope.filters);
@@ -216,7 +227,7 @@ pub async fn show_tickets(
             // One read-only transaction: the tables agree with each other,
             // and the reads' server-side cursors live in it.
             let figures = Arc::new(
-                db::run(&pool, move |conn| {
+                db::run(pool, move |conn| {
                     conn.build_transaction()
                         .read_only()
                         .repeatable_read()
@@ -428,11 +439,13 @@ impl Table {
     }
 }
 
-/// GET /admin/analytics/tickets.csv — admin. An unknown `table` is a page
-/// that does not exist; bad filters fall back as on the page (a download
-/// has nowhere to show a notice, so its file name says the range used).
+/// GET /admin/analytics/tickets.csv — admin. A parameter that cannot be
+/// read (an unknown `table`, a bad filter) answers the page with its
+/// notice, as the doc analytics' downloads do, not a file of other figures
+/// than asked for.
 pub async fn download_tickets(
     _admin: RequireAdmin,
+    page: Page,
     req: HttpRequest,
     pool: web::Data<PgPool>,
     caches: web::Data<Caches>,
@@ -442,8 +455,17 @@ pub async fn download_tickets(
         .iter()
         .find(|(name, _)| name == "table")
         .map(|(_, value)| value.as_str());
-    let table = Table::parse(table).ok_or(AppError::NotFound)?;
-    let scope = read_scope(&req, &pool, &caches, PATH, false).await?;
+    let table = Table::parse(table);
+    let mut scope = read_scope(&req, &pool, &caches, PATH, false).await?;
+    let Some(table) = table.filter(|_| scope.notices.is_empty()) else {
+        if table.is_none() {
+            scope.notices.push(OrderNotice::BadTable.sentence());
+        }
+        scope
+            .notices
+            .push(OrderNotice::NothingDownloaded.sentence());
+        return render(&page, &pool, &caches, scope).await;
+    };
     let slice = Slice::of(scope.plane_id, scope.filters.customer);
     let filters = scope.filters;
     let today = Utc::now().date_naive();
