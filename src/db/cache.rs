@@ -52,7 +52,7 @@ macro_rules! counter {
 
 impl Markers {
     pub fn read(conn: &mut PgConnection) -> QueryResult<Self> {
-        FixedSql(concat!(
+        FixedSql::new(concat!(
             "SELECT ",
             counter!("issue_changes"),
             " AS issues, ",
@@ -81,7 +81,7 @@ pub struct Stamps {
 
 impl Stamps {
     pub fn read(conn: &mut PgConnection) -> QueryResult<Self> {
-        FixedSql(concat!(
+        FixedSql::new(concat!(
             "SELECT ",
             counter!("issue_changes"),
             " AS issues, ",

@@ -304,7 +304,7 @@ fn related_sql(staff: bool, paged: bool) -> RelatedSql {
         comments_read = COMMENTS_PER_PAGE + 1,
         activity_read = ACTIVITY_SHOWN + 1,
     );
-    match sql.split_once('\u{1}') {
+    match sql.split_once(crate::db::fixed_sql::SLOT) {
         Some((head, tail)) => RelatedSql {
             head: head.to_owned(),
             tail: tail.to_owned(),
