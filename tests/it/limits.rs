@@ -216,6 +216,15 @@ fn set_count(app: &TestApp, email: &str, action: &str, count: i32) {
     ));
 }
 
+/// `email`'s count of `action` this hour (0 when none was counted).
+fn write_count(app: &TestApp, email: &str, action: &str) -> i64 {
+    app.count(&format!(
+        "SELECT coalesce(sum(count), 0)::bigint AS n FROM write_counts w \
+         JOIN users u ON u.id = w.user_id WHERE u.email = '{email}' \
+           AND w.action = '{action}' AND w.window_start = date_trunc('hour', now())"
+    ))
+}
+
 fn assert_limited(res: &reqwest::Response) {
     assert_eq!(res.status(), 429);
     let wait: u64 = res.headers()["retry-after"]
@@ -251,12 +260,7 @@ async fn issues_replies_and_feedback_clicks_are_limited_per_user_per_hour() {
     assert_eq!(html::text(&doc, "h1"), "Too many attempts");
     assert_eq!(comments(&app), before + 1);
     // A refused write is not counted.
-    let counted = app.count(
-        "SELECT max(count)::bigint AS n FROM write_counts w JOIN users u ON u.id = w.user_id \
-         WHERE u.email = 'customer1@example.com' AND w.action = 'reply' \
-           AND w.window_start = date_trunc('hour', now())",
-    );
-    assert_eq!(counted, 200);
+    assert_eq!(write_count(&app, me, "reply"), 200);
 
     // Ten at once with five left: five are written, five refused, none
     // slips past (the count is bumped last, in each write's transaction).
@@ -280,14 +284,7 @@ async fn issues_replies_and_feedback_clicks_are_limited_per_user_per_hour() {
         "{statuses:?}"
     );
     assert_eq!(comments(&app), before + 5);
-    assert_eq!(
-        app.count(
-            "SELECT max(count)::bigint AS n FROM write_counts w JOIN users u ON u.id = w.user_id \
-             WHERE u.email = 'customer1@example.com' AND w.action = 'reply' \
-               AND w.window_start = date_trunc('hour', now())",
-        ),
-        200
-    );
+    assert_eq!(write_count(&app, me, "reply"), 200);
 
     // Someone else's count is their own.
     let other = app.other_browser();
@@ -316,13 +313,7 @@ async fn issues_replies_and_feedback_clicks_are_limited_per_user_per_hour() {
         )
         .await;
     assert_eq!(res.status(), 404);
-    assert_eq!(
-        stranger.count(
-            "SELECT coalesce(sum(count), 0)::bigint AS n FROM write_counts w \
-             JOIN users u ON u.id = w.user_id WHERE u.email = 'customer3@example.com'",
-        ),
-        0
-    );
+    assert_eq!(write_count(&app, "customer3@example.com", "reply"), 0);
 
     // Issues: 30 an hour.
     let issues = |app: &TestApp| app.count("SELECT count(*) AS n FROM issues");
