@@ -408,6 +408,10 @@ fn remove_replies(url: &str) {
     };
     run(
         &mut conn,
+        "DELETE FROM notification_events WHERE detail = $1",
+    );
+    run(
+        &mut conn,
         "DELETE FROM notification_outbox WHERE detail = $1",
     );
     // A reply and its activity row are written at the same time.
@@ -612,7 +616,8 @@ async fn main() {
             Request::Get(format!("/issues/{number}")),
         ),
         // Filing without and with e-mail: nobody, then every agent and
-        // admin, hears of new issues (one outbox row each per filing).
+        // admin, hears of new issues. The filing writes one event either
+        // way; the server's fan-out makes it one outbox row per agent.
         (
             "issue submit, no agent hears of new issues",
             &customer,
@@ -671,8 +676,9 @@ async fn main() {
             ),
         ),
         // The same reply route without and with e-mail: an internal note
-        // notifies nobody, a public reply writes one outbox row per
-        // follower in its transaction (sending is the worker's, off here).
+        // notifies nobody, a public reply writes one event in its
+        // transaction, which the server's fan-out makes one outbox row per
+        // follower (sending is the worker's, off here).
         (
             "reply without notifications (internal note)",
             &agent,

@@ -174,6 +174,11 @@ pub struct Settings {
 pub struct MailTuning {
     /// How often it looks for due messages.
     pub poll: Duration,
+    /// How often this instance's fan-out looks for events to turn into
+    /// messages (it runs with e-mail off too, so the outbox shows who is
+    /// waiting for what); `None`: it leaves them to other instances (a test
+    /// counting a request's own statements).
+    pub fan_out: Option<Duration>,
     /// How long a claim holds; after it, another instance may send the
     /// message (its holder is taken for dead). Much longer than a send.
     pub claim_hold: Duration,
@@ -193,6 +198,7 @@ impl Default for MailTuning {
     fn default() -> Self {
         Self {
             poll: Duration::from_secs(2),
+            fan_out: Some(Duration::from_millis(500)),
             claim_hold: Duration::from_secs(300),
             send_timeout: Duration::from_secs(30),
             batch: 20,

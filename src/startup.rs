@@ -24,7 +24,7 @@ use crate::db::{self, PgPool};
 use crate::error::AppError;
 use crate::notify::mailer::Mailer;
 use crate::notify::message::Composer;
-use crate::notify::worker;
+use crate::notify::{fan_out, worker};
 use crate::routes;
 use crate::routes::page::render_error_page;
 
@@ -34,6 +34,8 @@ pub struct Application {
     pool: PgPool,
     /// The e-mail delivery worker's parts; `None` when e-mail is off.
     mail: Option<(Mailer, Composer, MailTuning)>,
+    /// How often the fan-out looks for events; `None`: it does not run here.
+    fan_out: Option<std::time::Duration>,
 }
 
 impl Application {
@@ -119,6 +121,7 @@ impl Application {
             server,
             pool,
             mail,
+            fan_out: settings.mail_tuning.fan_out,
         })
     }
 
@@ -135,14 +138,19 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests; with
-    /// e-mail on, the delivery worker runs beside the server and stops
-    /// after it (finishing its send in progress, giving back the rest).
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests. The
+    /// notification fan-out runs beside the server, and with e-mail on the
+    /// delivery worker; both stop after it (the fan-out's batch commits or
+    /// stays for later; the worker finishes its send in progress and gives
+    /// back the rest).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = tokio::spawn(crate::auth::sweeper::sweep_forever(self.pool.clone()));
         let ticket_stats = tokio::spawn(crate::db::queries::analytics_tickets::refresh_forever(
             self.pool.clone(),
         ));
+        let fan_out = self
+            .fan_out
+            .map(|poll| fan_out::spawn(self.pool.clone(), poll));
         let worker = match self.mail {
             Some((mailer, composer, tuning)) => {
                 Some(worker::spawn(self.pool.clone(), mailer, composer, tuning))
@@ -157,6 +165,9 @@ impl Application {
         let outcome = self.server.await;
         sweeper.abort();
         ticket_stats.abort();
+        if let Some(fan_out) = fan_out {
+            fan_out.stop().await;
+        }
         if let Some(worker) = worker {
             worker.stop().await;
         }

@@ -337,6 +337,23 @@ diesel::table! {
 diesel::table! {
     use diesel::sql_types::*;
     use super::sql_types::NotificationEvent;
+
+    notification_events (id) {
+        id -> Uuid,
+        event -> NotificationEvent,
+        issue_id -> Uuid,
+        customer_id -> Uuid,
+        assignee_id -> Nullable<Uuid>,
+        actor_id -> Uuid,
+        actor_name -> Text,
+        detail -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::NotificationEvent;
     use super::sql_types::NotificationTopic;
     use super::sql_types::OutboxStatus;
 
@@ -628,6 +645,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     issue_planes,
     issues,
     login_attempts,
+    notification_events,
     notification_outbox,
     notification_preferences,
     plane_context_options,

@@ -24,7 +24,7 @@ use crate::db::models::docs::{self, Doc, NewDoc};
 use crate::db::models::enums::{FieldType, IssueStatus};
 use crate::db::models::environments::{self, Environment, NewEnvironment};
 use crate::db::models::issues::Issue;
-use crate::db::models::notification_outbox;
+use crate::db::models::notification_events;
 use crate::db::models::planes::{
     self, NewPlaneContext, NewPlaneContextOption, Plane, PlaneContext,
 };
@@ -119,7 +119,7 @@ pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedSummary, AppError> {
         backdate_setup(conn, &world, &customers, &issues, now - Duration::days(60))?;
         // The history above is written through the app's own functions,
         // which queue e-mails about it: history is nobody's news.
-        notification_outbox::discard_written_in_this_transaction(conn)?;
+        notification_events::discard_written_in_this_transaction(conn)?;
         Ok(SeedSummary {
             created: true,
             users: world.users.len(),

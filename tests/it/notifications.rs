@@ -1,6 +1,7 @@
-//! E-mail notifications end to end: the real app writes its outbox in the
-//! transaction of each change and its delivery worker sends over SMTP to a
-//! real server (aiosmtpd, `helpers::smtp`). Each event reaches exactly the
+//! E-mail notifications end to end: the real app writes an event in the
+//! transaction of each change, its fan-out makes the outbox rows and its
+//! delivery worker sends them over SMTP to a real server (aiosmtpd,
+//! `helpers::smtp`). Each event reaches exactly the
 //! right people with subject, threading headers and link; internal notes
 //! never leave; an SMTP outage, a refused address, a dead instance's claim,
 //! two instances at once and a shutdown mid-send lose and double nothing;
@@ -11,7 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use diesel::Connection;
 use supportdesk::config::{MailTuning, Settings};
+use supportdesk::db::models::notification_events;
+use supportdesk::db::queries::notifications::{self, FannedOut};
 use supportdesk::startup::Application;
 
 use crate::helpers::smtp::{Mail, SmtpServer, free_port};
@@ -25,6 +29,7 @@ fn mail_settings(db_url: &str, smtp_url: &str) -> Settings {
     settings.mail_from = Some(FROM.to_owned());
     settings.mail_tuning = MailTuning {
         poll: Duration::from_millis(100),
+        fan_out: Some(Duration::from_millis(50)),
         claim_hold: Duration::from_secs(60),
         send_timeout: Duration::from_secs(5),
         batch: 20,
@@ -435,7 +440,8 @@ async fn messages_wait_while_smtp_is_down_and_go_out_when_it_is_back() {
     let number = file_issue(&customer, "Dashboards empty").await;
     comment(&agent, number, "Looking into it.", false).await;
 
-    let sql = "SELECT max(attempts)::bigint AS n FROM notification_outbox \
+    // No row until the fan-out has run: count that as no attempt.
+    let sql = "SELECT coalesce(max(attempts), 0)::bigint AS n FROM notification_outbox \
                WHERE email = 'customer1@example.com'";
     until(&app, sql, |n| n >= 3, Duration::from_secs(20)).await;
     assert_eq!(
@@ -509,13 +515,15 @@ async fn a_permanently_refused_address_ends_failed_with_the_servers_reason() {
 
 #[tokio::test]
 async fn a_row_claimed_by_a_dead_instance_is_sent_once_its_claim_expires() {
-    // An instance without e-mail writes the rows, as any instance does.
+    // An instance without e-mail writes the events; the fan-out, which any
+    // instance runs, makes them rows.
     let quiet = TestApp::spawn().await;
     let customer = browser(&quiet, "customer1@example.com").await;
     let agent = browser(&quiet, "agent1@example.com").await;
     let number = file_issue(&customer, "Runner offline").await;
     comment(&agent, number, "Restarted the runner.", false).await;
     comment(&agent, number, "Cleared the cache too.", false).await;
+    assert_eq!(fan_out(&quiet).messages, 2);
     let smtp = SmtpServer::start();
     let settings = mail_settings(&quiet.db.url, &smtp.url());
     // An instance that died mid-send holds the first reply's message; its
@@ -554,6 +562,84 @@ async fn a_row_claimed_by_a_dead_instance_is_sent_once_its_claim_expires() {
     assert_eq!(
         app.text("SELECT string_agg(status::text || ' ' || attempts, ', ' ORDER BY created_at) AS s FROM notification_outbox"),
         "sent 2, sent 1"
+    );
+}
+
+/// Turns the waiting events into outbox rows, as an instance's fan-out
+/// does (the instances of these tests that do not send run none).
+fn fan_out(app: &TestApp) -> FannedOut {
+    notifications::fan_out(&mut app.db.conn(), 1000).expect("fan out")
+}
+
+/// The outbox's messages as "event e-mail", oldest first.
+fn outbox_events(app: &TestApp) -> String {
+    app.text(
+        "SELECT string_agg(event::text || ' ' || email, ', ' ORDER BY created_at) AS s \
+         FROM notification_outbox",
+    )
+}
+
+#[tokio::test]
+async fn an_event_becomes_its_messages_once_even_with_two_fan_outs_at_it() {
+    let app = TestApp::spawn().await;
+    let customer = browser(&app, "customer1@example.com").await;
+    let agent = browser(&app, "agent1@example.com").await;
+    app.exec(
+        "INSERT INTO notification_preferences (user_id, topic, enabled) \
+         SELECT id, 'unassigned', true FROM users WHERE email = 'agent2@example.com'",
+    );
+    let number = file_issue(&customer, "Two fan-outs").await;
+    comment(&agent, number, "One answer.", false).await;
+    let mut holder = app.db.conn();
+    let outcome: Result<(), diesel::result::Error> = holder.transaction(|holder| {
+        // One fan-out holds the oldest event (the filing) mid-transaction;
+        // the other skips it and does the reply alone.
+        let held = notification_events::lock_oldest(holder, 1)?;
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].event.as_str(), "new_issue");
+        assert_eq!(
+            fan_out(&app),
+            FannedOut {
+                events: 1,
+                messages: 1
+            }
+        );
+        assert_eq!(fan_out(&app), FannedOut::default());
+        // The holder dies before it commits.
+        Err(diesel::result::Error::RollbackTransaction)
+    });
+    assert!(outcome.is_err());
+    // Its event was left whole, and now goes once.
+    assert_eq!(
+        fan_out(&app),
+        FannedOut {
+            events: 1,
+            messages: 1
+        }
+    );
+    assert_eq!(fan_out(&app), FannedOut::default());
+    assert_eq!(
+        outbox_events(&app),
+        "new_issue agent2@example.com, agent_reply customer1@example.com"
+    );
+}
+
+#[tokio::test]
+async fn each_event_is_told_as_the_issue_was_when_it_happened() {
+    let app = TestApp::spawn().await;
+    let customer = browser(&app, "customer1@example.com").await;
+    let admin = browser(&app, "admin@example.com").await;
+    let number = file_issue(&customer, "Handed over").await;
+    // Assigned to one agent, then to another, before any fan-out ran: each
+    // hears of their own assignment.
+    let agent1 = user_id(&app, "agent1@example.com");
+    let agent2 = user_id(&app, "agent2@example.com");
+    update(&admin, number, &[("assignee_id", &agent1)]).await;
+    update(&admin, number, &[("assignee_id", &agent2)]).await;
+    fan_out(&app);
+    assert_eq!(
+        outbox_events(&app),
+        "assigned agent1@example.com, assigned agent2@example.com"
     );
 }
 
@@ -634,8 +720,9 @@ async fn statements_during<F: std::future::Future<Output = ()>>(app: &TestApp, r
 }
 
 #[tokio::test]
-async fn a_reply_to_fifty_followers_only_writes_outbox_rows() {
-    // No e-mail on this instance: the request cannot be sending anything.
+async fn a_reply_to_fifty_followers_only_writes_one_event() {
+    // No e-mail and no fan-out on this instance: the request cannot be
+    // sending anything, and only its own statements are counted.
     let app = TestApp::spawn().await;
     let customer = browser(&app, "customer1@example.com").await;
     let agent = browser(&app, "agent1@example.com").await;
@@ -659,6 +746,22 @@ async fn a_reply_to_fifty_followers_only_writes_outbox_rows() {
     add_followers(&app, number, 50, "fifty");
     let fifty = statements_during(&app, reply("To fifty-one followers.")).await;
     assert_eq!(one, fifty, "statements grow with the followers");
+    // The request wrote one event; the fan-out makes it 51 messages.
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM notification_events WHERE detail = 'To fifty-one followers.'"
+        ),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM notification_outbox"),
+        0
+    );
+    fan_out(&app);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM notification_events"),
+        0
+    );
     assert_eq!(
         app.count(
             "SELECT count(*) AS n FROM notification_outbox WHERE detail = 'To fifty-one followers.' \

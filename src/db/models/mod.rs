@@ -15,6 +15,7 @@ pub mod environments;
 pub mod issue_activities;
 pub mod issues;
 pub mod login_attempts;
+pub mod notification_events;
 pub mod notification_outbox;
 pub mod notification_preferences;
 pub mod planes;

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use uuid::Uuid;
 
 use crate::db::models::enums::{NotificationEvent, NotificationTopic, OutboxStatus};
@@ -50,6 +50,8 @@ pub struct NewOutboxRow<'a> {
     pub actor_name: &'a str,
     pub detail: Option<&'a str>,
     pub link: Option<&'a str>,
+    /// When what it tells of happened; `None`: now.
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 /// Writes the rows in one statement (none for an empty list). Its text is
@@ -74,6 +76,7 @@ struct Columns<'a> {
     actors: Vec<&'a str>,
     details: Vec<Option<&'a str>>,
     links: Vec<Option<&'a str>>,
+    created: Vec<Option<DateTime<Utc>>>,
 }
 
 impl<'a> Columns<'a> {
@@ -87,6 +90,7 @@ impl<'a> Columns<'a> {
             actors: rows.iter().map(|r| r.actor_name).collect(),
             details: rows.iter().map(|r| r.detail).collect(),
             links: rows.iter().map(|r| r.link).collect(),
+            created: rows.iter().map(|r| r.created_at).collect(),
         }
     }
 }
@@ -98,8 +102,9 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for Columns<'_> {
     ) -> QueryResult<()> {
         out.push_sql(
             "INSERT INTO notification_outbox \
-               (event, topic, recipient_id, email, issue_id, actor_name, detail, link) \
-             SELECT e::notification_event, t::notification_topic, r, m, i, a, d, l \
+               (event, topic, recipient_id, email, issue_id, actor_name, detail, link, created_at) \
+             SELECT e::notification_event, t::notification_topic, r, m, i, a, d, l, \
+                    coalesce(c, now()) \
              FROM unnest(",
         );
         out.push_bind_param::<Array<Text>, _>(&self.events)?;
@@ -117,7 +122,9 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for Columns<'_> {
         out.push_bind_param::<Array<Nullable<Text>>, _>(&self.details)?;
         out.push_sql("::text[], ");
         out.push_bind_param::<Array<Nullable<Text>>, _>(&self.links)?;
-        out.push_sql("::text[]) AS x (e, t, r, m, i, a, d, l)");
+        out.push_sql("::text[], ");
+        out.push_bind_param::<Array<Nullable<Timestamptz>>, _>(&self.created)?;
+        out.push_sql("::timestamptz[]) AS x (e, t, r, m, i, a, d, l, c)");
         Ok(())
     }
 }
@@ -295,13 +302,4 @@ pub fn retry_failed(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Out
     .returning(OutboxRow::as_returning())
     .get_result(conn)
     .optional()
-}
-
-/// Deletes the rows written in the current transaction: the demo seed
-/// writes a desk's history through the app's own functions, and history
-/// is nobody's news. (`now()` is the transaction's start, the time every
-/// row written in it carries.)
-pub fn discard_written_in_this_transaction(conn: &mut PgConnection) -> QueryResult<usize> {
-    use notification_outbox::dsl as o;
-    diesel::delete(o::notification_outbox.filter(o::created_at.eq(diesel::dsl::now))).execute(conn)
 }

@@ -1,11 +1,13 @@
-//! Writing an issue's notifications into the outbox, inside the
-//! transaction of the change that causes them: the people who may hear
-//! about the issue are read in one statement (its customer followers, its
-//! submitter and assignee, the staff who chose the unassigned stream, with
-//! their choices), `domain::notifications` picks the recipients, and their
-//! rows are written in a second statement. However many followers an
-//! issue has, a change costs these two statements (none when no event is
-//! anybody's news), and no e-mail is sent by the request.
+//! An issue's notifications, in two steps. The change writes one
+//! `notification_events` row per event in its own transaction
+//! ([`enqueue_issue_events`]): one statement however many people hear of
+//! it, and no e-mail sent by the request. Then an instance's fan-out
+//! ([`fan_out`], run by `notify::fan_out`) reads, per event, the people
+//! who may hear of it in one statement (the issue's customer followers,
+//! its submitter and assignee, the staff who chose the unassigned stream,
+//! with their choices), lets `domain::notifications` pick the recipients,
+//! and writes their outbox rows. Invitations and reset links have one
+//! recipient and go to the outbox directly ([`enqueue_link`]).
 
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Nullable, Text, Uuid as SqlUuid};
@@ -14,6 +16,7 @@ use uuid::Uuid;
 use crate::db::fixed_sql::FixedSql;
 use crate::db::models::enums::{NotificationEvent, NotificationTopic, UserRole};
 use crate::db::models::issues::Issue;
+use crate::db::models::notification_events::{self, NewEvent};
 use crate::db::models::notification_outbox::{self, NewOutboxRow};
 use crate::db::schema::sql_types::UserRole as SqlRole;
 use crate::domain::notifications::{self, Candidate, IssueFacts};
@@ -63,25 +66,29 @@ impl CandidateRow {
     }
 }
 
-/// Everyone who may hear about `issue_id`, in one statement. The repliers
-/// are found by skipping through the (issue, author) index of public
-/// replies, one probe per author however long the conversation.
-fn candidates(conn: &mut PgConnection, issue_id: Uuid) -> QueryResult<Vec<Candidate>> {
-    let rows: Vec<CandidateRow> = FixedSql::with_id(CANDIDATES_SQL, issue_id).load(conn)?;
+/// Everyone who may hear about event `event_id`'s issue, in one
+/// statement. The repliers are found by skipping through the (issue,
+/// author) index of public replies, one probe per author however long the
+/// conversation. The assignee is the event's, as it was then.
+fn candidates(conn: &mut PgConnection, event_id: Uuid) -> QueryResult<Vec<Candidate>> {
+    let rows: Vec<CandidateRow> = FixedSql::with_id(CANDIDATES_SQL, event_id).load(conn)?;
     Ok(rows.into_iter().map(CandidateRow::into_candidate).collect())
 }
 
-/// The [`candidates`] statement, with the issue's id bound at each `\u{1}`
-/// ([`FixedSql`]'s slot). Kept prepared: planning it took 3 ms, twice its
-/// run time, on every reply and filing.
+/// The [`candidates`] statement, with the event's id bound at each
+/// `\u{1}` ([`FixedSql`]'s slot). Kept prepared: planning it takes twice
+/// its run time.
 const CANDIDATES_SQL: &str = "WITH RECURSIVE
-     i AS (SELECT id, created_by_id, assignee_id FROM issues WHERE id = \u{1}),
+     i AS (SELECT e.issue_id AS id, iss.created_by_id, e.assignee_id
+             FROM notification_events e JOIN issues iss ON iss.id = e.issue_id
+            WHERE e.id = \u{1}),
      authors AS (
        (SELECT author_id AS id FROM comments
-         WHERE issue_id = \u{1} AND NOT is_internal ORDER BY author_id LIMIT 1)
+         WHERE issue_id = (SELECT id FROM i) AND NOT is_internal ORDER BY author_id LIMIT 1)
        UNION ALL
        SELECT (SELECT c.author_id FROM comments c
-                WHERE c.issue_id = \u{1} AND NOT c.is_internal AND c.author_id > a.id
+                WHERE c.issue_id = (SELECT id FROM i) AND NOT c.is_internal
+                  AND c.author_id > a.id
                 ORDER BY c.author_id LIMIT 1)
          FROM authors a WHERE a.id IS NOT NULL
      ),
@@ -101,43 +108,83 @@ const CANDIDATES_SQL: &str = "WITH RECURSIVE
        FROM people JOIN users u ON u.id = people.id CROSS JOIN i
       ORDER BY u.id";
 
-/// Writes the outbox rows of `events` (each with the public text its
-/// message quotes) that `actor` caused on `issue` (as it is after the
-/// change). Call it inside the change's transaction. Returns how many
-/// messages were queued.
+/// Writes `events` (each with the public text its message quotes) that
+/// `actor` caused on `issue` (as it is after the change): one row each,
+/// however many people will hear of them; the fan-out finds who. Call it
+/// inside the change's transaction.
 pub fn enqueue_issue_events(
     conn: &mut PgConnection,
     issue: &Issue,
     actor: &Actor,
     events: &[(NotificationEvent, Option<String>)],
-) -> QueryResult<usize> {
-    if events.is_empty() {
-        return Ok(0);
+) -> QueryResult<()> {
+    for (event, detail) in events {
+        notification_events::insert(
+            conn,
+            &NewEvent {
+                event: *event,
+                issue_id: issue.id,
+                customer_id: issue.customer_id,
+                assignee_id: issue.assignee_id,
+                actor_id: actor.id,
+                actor_name: &actor.name,
+                detail: detail.as_deref(),
+            },
+        )?;
     }
-    let people = candidates(conn, issue.id)?;
-    let facts = IssueFacts {
-        customer_id: issue.customer_id,
-        assignee: issue.assignee_id,
-    };
-    let kinds: Vec<NotificationEvent> = events.iter().map(|(e, _)| *e).collect();
-    let recipients = notifications::recipients(&kinds, actor.id, &facts, &people);
-    let rows: Vec<NewOutboxRow> = recipients
-        .iter()
-        .map(|r| NewOutboxRow {
-            event: r.event,
-            topic: Some(r.topic),
-            recipient_id: Some(r.user_id),
-            email: &r.email,
-            issue_id: Some(issue.id),
-            actor_name: &actor.name,
-            detail: events
-                .iter()
-                .find(|(e, _)| *e == r.event)
-                .and_then(|(_, d)| d.as_deref()),
-            link: None,
+    Ok(())
+}
+
+/// What one [`fan_out`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FannedOut {
+    pub events: usize,
+    pub messages: usize,
+}
+
+/// Turns up to `limit` of the oldest waiting events into outbox rows, one
+/// per recipient, and deletes them, in one transaction: each event becomes
+/// its messages once, even with several instances at it (each skips the
+/// events another holds), and an interrupted fan-out leaves them whole.
+pub fn fan_out(conn: &mut PgConnection, limit: i64) -> QueryResult<FannedOut> {
+    conn.transaction(|conn| {
+        let events = notification_events::lock_oldest(conn, limit)?;
+        if events.is_empty() {
+            return Ok(FannedOut::default());
+        }
+        let mut recipients = Vec::new();
+        for event in &events {
+            let people = candidates(conn, event.id)?;
+            let facts = IssueFacts {
+                customer_id: event.customer_id,
+                assignee: event.assignee_id,
+            };
+            for r in notifications::recipients(&[event.event], event.actor_id, &facts, &people) {
+                recipients.push((event, r));
+            }
+        }
+        let rows: Vec<NewOutboxRow> = recipients
+            .iter()
+            .map(|(event, r)| NewOutboxRow {
+                event: r.event,
+                topic: Some(r.topic),
+                recipient_id: Some(r.user_id),
+                email: &r.email,
+                issue_id: Some(event.issue_id),
+                actor_name: &event.actor_name,
+                detail: event.detail.as_deref(),
+                link: None,
+                created_at: Some(event.created_at),
+            })
+            .collect();
+        let messages = notification_outbox::insert_many(conn, &rows)?;
+        let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+        notification_events::delete(conn, &ids)?;
+        Ok(FannedOut {
+            events: events.len(),
+            messages,
         })
-        .collect();
-    notification_outbox::insert_many(conn, &rows)
+    })
 }
 
 /// Queues an invitation or reset link for `email`, sent by `actor_name`.
@@ -161,6 +208,7 @@ pub fn enqueue_link(
             actor_name,
             detail: None,
             link: Some(link),
+            created_at: None,
         }],
     )
 }

@@ -169,13 +169,21 @@ fn failing_routes(cfg: &mut actix_web::web::ServiceConfig) {
         .route("/__test/db-error", web::get().to(CatchPanics(bad_query)));
 }
 
+/// An app's settings without the notification fan-out: its polling would
+/// count in the statement-count tests. The notification tests turn it on.
+pub fn quiet_settings(database_url: &str) -> Settings {
+    let mut settings = Settings::for_database(database_url);
+    settings.mail_tuning.fan_out = None;
+    settings
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_on(TestDb::new()).await
     }
 
     pub async fn spawn_on(db: TestDb) -> Self {
-        let settings = Settings::for_database(&db.url);
+        let settings = quiet_settings(&db.url);
         Self::spawn_with(db, settings).await
     }
 
@@ -252,7 +260,7 @@ impl TestApp {
     /// Another instance of the app on the same database (as behind a load
     /// balancer, or after a restart), with its own browser.
     pub async fn another_instance(&self) -> Self {
-        let settings = Settings::for_database(&self.db.url);
+        let settings = quiet_settings(&self.db.url);
         let key = settings.secret_key.clone().unwrap_or_default().into_bytes();
         let app =
             Application::build_with_routes(&settings, key, failing_routes).expect("build app");

@@ -1,0 +1,64 @@
+//! The fan-out: one tokio task per app instance that turns the events
+//! changes wrote (`notification_events`) into one outbox row per recipient
+//! (`db::queries::notifications::fan_out`), so a request's cost does not
+//! grow with the people who hear of it. It runs whether or not e-mail is
+//! on. Several instances share the events safely: each batch is one
+//! transaction that skips the events another holds.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::db::queries::notifications;
+use crate::db::{self, PgPool};
+
+/// Events turned into messages per transaction.
+const BATCH: i64 = 200;
+
+/// A running fan-out; [`stop`](Self::stop) ends it.
+pub struct FanOutHandle {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+/// Starts this instance's fan-out, looking for events every `poll` (at
+/// once again after a full batch).
+pub fn spawn(pool: PgPool, poll: Duration) -> FanOutHandle {
+    let (stop, stopping) = watch::channel(false);
+    let task = tokio::spawn(run(pool, poll, stopping));
+    FanOutHandle { stop, task }
+}
+
+impl FanOutHandle {
+    /// Asks the fan-out to stop and waits for the batch in progress, whose
+    /// transaction either commits whole or leaves its events for later.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+async fn run(pool: PgPool, poll: Duration, mut stopping: watch::Receiver<bool>) {
+    while !*stopping.borrow() {
+        let full = match db::run(&pool, |conn| notifications::fan_out(conn, BATCH)).await {
+            Ok(done) => {
+                if done.events > 0 {
+                    tracing::debug!(
+                        events = done.events,
+                        messages = done.messages,
+                        "events fanned out"
+                    );
+                }
+                done.events as i64 >= BATCH
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "notification fan-out failed");
+                false
+            }
+        };
+        if !full {
+            let _ = tokio::time::timeout(poll, stopping.changed()).await;
+        }
+    }
+}
