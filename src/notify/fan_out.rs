@@ -13,8 +13,10 @@ use tokio::task::JoinHandle;
 use crate::db::queries::notifications;
 use crate::db::{self, PgPool};
 
-/// Events turned into messages per transaction.
-const BATCH: i64 = 200;
+/// Events turned into messages per transaction: small enough that a
+/// backlog (after a burst of filings that many agents hear of) goes out
+/// in short transactions beside the requests, not one long one.
+const BATCH: i64 = 50;
 
 /// A running fan-out; [`stop`](Self::stop) ends it.
 pub struct FanOutHandle {

@@ -146,12 +146,19 @@ pub struct FannedOut {
 /// per recipient, and deletes them, in one transaction: each event becomes
 /// its messages once, even with several instances at it (each skips the
 /// events another holds), and an interrupted fan-out leaves them whole.
+///
+/// The commit does not wait for the disk. A crash can lose only the whole
+/// transaction, which leaves its events to be fanned out again; and none
+/// of its messages is sent before it is on disk, since a worker's claim
+/// of one commits later in the log and waits for the disk, which makes
+/// everything before it durable.
 pub fn fan_out(conn: &mut PgConnection, limit: i64) -> QueryResult<FannedOut> {
     conn.transaction(|conn| {
         let events = notification_events::lock_oldest(conn, limit)?;
         if events.is_empty() {
             return Ok(FannedOut::default());
         }
+        diesel::sql_query("SET LOCAL synchronous_commit = off").execute(conn)?;
         let mut recipients = Vec::new();
         for event in &events {
             let people = candidates(conn, event.id)?;
