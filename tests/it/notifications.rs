@@ -975,6 +975,7 @@ async fn admins_see_the_outbox_filter_it_page_it_and_retry_a_failed_message() {
     assert_eq!(res.status(), 200);
     let doc = html::parse(&res.text().await.unwrap());
     assert!(html::text(&doc, "main").contains("E-mail is off"));
+    assert!(html::attrs(&doc, "#waiting", "id").is_empty());
     let mut seen = html::attrs(&doc, "tr.message", "data-id").len();
     assert_eq!(seen, 50);
     let mut next = html::attrs(&doc, "a[rel=next]", "href").pop();
@@ -984,6 +985,34 @@ async fn admins_see_the_outbox_filter_it_page_it_and_retry_a_failed_message() {
         next = html::attrs(&doc, "a[rel=next]", "href").pop();
     }
     assert_eq!(seen, 120, "every message once across the pages");
+
+    // A change whose messages are not written yet (this instance runs no
+    // fan-out) is counted, until a fan-out writes them.
+    let customer = browser(&app, "customer1@example.com").await;
+    file_issue(&customer, "Waiting for the fan-out").await;
+    let doc = html::parse(
+        &admin
+            .get("/admin/notifications")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let waiting = html::text(&doc, "#waiting");
+    assert!(
+        waiting.starts_with("1 change waits for its messages"),
+        "{waiting}"
+    );
+    fan_out(&app);
+    let doc = html::parse(
+        &admin
+            .get("/admin/notifications")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(html::attrs(&doc, "#waiting", "id").is_empty());
 
     // Filters, and notices for what they do not know.
     let doc = html::parse(

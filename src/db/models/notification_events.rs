@@ -57,6 +57,17 @@ pub fn lock_oldest(conn: &mut PgConnection, limit: i64) -> QueryResult<Vec<Event
         .load(conn)
 }
 
+/// How many events wait for a fan-out, and since when (normally none: the
+/// fan-out runs every half second).
+pub fn waiting(conn: &mut PgConnection) -> QueryResult<(i64, Option<DateTime<Utc>>)> {
+    notification_events::table
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::min(notification_events::created_at),
+        ))
+        .first(conn)
+}
+
 pub fn delete(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<usize> {
     use notification_events::dsl as e;
     diesel::delete(e::notification_events.filter(e::id.eq_any(ids))).execute(conn)

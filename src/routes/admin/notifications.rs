@@ -1,7 +1,9 @@
 //! `/admin/notifications`: the e-mail outbox, newest first, filtered by
 //! status (queued, sent, failed) and event, in keyset pages; each message
 //! with its recipient, issue, attempts and, when it failed, the server's
-//! reason. A failed message can be queued again (an audited change).
+//! reason. A failed message can be queued again (an audited change). It
+//! also says how many changes still wait for their messages to be
+//! written (the fan-out's backlog).
 
 use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
@@ -12,6 +14,7 @@ use crate::auth::extractors::RequireAdmin;
 use crate::auth::flash::FlashKind;
 use crate::config::AppConfig;
 use crate::db::models::enums::{NotificationEvent, OutboxStatus};
+use crate::db::models::notification_events;
 use crate::db::models::notification_outbox::OutboxRow;
 use crate::db::queries::admin_audit::AuditCursor;
 use crate::db::queries::admin_notifications::{self, OutboxFilter, Retry};
@@ -72,6 +75,9 @@ impl MessageView {
 struct NotificationsPage {
     layout: Layout,
     mail_enabled: bool,
+    /// Changes whose messages are not written yet, and since when.
+    waiting: i64,
+    waiting_since: String,
     messages: Vec<MessageView>,
     statuses: &'static [OutboxStatus],
     events: &'static [NotificationEvent],
@@ -130,8 +136,9 @@ pub async fn list_notifications(
         event,
         before,
     };
-    let (rows, more) = db::run(&pool, move |conn| {
-        admin_notifications::list(conn, &filter, PER_PAGE)
+    let ((rows, more), (waiting, waiting_since)) = db::run(&pool, move |conn| {
+        let listed = admin_notifications::list(conn, &filter, PER_PAGE)?;
+        Ok::<_, diesel::result::Error>((listed, notification_events::waiting(conn)?))
     })
     .await?;
     let status_param = status.map(|s| s.as_str()).unwrap_or_default();
@@ -154,6 +161,10 @@ pub async fn list_notifications(
     page.render(&NotificationsPage {
         layout: page.layout("Notifications"),
         mail_enabled: config.mail_enabled,
+        waiting,
+        waiting_since: waiting_since
+            .map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default(),
         messages: rows.into_iter().map(MessageView::of).collect(),
         statuses: OutboxStatus::ALL,
         events: NotificationEvent::ALL,
