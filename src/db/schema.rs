@@ -611,7 +611,6 @@ diesel::joinable!(issue_planes -> issues (issue_id));
 diesel::joinable!(issue_planes -> planes (plane_id));
 diesel::joinable!(issues -> customers (customer_id));
 diesel::joinable!(issues -> planes (primary_plane_id));
-diesel::joinable!(notification_outbox -> issues (issue_id));
 diesel::joinable!(notification_outbox -> users (recipient_id));
 diesel::joinable!(notification_preferences -> users (user_id));
 diesel::joinable!(plane_context_options -> plane_contexts (plane_context_id));

@@ -625,6 +625,32 @@ async fn an_event_becomes_its_messages_once_even_with_two_fan_outs_at_it() {
 }
 
 #[tokio::test]
+async fn a_deleted_issue_takes_its_messages_and_waiting_events_along() {
+    let app = TestApp::spawn().await;
+    let customer = browser(&app, "customer1@example.com").await;
+    let agent = browser(&app, "agent1@example.com").await;
+    let gone = file_issue(&customer, "Deleted soon").await;
+    let kept = file_issue(&customer, "Kept").await;
+    for number in [gone, kept] {
+        comment(&agent, number, "Written out.", false).await;
+    }
+    assert_eq!(fan_out(&app).messages, 2);
+    for number in [gone, kept] {
+        comment(&agent, number, "Still waiting.", false).await;
+    }
+    app.exec(&format!("DELETE FROM issues WHERE number = {gone}"));
+    let kept_id = issue_id(&app, kept);
+    assert_eq!(
+        app.text(
+            "SELECT (SELECT string_agg(DISTINCT issue_id::text, ',') FROM notification_outbox) \
+             || ' ' || (SELECT string_agg(DISTINCT issue_id::text, ',') FROM notification_events) \
+             AS s"
+        ),
+        format!("{kept_id} {kept_id}")
+    );
+}
+
+#[tokio::test]
 async fn each_event_is_told_as_the_issue_was_when_it_happened() {
     let app = TestApp::spawn().await;
     let customer = browser(&app, "customer1@example.com").await;

@@ -36,7 +36,7 @@ pub fn list(
     per_page: i64,
 ) -> QueryResult<(Vec<ListedMessage>, bool)> {
     let mut query = outbox::table
-        .left_join(issues::table)
+        .left_join(issues::table.on(outbox::issue_id.eq(issues::id.nullable())))
         .select((OutboxRow::as_select(), issues::number.nullable()))
         .into_boxed();
     if let Some(status) = filter.status {

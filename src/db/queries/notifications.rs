@@ -9,6 +9,9 @@
 //! and writes their outbox rows. Invitations and reset links have one
 //! recipient and go to the outbox directly ([`enqueue_link`]).
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Nullable, Text, Uuid as SqlUuid};
 use uuid::Uuid;
@@ -160,13 +163,19 @@ pub fn fan_out(conn: &mut PgConnection, limit: i64) -> QueryResult<FannedOut> {
         }
         diesel::sql_query("SET LOCAL synchronous_commit = off").execute(conn)?;
         let mut recipients = Vec::new();
+        // Events of one issue and assignee in a batch (a busy conversation)
+        // have the same people; they are read once.
+        let mut people_of: HashMap<(Uuid, Option<Uuid>), Vec<Candidate>> = HashMap::new();
         for event in &events {
-            let people = candidates(conn, event.id)?;
+            let people = match people_of.entry((event.issue_id, event.assignee_id)) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => new.insert(candidates(conn, event.id)?),
+            };
             let facts = IssueFacts {
                 customer_id: event.customer_id,
                 assignee: event.assignee_id,
             };
-            for r in notifications::recipients(&[event.event], event.actor_id, &facts, &people) {
+            for r in notifications::recipients(&[event.event], event.actor_id, &facts, people) {
                 recipients.push((event, r));
             }
         }
