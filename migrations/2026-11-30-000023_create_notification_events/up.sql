@@ -7,15 +7,17 @@
 -- once, and a fan-out that dies leaves it whole for another.
 --
 -- The issue's facts the rules need are kept as they were at the event
--- (its customer, its assignee), so a later change does not redirect an
--- earlier event's messages. No foreign keys: an insert should cost one
--- index entry; an event whose issue is gone has nobody to tell.
+-- (its customer, submitter and assignee), so a later change does not
+-- redirect an earlier event's messages, and the fan-out need not read the
+-- issue's row, which the requests of a busy conversation keep updating.
+-- No foreign keys: an insert should cost one index entry.
 CREATE TABLE notification_events (
     id          uuid               PRIMARY KEY DEFAULT gen_random_uuid(),
     event       notification_event NOT NULL
         CHECK (event NOT IN ('invitation', 'password_reset')),
     issue_id    uuid               NOT NULL,
     customer_id uuid               NOT NULL,
+    submitter_id uuid              NOT NULL,
     assignee_id uuid,
     -- Who did it: never told of their own action; named as pages name them.
     actor_id    uuid               NOT NULL,

@@ -343,6 +343,7 @@ diesel::table! {
         event -> NotificationEvent,
         issue_id -> Uuid,
         customer_id -> Uuid,
+        submitter_id -> Uuid,
         assignee_id -> Nullable<Uuid>,
         actor_id -> Uuid,
         actor_name -> Text,

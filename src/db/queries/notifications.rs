@@ -72,7 +72,9 @@ impl CandidateRow {
 /// Everyone who may hear about event `event_id`'s issue, in one
 /// statement. The repliers are found by skipping through the (issue,
 /// author) index of public replies, one probe per author however long the
-/// conversation. The assignee is the event's, as it was then.
+/// conversation. The submitter and assignee are the event's, as they were
+/// then: the issue's own row, which a busy conversation keeps updating, is
+/// not read.
 fn candidates(conn: &mut PgConnection, event_id: Uuid) -> QueryResult<Vec<Candidate>> {
     let rows: Vec<CandidateRow> = FixedSql::with_id(CANDIDATES_SQL, event_id).load(conn)?;
     Ok(rows.into_iter().map(CandidateRow::into_candidate).collect())
@@ -82,9 +84,8 @@ fn candidates(conn: &mut PgConnection, event_id: Uuid) -> QueryResult<Vec<Candid
 /// `\u{1}` ([`FixedSql`]'s slot). Kept prepared: planning it takes twice
 /// its run time.
 const CANDIDATES_SQL: &str = "WITH RECURSIVE
-     i AS (SELECT e.issue_id AS id, iss.created_by_id, e.assignee_id
-             FROM notification_events e JOIN issues iss ON iss.id = e.issue_id
-            WHERE e.id = \u{1}),
+     i AS (SELECT issue_id AS id, submitter_id AS created_by_id, assignee_id
+             FROM notification_events WHERE id = \u{1}),
      authors AS (
        (SELECT author_id AS id FROM comments
          WHERE issue_id = (SELECT id FROM i) AND NOT is_internal ORDER BY author_id LIMIT 1)
@@ -128,6 +129,7 @@ pub fn enqueue_issue_events(
                 event: *event,
                 issue_id: issue.id,
                 customer_id: issue.customer_id,
+                submitter_id: issue.created_by_id,
                 assignee_id: issue.assignee_id,
                 actor_id: actor.id,
                 actor_name: &actor.name,
