@@ -2,15 +2,14 @@
 //! `notification_events` row per event in its own transaction
 //! ([`enqueue_issue_events`]): one statement however many people hear of
 //! it, and no e-mail sent by the request. Then an instance's fan-out
-//! ([`fan_out`], run by `notify::fan_out`) reads, per event, the people
-//! who may hear of it in one statement (the issue's customer followers,
-//! its submitter and assignee, the staff who chose the unassigned stream,
-//! with their choices), lets `domain::notifications` pick the recipients,
-//! and writes their outbox rows. Invitations and reset links have one
+//! ([`fan_out`], run by `notify::fan_out`) takes a batch of events and
+//! reads the people who may hear of each in one statement (the issue's
+//! customer followers, its submitter and assignee, the staff who chose the
+//! unassigned stream, with their choices), lets `domain::notifications`
+//! pick the recipients, and writes all their outbox rows in one more. Invitations and reset links have one
 //! recipient and go to the outbox directly ([`enqueue_link`]).
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Nullable, Text, Uuid as SqlUuid};
@@ -27,6 +26,9 @@ use crate::domain::ticket::Actor;
 
 #[derive(QueryableByName)]
 struct CandidateRow {
+    /// The event they may hear of.
+    #[diesel(sql_type = SqlUuid)]
+    event_id: Uuid,
     #[diesel(sql_type = SqlUuid)]
     id: Uuid,
     #[diesel(sql_type = Text)]
@@ -69,48 +71,63 @@ impl CandidateRow {
     }
 }
 
-/// Everyone who may hear about event `event_id`'s issue, in one
-/// statement. The repliers are found by skipping through the (issue,
-/// author) index of public replies, one probe per author however long the
-/// conversation. The submitter and assignee are the event's, as they were
-/// then: the issue's own row, which a busy conversation keeps updating, is
-/// not read.
-fn candidates(conn: &mut PgConnection, event_id: Uuid) -> QueryResult<Vec<Candidate>> {
-    let rows: Vec<CandidateRow> = FixedSql::with_id(CANDIDATES_SQL, event_id).load(conn)?;
-    Ok(rows.into_iter().map(CandidateRow::into_candidate).collect())
+/// Everyone who may hear of each of `events`, by event, in one statement
+/// for the whole batch. The repliers are found once per issue by skipping
+/// through the (issue, author) index of public replies, one probe per
+/// author however long the conversation. The submitter and assignee are
+/// the event's, as they were then: the issue's own row, which a busy
+/// conversation keeps updating, is not read.
+fn candidates(
+    conn: &mut PgConnection,
+    events: &[Uuid],
+) -> QueryResult<HashMap<Uuid, Vec<Candidate>>> {
+    let rows: Vec<CandidateRow> = FixedSql::with_ids(CANDIDATES_SQL, events).load(conn)?;
+    let mut by_event: HashMap<Uuid, Vec<Candidate>> = HashMap::new();
+    for row in rows {
+        by_event
+            .entry(row.event_id)
+            .or_default()
+            .push(row.into_candidate());
+    }
+    Ok(by_event)
 }
 
-/// The [`candidates`] statement, with the event's id bound at each
-/// `\u{1}` ([`FixedSql`]'s slot). Kept prepared: planning it takes twice
-/// its run time.
+/// The [`candidates`] statement, with the events' ids bound at each
+/// `\u{1}` ([`FixedSql`]'s slot). Kept prepared: planning it takes longer
+/// than running it for a few events.
 const CANDIDATES_SQL: &str = "WITH RECURSIVE
-     i AS (SELECT issue_id AS id, submitter_id AS created_by_id, assignee_id
-             FROM notification_events WHERE id = \u{1}),
+     ev AS (SELECT id, issue_id, submitter_id, assignee_id
+              FROM notification_events WHERE id = ANY(\u{1})),
      authors AS (
-       (SELECT author_id AS id FROM comments
-         WHERE issue_id = (SELECT id FROM i) AND NOT is_internal ORDER BY author_id LIMIT 1)
+       SELECT i.issue_id,
+              (SELECT c.author_id FROM comments c
+                WHERE c.issue_id = i.issue_id AND NOT c.is_internal
+                ORDER BY c.author_id LIMIT 1) AS id
+         FROM (SELECT DISTINCT issue_id FROM ev) i
        UNION ALL
-       SELECT (SELECT c.author_id FROM comments c
-                WHERE c.issue_id = (SELECT id FROM i) AND NOT c.is_internal
-                  AND c.author_id > a.id
+       SELECT a.issue_id,
+              (SELECT c.author_id FROM comments c
+                WHERE c.issue_id = a.issue_id AND NOT c.is_internal AND c.author_id > a.id
                 ORDER BY c.author_id LIMIT 1)
          FROM authors a WHERE a.id IS NOT NULL
      ),
+     replied AS (SELECT issue_id, id FROM authors WHERE id IS NOT NULL),
      people AS (
-       SELECT id FROM authors WHERE id IS NOT NULL
-       UNION SELECT created_by_id FROM i
-       UNION SELECT assignee_id FROM i WHERE assignee_id IS NOT NULL
-       UNION SELECT p.user_id FROM notification_preferences p
+       SELECT ev.id AS event_id, r.id AS user_id FROM ev JOIN replied r USING (issue_id)
+       UNION SELECT id, submitter_id FROM ev
+       UNION SELECT id, assignee_id FROM ev WHERE assignee_id IS NOT NULL
+       UNION SELECT ev.id, p.user_id FROM ev CROSS JOIN notification_preferences p
               WHERE p.topic = 'unassigned' AND p.enabled
      )
-     SELECT u.id, u.email::text AS email, u.role, u.customer_id,
+     SELECT people.event_id, u.id, u.email::text AS email, u.role, u.customer_id,
             u.disabled_at IS NOT NULL AS disabled,
-            u.id = i.created_by_id AS submitted,
-            u.id IN (SELECT id FROM authors WHERE id IS NOT NULL) AS replied,
+            u.id = ev.submitter_id AS submitted,
+            EXISTS (SELECT 1 FROM replied r
+                     WHERE r.issue_id = ev.issue_id AND r.id = u.id) AS replied,
             ARRAY(SELECT p.topic::text || '=' || p.enabled::text
                     FROM notification_preferences p WHERE p.user_id = u.id) AS choices
-       FROM people JOIN users u ON u.id = people.id CROSS JOIN i
-      ORDER BY u.id";
+       FROM people JOIN ev ON ev.id = people.event_id JOIN users u ON u.id = people.user_id
+      ORDER BY people.event_id, u.id";
 
 /// Writes `events` (each with the public text its message quotes) that
 /// `actor` caused on `issue` (as it is after the change): one row each,
@@ -164,14 +181,12 @@ pub fn fan_out(conn: &mut PgConnection, limit: i64) -> QueryResult<FannedOut> {
             return Ok(FannedOut::default());
         }
         diesel::sql_query("SET LOCAL synchronous_commit = off").execute(conn)?;
+        let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+        let people_of = candidates(conn, &ids)?;
         let mut recipients = Vec::new();
-        // Events of one issue and assignee in a batch (a busy conversation)
-        // have the same people; they are read once.
-        let mut people_of: HashMap<(Uuid, Option<Uuid>), Vec<Candidate>> = HashMap::new();
         for event in &events {
-            let people = match people_of.entry((event.issue_id, event.assignee_id)) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(new) => new.insert(candidates(conn, event.id)?),
+            let Some(people) = people_of.get(&event.id) else {
+                continue;
             };
             let facts = IssueFacts {
                 customer_id: event.customer_id,
@@ -196,7 +211,6 @@ pub fn fan_out(conn: &mut PgConnection, limit: i64) -> QueryResult<FannedOut> {
             })
             .collect();
         let messages = notification_outbox::insert_many(conn, &rows)?;
-        let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
         notification_events::delete(conn, &ids)?;
         Ok(FannedOut {
             events: events.len(),
