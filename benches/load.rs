@@ -93,6 +93,13 @@ enum Request {
     },
 }
 
+impl Request {
+    /// Whether it writes to the database (and what it wrote is removed).
+    fn writes(&self) -> bool {
+        matches!(self, Request::Submit { .. } | Request::Post { .. })
+    }
+}
+
 async fn send(c: &Client, base: &str, req: &Request) -> bool {
     let res = match req {
         Request::Get(path) => c.get(format!("{base}{path}")).send().await,
@@ -370,6 +377,43 @@ fn explain_doc_analytics(url: &str) {
             println!("```\n");
         }
     }
+}
+
+/// Brings the data back to the same state before a route that writes, so
+/// that routes compared with each other start alike, whichever runs first:
+/// waits for the app's fan-out to write the notifications of what earlier
+/// routes did, removes what they wrote, and vacuums the tables they wrote
+/// to. (Each reply updates its ticket twice, and the queue's indexes get
+/// an entry per version: thousands of replies on 16 tickets leave a route
+/// that runs after them walking dead versions, which autovacuum on a
+/// million issues takes long to reach.)
+fn settle(url: &str) {
+    use diesel::prelude::*;
+    let mut conn = diesel::PgConnection::establish(url).expect("connect to settle");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        let waiting = diesel::sql_query("SELECT count(*) AS n FROM notification_events")
+            .get_result::<Count>(&mut conn)
+            .expect("count waiting events");
+        if waiting.n == 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    remove_submitted(url);
+    remove_replies(url);
+    diesel::sql_query(
+        "VACUUM (ANALYZE) issues, comments, issue_activities, notification_outbox, \
+         notification_events",
+    )
+    .execute(&mut conn)
+    .expect("vacuum");
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }
 
 /// The issue-submit route files real issues; they are removed before and
@@ -713,10 +757,6 @@ async fn main() {
         .map(|(_, route)| route)
         .collect();
     for round in 0..rounds {
-        if let (true, Some(url)) = (round > 0, &cfg.database_url) {
-            remove_submitted(url);
-            remove_replies(url);
-        }
         let mut baseline = None;
         for (name, c, req) in &chosen {
             let name = if rounds > 1 {
@@ -724,6 +764,9 @@ async fn main() {
             } else {
                 (*name).to_owned()
             };
+            if let (Some(url), true) = (&cfg.database_url, req.writes()) {
+                settle(url);
+            }
             if let (Some(url), Request::Submit { alerts, .. }) = (&cfg.database_url, req) {
                 set_new_issue_alerts(url, *alerts);
             }

@@ -6,8 +6,9 @@
 //! reads the people who may hear of each in one statement (the issue's
 //! customer followers, its submitter and assignee, the staff who chose the
 //! unassigned stream, with their choices), lets `domain::notifications`
-//! pick the recipients, and writes all their outbox rows in one more. Invitations and reset links have one
-//! recipient and go to the outbox directly ([`enqueue_link`]).
+//! pick the recipients, and writes all their outbox rows in one more.
+//! Invitations and reset links have one recipient and go to the outbox
+//! directly ([`enqueue_link`]).
 
 use std::collections::HashMap;
 
