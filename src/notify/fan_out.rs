@@ -5,7 +5,7 @@
 //! on. Several instances share the events safely: each batch is one
 //! transaction that skips the events another holds.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -24,8 +24,8 @@ pub struct FanOutHandle {
     task: JoinHandle<()>,
 }
 
-/// Starts this instance's fan-out, looking for events every `poll` (at
-/// once again after a full batch).
+/// Starts this instance's fan-out, looking for events every `poll` (sooner
+/// after a full batch).
 pub fn spawn(pool: PgPool, poll: Duration) -> FanOutHandle {
     let (stop, stopping) = watch::channel(false);
     let task = tokio::spawn(run(pool, poll, stopping));
@@ -43,6 +43,7 @@ impl FanOutHandle {
 
 async fn run(pool: PgPool, poll: Duration, mut stopping: watch::Receiver<bool>) {
     while !*stopping.borrow() {
+        let started = Instant::now();
         let full = match db::run(&pool, |conn| notifications::fan_out(conn, BATCH)).await {
             Ok(done) => {
                 if done.events > 0 {
@@ -59,8 +60,11 @@ async fn run(pool: PgPool, poll: Duration, mut stopping: watch::Receiver<bool>) 
                 false
             }
         };
-        if !full {
-            let _ = tokio::time::timeout(poll, stopping.changed()).await;
-        }
+        // After a full batch more events may wait: the next batch follows
+        // after a pause as long as this one took. Working off a backlog (a
+        // burst of filings that many agents hear of) then takes at most
+        // half of one connection's time, and requests come first.
+        let pause = if full { started.elapsed() } else { poll };
+        let _ = tokio::time::timeout(pause, stopping.changed()).await;
     }
 }
