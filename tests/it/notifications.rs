@@ -1109,6 +1109,24 @@ async fn admins_see_the_outbox_filter_it_page_it_and_retry_a_failed_message() {
 }
 
 #[tokio::test]
+async fn the_sweep_removes_messages_done_long_ago_and_keeps_the_rest() {
+    let app = TestApp::spawn().await;
+    app.exec(
+        "INSERT INTO notification_outbox (event, email, status, attempts, sent_at, created_at) VALUES \
+         ('invitation', 'old-sent@example.com', 'sent', 1, now(), now() - interval '91 days'), \
+         ('invitation', 'old-failed@example.com', 'failed', 8, NULL, now() - interval '91 days'), \
+         ('invitation', 'old-queued@example.com', 'queued', 0, NULL, now() - interval '91 days'), \
+         ('invitation', 'recent-sent@example.com', 'sent', 1, now(), now() - interval '89 days')",
+    );
+    let swept = supportdesk::auth::sweeper::sweep(&app.pool).await.unwrap();
+    assert_eq!(swept.messages, 2);
+    assert_eq!(
+        app.text("SELECT string_agg(email, ', ' ORDER BY email) AS s FROM notification_outbox"),
+        "old-queued@example.com, recent-sent@example.com"
+    );
+}
+
+#[tokio::test]
 async fn invitations_and_reset_links_can_be_e_mailed() {
     let smtp = SmtpServer::start();
     let Instance { app, .. } = mailing_app(&smtp).await;

@@ -303,3 +303,21 @@ pub fn retry_failed(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Out
     .get_result(conn)
     .optional()
 }
+
+/// Deletes up to `limit` messages sent or failed before `cutoff` (queued
+/// ones stay, however old), oldest first; returns how many.
+pub fn delete_done_before(
+    conn: &mut PgConnection,
+    cutoff: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "DELETE FROM notification_outbox WHERE id IN (
+           SELECT id FROM notification_outbox
+            WHERE status <> 'queued' AND created_at < $1
+            ORDER BY created_at LIMIT $2)",
+    )
+    .bind::<Timestamptz, _>(cutoff)
+    .bind::<BigInt, _>(limit)
+    .execute(conn)
+}
