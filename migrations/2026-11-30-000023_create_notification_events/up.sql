@@ -10,7 +10,7 @@
 -- (its customer, submitter and assignee), so a later change does not
 -- redirect an earlier event's messages, and the fan-out need not read the
 -- issue's row, which the requests of a busy conversation keep updating.
--- No foreign keys: an insert should cost one index entry.
+-- No foreign keys: an insert should cost two index entries.
 CREATE TABLE notification_events (
     id          uuid               PRIMARY KEY DEFAULT gen_random_uuid(),
     event       notification_event NOT NULL
@@ -27,3 +27,7 @@ CREATE TABLE notification_events (
     detail      text,
     created_at  timestamptz        NOT NULL DEFAULT now()
 );
+
+-- The fan-out takes the oldest first; a backlog is read in order, not
+-- sorted whole for each batch.
+CREATE INDEX notification_events_created_idx ON notification_events (created_at);

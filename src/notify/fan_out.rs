@@ -18,6 +18,9 @@ use crate::db::{self, PgPool};
 /// in short transactions beside the requests, not one long one.
 const BATCH: i64 = 50;
 
+/// How long a stop waits for the batch in progress.
+const STOP_GRACE: Duration = Duration::from_secs(30);
+
 /// A running fan-out; [`stop`](Self::stop) ends it.
 pub struct FanOutHandle {
     stop: watch::Sender<bool>,
@@ -34,10 +37,14 @@ pub fn spawn(pool: PgPool, poll: Duration) -> FanOutHandle {
 
 impl FanOutHandle {
     /// Asks the fan-out to stop and waits for the batch in progress, whose
-    /// transaction either commits whole or leaves its events for later.
+    /// transaction either commits whole or leaves its events for later (a
+    /// batch that takes longer is left to the database to finish or roll
+    /// back).
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        let _ = self.task.await;
+        if tokio::time::timeout(STOP_GRACE, self.task).await.is_err() {
+            tracing::warn!("notification fan-out did not stop in time; its batch ends on its own");
+        }
     }
 }
 

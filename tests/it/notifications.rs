@@ -1112,17 +1112,23 @@ async fn admins_see_the_outbox_filter_it_page_it_and_retry_a_failed_message() {
 async fn the_sweep_removes_messages_done_long_ago_and_keeps_the_rest() {
     let app = TestApp::spawn().await;
     app.exec(
-        "INSERT INTO notification_outbox (event, email, status, attempts, sent_at, created_at) VALUES \
-         ('invitation', 'old-sent@example.com', 'sent', 1, now(), now() - interval '91 days'), \
-         ('invitation', 'old-failed@example.com', 'failed', 8, NULL, now() - interval '91 days'), \
-         ('invitation', 'old-queued@example.com', 'queued', 0, NULL, now() - interval '91 days'), \
-         ('invitation', 'recent-sent@example.com', 'sent', 1, now(), now() - interval '89 days')",
+        "INSERT INTO notification_outbox \
+           (event, email, status, attempts, sent_at, created_at, next_attempt_at) \
+         SELECT 'invitation', e, s::outbox_status, 1, now() - sent * interval '1 day', \
+                now() - made * interval '1 day', now() - tried * interval '1 day' \
+         FROM (VALUES ('old-sent@example.com', 'sent', 91, 91, 91), \
+                      ('old-failed@example.com', 'failed', NULL, 93, 91), \
+                      ('old-queued@example.com', 'queued', NULL, 91, 91), \
+                      ('recent-sent@example.com', 'sent', 89, 89, 89), \
+                      ('late-sent@example.com', 'sent', 1, 100, 1)) \
+              AS v (e, s, sent, made, tried)",
     );
     let swept = supportdesk::auth::sweeper::sweep(&app.pool).await.unwrap();
     assert_eq!(swept.messages, 2);
+    // Kept: queued, however old; and sent recently, whenever it happened.
     assert_eq!(
         app.text("SELECT string_agg(email, ', ' ORDER BY email) AS s FROM notification_outbox"),
-        "old-queued@example.com, recent-sent@example.com"
+        "late-sent@example.com, old-queued@example.com, recent-sent@example.com"
     );
 }
 

@@ -1,5 +1,6 @@
-//! `notification_outbox`: one row per e-mail to send, written in the
-//! transaction of the change it tells about, and the delivery workers'
+//! `notification_outbox`: one row per e-mail to send, written by the
+//! fan-out from a change's events (or, for an invitation or reset link,
+//! in the transaction that makes the link), and the delivery workers'
 //! side of it: claiming due rows (`FOR UPDATE SKIP LOCKED`, then a claim
 //! that expires, so a dead instance's rows are sent by another), marking
 //! them sent, retrying later or failed, releasing claims at shutdown, and
@@ -50,7 +51,9 @@ pub struct NewOutboxRow<'a> {
     pub actor_name: &'a str,
     pub detail: Option<&'a str>,
     pub link: Option<&'a str>,
-    /// When what it tells of happened; `None`: now.
+    /// When what it tells of happened; `None`: now. It is also when the
+    /// message is first due, so one person's messages go out in the order
+    /// of their events, however the fan-out batched them.
     pub created_at: Option<DateTime<Utc>>,
 }
 
@@ -102,9 +105,10 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for Columns<'_> {
     ) -> QueryResult<()> {
         out.push_sql(
             "INSERT INTO notification_outbox \
-               (event, topic, recipient_id, email, issue_id, actor_name, detail, link, created_at) \
+               (event, topic, recipient_id, email, issue_id, actor_name, detail, link, created_at, \
+                next_attempt_at) \
              SELECT e::notification_event, t::notification_topic, r, m, i, a, d, l, \
-                    coalesce(c, now()) \
+                    coalesce(c, now()), coalesce(c, now()) \
              FROM unnest(",
         );
         out.push_bind_param::<Array<Text>, _>(&self.events)?;
@@ -305,7 +309,10 @@ pub fn retry_failed(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Out
 }
 
 /// Deletes up to `limit` messages sent or failed before `cutoff` (queued
-/// ones stay, however old), oldest first; returns how many.
+/// ones stay, however old), oldest first; returns how many. A failed
+/// message's time is its last attempt's. (`created_at`, when the event
+/// happened, is never later: it lets the (status, created_at) index skip
+/// the recent ones.)
 pub fn delete_done_before(
     conn: &mut PgConnection,
     cutoff: DateTime<Utc>,
@@ -314,7 +321,8 @@ pub fn delete_done_before(
     diesel::sql_query(
         "DELETE FROM notification_outbox WHERE id IN (
            SELECT id FROM notification_outbox
-            WHERE status <> 'queued' AND created_at < $1
+            WHERE status IN ('sent', 'failed') AND created_at < $1
+              AND coalesce(sent_at, next_attempt_at) < $1
             ORDER BY created_at LIMIT $2)",
     )
     .bind::<Timestamptz, _>(cutoff)

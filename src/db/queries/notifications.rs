@@ -173,7 +173,8 @@ pub struct FannedOut {
 /// The commit does not wait for the disk. A crash can lose only the whole
 /// transaction, which leaves its events to be fanned out again; and none
 /// of its messages is sent before it is on disk, since a worker's claim
-/// of one commits later in the log and waits for the disk, which makes
+/// of one commits later in the log and waits for the disk (the server's
+/// default `synchronous_commit`, which the app leaves on), which makes
 /// everything before it durable.
 pub fn fan_out(conn: &mut PgConnection, limit: i64) -> QueryResult<FannedOut> {
     conn.transaction(|conn| {
