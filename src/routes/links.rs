@@ -70,6 +70,11 @@ pub fn path(purpose: TokenPurpose, token: &str) -> String {
     }
 }
 
+/// The whole link of `purpose` carrying `token`, as it is handed out.
+pub fn url(base_url: &str, purpose: TokenPurpose, token: &str) -> String {
+    format!("{base_url}{}", path(purpose, token))
+}
+
 fn blank(page: &Page, purpose: TokenPurpose, token: &str, email: String) -> SetPasswordPage {
     let (heading, ask_name) = match purpose {
         TokenPurpose::Invitation => ("Accept your invitation", true),

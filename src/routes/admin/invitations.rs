@@ -181,7 +181,7 @@ pub async fn create_invitation(
             let created =
                 invitations::invite(conn, &inviter, &invite_email, role, customer.as_ref())?;
             if let (Ok(token), true) = (&created, send) {
-                let link = format!("{base_url}{}", links::path(TokenPurpose::Invitation, token));
+                let link = links::url(&base_url, TokenPurpose::Invitation, token);
                 let from = inviter.display_name();
                 enqueue_link(
                     conn,
@@ -213,11 +213,7 @@ pub async fn create_invitation(
                     ..Outcome::default()
                 }
             } else {
-                let link = format!(
-                    "{}{}",
-                    config.base_url,
-                    links::path(TokenPurpose::Invitation, &token)
-                );
+                let link = links::url(&config.base_url, TokenPurpose::Invitation, &token);
                 Outcome {
                     created: Some((format!("Invitation for {email} ({})", role.label()), link)),
                     ..Outcome::default()
@@ -268,10 +264,7 @@ pub async fn create_reset_link(
             };
             let token = invitations::reset_link(conn, Some(admin.id), &user)?;
             if send {
-                let link = format!(
-                    "{base_url}{}",
-                    links::path(TokenPurpose::PasswordReset, &token)
-                );
+                let link = links::url(&base_url, TokenPurpose::PasswordReset, &token);
                 let from = admin.display_name();
                 enqueue_link(
                     conn,
@@ -301,11 +294,7 @@ pub async fn create_reset_link(
         Some(token) => Outcome {
             created: Some((
                 format!("Password reset for {email}"),
-                format!(
-                    "{}{}",
-                    config.base_url,
-                    links::path(TokenPurpose::PasswordReset, &token)
-                ),
+                links::url(&config.base_url, TokenPurpose::PasswordReset, &token),
             )),
             ..Outcome::default()
         },
