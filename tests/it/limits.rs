@@ -263,7 +263,7 @@ async fn issues_replies_and_feedback_clicks_are_limited_per_user_per_hour() {
     assert_eq!(write_count(&app, me, "reply"), 200);
 
     // Ten at once with five left: five are written, five refused, none
-    // slips past (the count is bumped last, in each write's transaction).
+    // slips past (each count returns its own total, before its write).
     set_count(&app, me, "reply", 195);
     let before = comments(&app);
     let path = format!("{ticket}/comments");
