@@ -68,16 +68,32 @@ async fn sign_in(base: &str, email: &str) -> Client {
     c
 }
 
+/// Paths taken in turn, round and round, by every worker together.
+#[derive(Clone)]
+struct Turns {
+    paths: Arc<Vec<String>>,
+    next: Arc<AtomicUsize>,
+}
+
+impl Turns {
+    fn of(paths: Vec<String>) -> Self {
+        Turns {
+            paths: Arc::new(paths),
+            next: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    fn take(&self) -> &str {
+        &self.paths[self.next.fetch_add(1, Ordering::Relaxed) % self.paths.len()]
+    }
+}
+
 #[derive(Clone)]
 enum Request {
     Get(String),
-    /// Each request the next of `paths` (shared by every worker), round
-    /// and round: with more paths than the server keeps figures for, every
-    /// analytics view computes its figures.
-    Rotate {
-        paths: Arc<Vec<String>>,
-        next: Arc<AtomicUsize>,
-    },
+    /// A GET of each path in turn: with more paths than the server keeps
+    /// figures for, every analytics view computes its figures.
+    Rotate(Turns),
     /// A new issue each time: the form's fields with a fresh submit token;
     /// `alerts`: every agent and admin hears of new issues meanwhile.
     Submit {
@@ -85,10 +101,9 @@ enum Request {
         alerts: bool,
     },
     /// A form post answered by a redirect (a reply on a ticket), to each
-    /// of `paths` in turn.
+    /// path in turn.
     Post {
-        paths: Arc<Vec<String>>,
-        next: Arc<AtomicUsize>,
+        to: Turns,
         fields: Vec<(String, String)>,
     },
 }
@@ -103,22 +118,17 @@ impl Request {
 async fn send(c: &Client, base: &str, req: &Request) -> bool {
     let res = match req {
         Request::Get(path) => c.get(format!("{base}{path}")).send().await,
-        Request::Rotate { paths, next } => {
-            let path = &paths[next.fetch_add(1, Ordering::Relaxed) % paths.len()];
-            c.get(format!("{base}{path}")).send().await
-        }
+        Request::Rotate(turns) => c.get(format!("{base}{}", turns.take())).send().await,
         Request::Submit { fields, .. } => {
             let mut fields = fields.clone();
             fields.push(("submit_token".into(), uuid::Uuid::new_v4().to_string()));
             c.post(format!("{base}/issues")).form(&fields).send().await
         }
-        Request::Post {
-            paths,
-            next,
-            fields,
-        } => {
-            let path = &paths[next.fetch_add(1, Ordering::Relaxed) % paths.len()];
-            c.post(format!("{base}{path}")).form(fields).send().await
+        Request::Post { to, fields } => {
+            c.post(format!("{base}{}", to.take()))
+                .form(fields)
+                .send()
+                .await
         }
     };
     match res {
@@ -126,7 +136,7 @@ async fn send(c: &Client, base: &str, req: &Request) -> bool {
             // A page is a 200; a filed issue redirects to its page. A
             // redirect to the sign-in page, or anything else, is a failure.
             let ok = match req {
-                Request::Get(_) | Request::Rotate { .. } => r.status() == 200,
+                Request::Get(_) | Request::Rotate(_) => r.status() == 200,
                 Request::Submit { .. } => {
                     r.status() == 303
                         && r.headers()
@@ -508,13 +518,12 @@ async fn reply(c: &Client, base: &str, numbers: &[String], internal: bool) -> Re
         .expect("body");
     let internal = if internal { "true" } else { "" };
     Request::Post {
-        paths: Arc::new(
+        to: Turns::of(
             numbers
                 .iter()
                 .map(|n| format!("/issues/{n}/comments"))
                 .collect(),
         ),
-        next: Arc::new(AtomicUsize::new(0)),
         fields: vec![
             ("csrf_token".into(), hidden(&page, "csrf_token")),
             ("body".into(), REPLY_BODY.into()),
@@ -525,10 +534,9 @@ async fn reply(c: &Client, base: &str, numbers: &[String], internal: bool) -> Re
 
 /// `prefix` followed by each of `ids`, taken in turn.
 fn rotate(ids: &[String], prefix: &str) -> Request {
-    Request::Rotate {
-        paths: Arc::new(ids.iter().map(|id| format!("{prefix}{id}")).collect()),
-        next: Arc::new(AtomicUsize::new(0)),
-    }
+    Request::Rotate(Turns::of(
+        ids.iter().map(|id| format!("{prefix}{id}")).collect(),
+    ))
 }
 
 /// The customers the analytics filter offers (their ids), as the page
