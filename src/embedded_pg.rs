@@ -199,9 +199,13 @@ impl EmbeddedCluster {
             self.socket_dir().display()
         );
         if ephemeral {
+            // The statement-count tests read pg_stat_statements, which the
+            // cluster's test databases share: at the default 5,000 entries,
+            // entries were evicted mid-count and a count came out negative.
             server_options.push_str(
                 " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 \
-                 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all",
+                 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all \
+                 -c pg_stat_statements.max=50000",
             );
         }
         let log = self.root.join("log").join("postgres.log");
